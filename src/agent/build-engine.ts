@@ -1,0 +1,44 @@
+import { BasicSyntheticMarket } from '../data_ingest/basic-synthetic-market.js';
+import type { MarketDataSource } from '../data_ingest/market-data-source.js';
+import type { Config } from '../utils/config.js';
+import type { Mode } from '../utils/env.js';
+import { UsageError } from '../utils/errors.js';
+import { SimClock, WallClock, type Clock } from './clock.js';
+import type { CycleStep } from './cycle-step.js';
+import { MarkToMarketStep } from './steps/mark-to-market-step.js';
+
+/** The only place that branches on mode: it picks the clock and the adapters; the steps are the same for all. */
+export const isExchangeMode = (mode: Mode): boolean => mode === 'testnet' || mode === 'live';
+
+export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: number, barMs: number): MarketDataSource {
+  if (isExchangeMode(mode) || cfg.market.source === 'live') {
+    throw new UsageError(
+      `mode ${mode} with market.source ${cfg.market.source} needs the live market-data loaders, which this build does not have yet; use --mode sim or backtest`,
+    );
+  }
+  if (cfg.market.source === 'recorded') {
+    throw new UsageError('market.source recorded is not available in this build yet; use synthetic');
+  }
+  const s = cfg.market.synthetic;
+  return new BasicSyntheticMarket({
+    seed,
+    firstCycle,
+    barMs,
+    majors: cfg.universe.majors,
+    microCaps: s.microCaps,
+    btcVolAnnualPct: s.btcVolAnnualPct,
+    ethVolAnnualPct: s.ethVolAnnualPct,
+    microCapVolAnnualPct: s.microCapVolAnnualPct,
+  });
+}
+
+/** Backtest runs unpaced; sim is paced by --speed (0 = unpaced); exchange modes follow the wall clock. */
+export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
+  if (isExchangeMode(mode)) return new WallClock();
+  return new SimClock(startMs, mode === 'backtest' ? 0 : speed);
+}
+
+/** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
+export function buildSteps(cfg: Config): CycleStep[] {
+  return [new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints)];
+}

@@ -1,0 +1,21 @@
+import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+import type { LogName } from '../state/event-logs.js';
+import type { EngineState } from '../state/schema.js';
+
+/** What one step of a cycle sees. `state` is the cycle's draft: it is saved only when every step has succeeded. */
+export interface CycleContext {
+  readonly cycle: number;
+  readonly closeMs: number;
+  /** closeMs as ISO-8601 UTC: the `ts` of every event of this cycle. */
+  readonly ts: string;
+  readonly snapshot: MarketSnapshot;
+  state: EngineState;
+  /** Queue an event line for logs/<name>; written with the cycle, before state is saved. */
+  emit(log: LogName, type: string, fields?: Record<string, unknown>): void;
+}
+
+/** One stage of the cycle pipeline (mark to market, alpha, clusters, allocation, guardrails, execution...). */
+export interface CycleStep {
+  readonly name: string;
+  run(ctx: CycleContext): void | Promise<void>;
+}

@@ -1,0 +1,90 @@
+import type { MarketDataSource } from '../data_ingest/market-data-source.js';
+import type { EventLogs, LogName } from '../state/event-logs.js';
+import type { LogEvent } from '../state/jsonl-log.js';
+import type { EngineState } from '../state/schema.js';
+import type { StateStore } from '../state/state-store.js';
+import type { Logger } from '../utils/logger.js';
+import { cycleCloseMs, isoOf } from '../utils/time.js';
+import type { Clock } from './clock.js';
+import type { CycleContext, CycleStep } from './cycle-step.js';
+
+export interface EngineDeps {
+  clock: Clock;
+  market: MarketDataSource;
+  store: StateStore;
+  logs: EventLogs;
+  steps: CycleStep[];
+  log: Logger;
+  barMs: number;
+  /** After downtime on the wall clock: run every missed cycle, or skip to the latest closed bar. */
+  catchUp: 'skip' | 'run';
+}
+
+export interface EngineRun {
+  state: EngineState;
+  cyclesRun: number;
+  cyclesSkipped: number;
+  stoppedBy: 'end' | 'signal';
+}
+
+/**
+ * The one cycle runner of every mode. Each cycle: wait for the bar to close, take the market snapshot, run the steps
+ * on a draft of the state, append the cycle's events, then save the state. A crash before the save leaves the last
+ * completed cycle in state.json and log offsets that cut off the crashed cycle's lines on restart, so the cycle is
+ * simply run again.
+ */
+export class Engine {
+  private readonly log: Logger;
+
+  constructor(private readonly d: EngineDeps) {
+    this.log = d.log.child({ component: 'engine' });
+  }
+
+  /** Run from the cycle after `state.lastCompletedCycle` through `endCycle` (inclusive; null = until stopped). */
+  async run(initial: EngineState, endCycle: number | null, signal: AbortSignal): Promise<EngineRun> {
+    let state = initial;
+    let cyclesRun = 0;
+    let cyclesSkipped = 0;
+    let next = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
+    while (!signal.aborted && (endCycle === null || next <= endCycle)) {
+      const latestClosed = Math.floor(this.d.clock.nowMs() / this.d.barMs) - 1;
+      if (this.d.catchUp === 'skip' && latestClosed > next) {
+        const to = endCycle === null ? latestClosed : Math.min(latestClosed, endCycle);
+        this.log.warn({ from: next, to, skipped: to - next }, 'missed cycles skipped (schedule.catch_up: skip)');
+        cyclesSkipped += to - next;
+        next = to;
+      }
+      await this.d.clock.sleepUntil(cycleCloseMs(next, this.d.barMs), signal);
+      if (signal.aborted) break;
+      state = await this.runCycle(state, next);
+      cyclesRun++;
+      next++;
+    }
+    return { state, cyclesRun, cyclesSkipped, stoppedBy: signal.aborted ? 'signal' : 'end' };
+  }
+
+  private async runCycle(state: EngineState, cycle: number): Promise<EngineState> {
+    const startedMs = performance.now();
+    const closeMs = cycleCloseMs(cycle, this.d.barMs);
+    const ts = isoOf(closeMs);
+    const snapshot = await this.d.market.snapshot(cycle);
+    const events: Record<LogName, LogEvent[]> = { trades: [], meta: [], equity: [] };
+    const ctx: CycleContext = {
+      cycle,
+      closeMs,
+      ts,
+      snapshot,
+      state: structuredClone(state),
+      emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
+    };
+    for (const step of this.d.steps) await step.run(ctx);
+    const next = ctx.state;
+    next.lastCompletedCycle = cycle;
+    next.lastCompletedTs = ts;
+    this.d.logs.append(events);
+    next.logOffsets = this.d.logs.offsets();
+    this.d.store.save(next);
+    this.log.debug({ cycle, ts, ms: +(performance.now() - startedMs).toFixed(2) }, 'cycle completed');
+    return next;
+  }
+}

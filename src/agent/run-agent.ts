@@ -1,0 +1,163 @@
+import { EventLogs } from '../state/event-logs.js';
+import { initialState, type EngineState, type RunInfo } from '../state/schema.js';
+import { FileStateStore } from '../state/state-store.js';
+import { loadConfig, type Config } from '../utils/config.js';
+import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/env.js';
+import { ConfigError, StateError, UsageError } from '../utils/errors.js';
+import type { Logger } from '../utils/logger.js';
+import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
+import { buildClock, buildMarket, buildSteps, isExchangeMode } from './build-engine.js';
+import { Engine } from './engine.js';
+import { reportState, type StateReport } from './state-report.js';
+
+export interface RunOptions {
+  mode: Mode;
+  configFile: string;
+  /** null: the sleeve section is in the main config file. */
+  sleeveConfigFile: string | null;
+  sleeve: SleeveChoice;
+  days?: number;
+  seed?: number;
+  speed?: number;
+  stateDir: string;
+  logDir: string;
+  restoreBackup: boolean;
+  confirmLive: boolean;
+}
+
+export interface RunDeps {
+  env: Env;
+  log: Logger;
+  signal: AbortSignal;
+  /** Scrubs secrets from text written to the JSONL logs. */
+  scrub: (line: string) => string;
+  /** Called when a stop was requested but the running cycle did not finish within schedule.shutdown_timeout_ms. */
+  forceExit: () => void;
+}
+
+export interface RunResult {
+  report: StateReport;
+  cyclesRun: number;
+  stoppedBy: 'end' | 'signal';
+  resumedFromCycle: number | null;
+  statePath: string;
+  logDir: string;
+}
+
+function runInfoFor(opts: RunOptions, cfg: Config, seed: number, marketName: string, barMs: number, firstCycle: number): RunInfo {
+  return { mode: opts.mode, seed: isExchangeMode(opts.mode) ? null : seed, marketSource: marketName, barMs, firstCycle };
+}
+
+/** A saved state must come from the same kind of run; anything else would mix two runs' books. */
+function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string): void {
+  const diffs: string[] = [];
+  for (const key of ['mode', 'seed', 'marketSource', 'barMs'] as const) {
+    if (saved[key] !== wanted[key]) diffs.push(`${key} ${String(saved[key])} (this run: ${String(wanted[key])})`);
+  }
+  if (diffs.length > 0) {
+    throw new StateError(
+      `${statePath} belongs to another run: ${diffs.join(', ')}. Use another --state-dir, or the same settings to resume it.`,
+      { statePath, saved, wanted },
+    );
+  }
+}
+
+/**
+ * Start or resume a run: config, secrets, state, logs, the engine loop, a report. The same path serves every mode;
+ * build-engine.ts picks the adapters.
+ */
+export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResult> {
+  const log = deps.log.child({ component: 'run-agent' });
+  const { cfg, hash } = loadConfig(opts.configFile, opts.sleeveConfigFile);
+  assertSecrets(deps.env, opts.mode, opts.sleeve);
+  if (opts.mode === 'live' && !opts.confirmLive) {
+    throw new UsageError('mode live trades real money: add --confirm-live to start it');
+  }
+  if (opts.speed !== undefined && opts.mode !== 'sim') throw new UsageError('--speed applies to --mode sim only');
+  if (opts.sleeve !== 'core' && !cfg.sleeve.enabled) {
+    log.warn({ sleeve: opts.sleeve }, 'sleeve.enabled is false: the convexity sleeve will not trade');
+  }
+  if (opts.sleeve !== 'core') log.warn({ sleeve: opts.sleeve }, 'the convexity sleeve is not part of this build yet');
+
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const simStartMs = Date.parse(cfg.sim.start);
+  if (simStartMs % barMs !== 0) {
+    throw new ConfigError(opts.configFile, [{ path: 'sim.start', rule: `must fall on a ${cfg.schedule.barInterval} bar boundary` }]);
+  }
+  const seed = opts.seed ?? cfg.sim.seed;
+  const days = opts.days ?? cfg.sim.days;
+
+  const store = new FileStateStore(opts.stateDir);
+  store.ensureWritable();
+  const logs = new EventLogs(opts.logDir, deps.scrub);
+  logs.open();
+  try {
+    let state: EngineState | null;
+    if (opts.restoreBackup) {
+      state = store.restoreBackup();
+      log.warn({ state: store.path, cycle: state.lastCompletedCycle }, 'started from the backup state');
+    } else {
+      state = store.load();
+    }
+
+    const firstCycle = state?.run.firstCycle ?? cycleOfOpenMs(simStartMs, barMs);
+    const market = buildMarket(cfg, opts.mode, seed, firstCycle, barMs);
+    const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
+    let resumedFromCycle: number | null = null;
+    if (state === null) {
+      state = initialState(wanted, cfg.sim.initialCashUsd, hash);
+      state.logOffsets = logs.offsets();
+      store.save(state);
+    } else {
+      assertSameRun(state.run, wanted, store.path);
+      resumedFromCycle = state.lastCompletedCycle;
+      for (const r of logs.recover(state.logOffsets)) {
+        if (r.shorterThanState) log.warn({ file: r.file }, 'log is shorter than state.json recorded (rotated or another --log-dir); left as is');
+        else log.warn({ file: r.file, cutBytes: r.cutBytes }, 'removed lines of a cycle that did not complete before the last stop');
+      }
+      if (state.versions.config !== hash) {
+        log.warn({ was: state.versions.config, now: hash }, 'config changed since the state was written');
+        state.versions.config = hash;
+      }
+      if (resumedFromCycle !== null) log.info({ lastCompletedCycle: resumedFromCycle }, 'resuming');
+    }
+
+    const barsPerDay = DAY_MS / barMs;
+    const endCycle = state.run.firstCycle + days * barsPerDay - 1;
+    const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
+    const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
+    const engine = new Engine({
+      clock,
+      market,
+      store,
+      logs,
+      steps: buildSteps(cfg),
+      log: deps.log,
+      barMs,
+      catchUp: cfg.schedule.catchUp,
+    });
+    const onAbort = () => {
+      log.info({ timeoutMs: cfg.schedule.shutdownTimeoutMs }, 'stop requested: finishing the current cycle');
+      setTimeout(deps.forceExit, cfg.schedule.shutdownTimeoutMs).unref();
+    };
+    deps.signal.addEventListener('abort', onAbort, { once: true });
+    log.info(
+      { mode: opts.mode, seed: wanted.seed, fromCycle: nextCycle, toCycle: endCycle, assets: market.symbols().length, state: store.path, logs: opts.logDir },
+      'run started',
+    );
+    const out = await engine.run(state, endCycle, deps.signal);
+    deps.signal.removeEventListener('abort', onAbort);
+    await market.close?.();
+    log.info({ cyclesRun: out.cyclesRun, stoppedBy: out.stoppedBy, lastCompletedCycle: out.state.lastCompletedCycle }, 'run stopped');
+    return {
+      report: reportState(out.state),
+      cyclesRun: out.cyclesRun,
+      stoppedBy: out.stoppedBy,
+      resumedFromCycle,
+      statePath: store.path,
+      logDir: opts.logDir,
+    };
+  } finally {
+    logs.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { currentDrawdown, maxDrawdown } from '../risk_guardrails/drawdown.js';
+import type { EngineState } from '../state/schema.js';
+
+/** The numbers an operator reads after a run and in `coce status`, derived from state alone. */
+export interface StateReport {
+  mode: string;
+  seed: number | null;
+  lastCompletedCycle: number | null;
+  lastCompletedTs: string | null;
+  cycles: number;
+  startNavUsd: number | null;
+  navUsd: number;
+  cashUsd: number;
+  returnPct: number | null;
+  peakEquityUsd: number;
+  drawdownPct: number;
+  maxDrawdownPct: number;
+  killSwitch: EngineState['killSwitch'];
+  positions: { symbol: string; qty: number; lastPriceUsd: number; valueUsd: number; weightPct: number }[];
+  openOrders: number;
+  sleevePositions: number;
+}
+
+export function reportState(s: EngineState): StateReport {
+  const last = s.equityCurve.at(-1);
+  const positionsValue = Object.values(s.positions).reduce((sum, p) => sum + p.qty * p.lastPriceUsd, 0);
+  const navUsd = last?.navUsd ?? s.cashUsd + positionsValue;
+  const first = s.equityCurve[0];
+  // The curve in state is bounded; the first point kept is the start of the window it covers.
+  const startNavUsd = first === undefined ? null : first.navUsd;
+  return {
+    mode: s.run.mode,
+    seed: s.run.seed,
+    lastCompletedCycle: s.lastCompletedCycle,
+    lastCompletedTs: s.lastCompletedTs,
+    cycles: s.lastCompletedCycle === null ? 0 : s.lastCompletedCycle - s.run.firstCycle + 1,
+    startNavUsd,
+    navUsd,
+    cashUsd: s.cashUsd,
+    returnPct: startNavUsd === null || startNavUsd === 0 ? null : 100 * (navUsd / startNavUsd - 1),
+    peakEquityUsd: s.peakEquityUsd,
+    drawdownPct: 100 * currentDrawdown(navUsd, s.peakEquityUsd),
+    maxDrawdownPct: 100 * maxDrawdown(s.equityCurve.map((p) => p.navUsd)),
+    killSwitch: s.killSwitch,
+    positions: Object.entries(s.positions)
+      .map(([symbol, p]) => {
+        const valueUsd = p.qty * p.lastPriceUsd;
+        return { symbol, qty: p.qty, lastPriceUsd: p.lastPriceUsd, valueUsd, weightPct: navUsd > 0 ? (100 * valueUsd) / navUsd : 0 };
+      })
+      .sort((a, b) => Math.abs(b.valueUsd) - Math.abs(a.valueUsd)),
+    openOrders: s.openOrders.length,
+    sleevePositions: s.sleevePositions.length,
+  };
+}
+
+const usd = (x: number) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' USD';
+const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
+
+/** Plain-text lines for the terminal. */
+export function formatReport(r: StateReport): string {
+  const ks = r.killSwitch;
+  const lines = [
+    `mode            ${r.mode}${r.seed === null ? '' : `  seed ${r.seed}`}`,
+    `last cycle      ${r.lastCompletedCycle ?? 'none yet'}${r.lastCompletedTs ? `  (${r.lastCompletedTs})` : ''}  cycles run ${r.cycles}`,
+    `NAV             ${usd(r.navUsd)}  (cash ${usd(r.cashUsd)})`,
+    `return          ${pct(r.returnPct)}${r.startNavUsd === null ? '' : `  from ${usd(r.startNavUsd)}`}`,
+    `drawdown        ${pct(r.drawdownPct)} now, ${pct(r.maxDrawdownPct)} max  (peak ${usd(r.peakEquityUsd)})`,
+    `kill-switch     ${ks.state}${ks.reason ? `: ${ks.reason}` : ''}${ks.sinceCycle === null ? '' : ` since cycle ${ks.sinceCycle}`}`,
+    `positions       ${r.positions.length}  open orders ${r.openOrders}  sleeve options ${r.sleevePositions}`,
+  ];
+  for (const p of r.positions) {
+    lines.push(
+      `  ${p.symbol.padEnd(10)} qty ${p.qty.toPrecision(6).padStart(14)}  px ${p.lastPriceUsd.toPrecision(6).padStart(12)}  value ${usd(p.valueUsd).padStart(18)}  ${p.weightPct.toFixed(2).padStart(6)} %`,
+    );
+  }
+  return lines.join('\n');
+}

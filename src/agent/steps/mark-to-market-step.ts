@@ -1,0 +1,35 @@
+import { markToMarket } from '../../portfolio/mark-to-market.js';
+import { currentDrawdown } from '../../risk_guardrails/drawdown.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+/**
+ * Values the book at the bar's closes, extends the equity curve (bounded in state, complete in logs/equity.jsonl)
+ * and moves the equity peak the drawdown tracker reads.
+ */
+export class MarkToMarketStep implements CycleStep {
+  readonly name = 'mark-to-market';
+
+  constructor(private readonly equityCurveMaxPoints: number) {}
+
+  run(ctx: CycleContext): void {
+    const s = ctx.state;
+    const prices: Record<string, number> = {};
+    for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
+    const m = markToMarket(s.positions, s.cashUsd, prices);
+    s.positions = m.positions;
+    s.peakEquityUsd = Math.max(s.peakEquityUsd, m.navUsd);
+    s.equityCurve.push({ cycle: ctx.cycle, ts: ctx.ts, navUsd: m.navUsd });
+    if (s.equityCurve.length > this.equityCurveMaxPoints) {
+      s.equityCurve.splice(0, s.equityCurve.length - this.equityCurveMaxPoints);
+    }
+    ctx.emit('equity', 'equity', {
+      navUsd: m.navUsd,
+      cashUsd: s.cashUsd,
+      grossExposureUsd: m.grossExposureUsd,
+      peakEquityUsd: s.peakEquityUsd,
+      drawdownPct: 100 * currentDrawdown(m.navUsd, s.peakEquityUsd),
+      positions: Object.keys(m.positions).length,
+      ...(m.stale.length > 0 ? { stalePrices: m.stale } : {}),
+    });
+  }
+}

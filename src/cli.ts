@@ -1,0 +1,203 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runAgent, type RunOptions } from './agent/run-agent.js';
+import { formatReport, reportState } from './agent/state-report.js';
+import { FileStateStore } from './state/state-store.js';
+import { HARD_LIMITS, loadConfig } from './utils/config.js';
+import { readEnv, type Mode, type SleeveChoice } from './utils/env.js';
+import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
+import { createLogger } from './utils/logger.js';
+import { SecretScrubber } from './utils/secret-scrubber.js';
+
+/** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
+const PACKAGE_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+})();
+const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface CliIo {
+  /** The process environment; `.env` in `cwd` is merged under it (the environment wins). */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+  /** Stops a run early (SIGINT/SIGTERM in the real process). */
+  signal?: AbortSignal;
+  /** Hard exit when a stop does not complete in time; the real process exits 1. */
+  forceExit?: () => void;
+}
+
+const MODES: Mode[] = ['sim', 'backtest', 'testnet', 'live'];
+const SLEEVES: SleeveChoice[] = ['core', 'convex', 'all'];
+
+const intArg = (min: number, what: string) => (v: string) => {
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new InvalidArgumentError(`${what} must be a whole number >= ${min}, got "${v}"`);
+  }
+  return n;
+};
+const nonNegativeArg = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`must be a number >= 0, got "${v}"`);
+  return n;
+};
+
+/** Resolve a path against cwd; an unset default falls back to the copy shipped with the package. */
+function configPath(given: string | undefined, fallback: string, cwd: string): string {
+  if (given !== undefined) return isAbsolute(given) ? given : resolve(cwd, given);
+  const local = resolve(cwd, fallback);
+  return existsSync(local) ? local : join(PACKAGE_ROOT, fallback);
+}
+
+function mergedEnv(io: CliIo): NodeJS.ProcessEnv {
+  const file = join(io.cwd, '.env');
+  if (!existsSync(file)) return io.env;
+  let parsed: NodeJS.Dict<string>;
+  try {
+    parsed = parseEnv(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`.env in ${io.cwd} cannot be read (${(err as Error).message})`);
+  }
+  return { ...parsed, ...io.env };
+}
+
+interface RunFlags {
+  mode: Mode;
+  config?: string;
+  sleeveConfig?: string | false;
+  sleeve: SleeveChoice;
+  days?: number;
+  seed?: number;
+  speed?: number;
+  stateDir: string;
+  logDir: string;
+  restoreBackup?: boolean;
+  confirmLive?: boolean;
+}
+
+/** Run the `coce` command line; resolves to the process exit code (0 ok, 2 bad input, 1 unexpected failure). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const env = (() => {
+    try {
+      return readEnv(mergedEnv(io));
+    } catch (err) {
+      return err as Error;
+    }
+  })();
+  const scrubber = new SecretScrubber(env instanceof Error ? [] : Object.values(env.secrets));
+  const say = (s: string) => io.stdout.write(scrubber.scrub(s) + '\n');
+  const fail = (err: unknown): number => {
+    io.stderr.write(scrubber.scrub(`coce: ${(err as Error).message ?? String(err)}`) + '\n');
+    if (exitCodeOf(err) === 1 && err instanceof Error && err.stack) io.stderr.write(scrubber.scrub(err.stack) + '\n');
+    return exitCodeOf(err);
+  };
+  let code = 0;
+
+  const program = new Command('coce')
+    .description('Cluster Outlier Catalyst Engine: crypto micro-cap pump detection, clustered allocation, guarded execution')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run coce --help for usage)');
+
+  program
+    .command('run')
+    .description('run the engine loop: sim/backtest on the embedded synthetic market, testnet/live on an exchange')
+    .addOption(new Option('--mode <mode>', 'sim | backtest | testnet | live').choices(MODES).default('sim'))
+    .option('--config <file>', 'main config file (default: config/base.yaml)')
+    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
+    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
+    .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
+    .option('--seed <n>', 'seed of every random choice (default: sim.seed)', intArg(0, '--seed'))
+    .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
+    .option('--state-dir <dir>', 'where state.json lives', 'data')
+    .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
+    .option('--restore-backup', 'start from state.json.bak (a corrupt state.json is kept aside)')
+    .option('--confirm-live', 'required with --mode live')
+    .action(async (f: RunFlags) => {
+      if (env instanceof Error) throw env;
+      const opts: RunOptions = {
+        mode: f.mode,
+        configFile: configPath(f.config, 'config/base.yaml', io.cwd),
+        sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
+        sleeve: f.sleeve,
+        stateDir: resolve(io.cwd, f.stateDir),
+        logDir: resolve(io.cwd, f.logDir),
+        restoreBackup: f.restoreBackup === true,
+        confirmLive: f.confirmLive === true,
+        ...(f.days === undefined ? {} : { days: f.days }),
+        ...(f.seed === undefined ? {} : { seed: f.seed }),
+        ...(f.speed === undefined ? {} : { speed: f.speed }),
+      };
+      const log = createLogger({ level: env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stdout });
+      const result = await runAgent(opts, {
+        env,
+        log,
+        signal: io.signal ?? new AbortController().signal,
+        scrub: (l) => scrubber.scrub(l),
+        forceExit: io.forceExit ?? (() => undefined),
+      });
+      const ended = result.stoppedBy === 'signal' ? 'stopped by signal (resume with the same command)' : 'end of run';
+      say(
+        [
+          '',
+          `COCE ${opts.mode} run: ${result.cyclesRun} cycles this run${result.resumedFromCycle === null ? '' : `, resumed after cycle ${result.resumedFromCycle}`}; ${ended}`,
+          formatReport(result.report),
+          `state           ${result.statePath}`,
+          `logs            ${result.logDir}`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('validate-config')
+    .description('check a config file (and the sleeve file) against the schema and the hard limits')
+    .argument('[file]', 'main config file (default: config/base.yaml)')
+    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
+    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .action((file: string | undefined, f: { sleeveConfig?: string | false }) => {
+      const main = configPath(file, 'config/base.yaml', io.cwd);
+      const sleeve = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
+      const { cfg, hash, files } = loadConfig(main, sleeve);
+      say(`${files.join(' + ')}: valid (config ${hash})`);
+      say(
+        `hard limits: risk.max_drawdown_pct ${cfg.risk.maxDrawdownPct} (<= ${HARD_LIMITS.maxDrawdownPct}), ` +
+          `risk.adv_cap_pct ${cfg.risk.advCapPct} (<= ${HARD_LIMITS.advCapPct}), ` +
+          `sleeve.budget_pct_nav ${cfg.sleeve.budgetPctNav} (<= ${HARD_LIMITS.sleeveBudgetPctNav})`,
+      );
+    });
+
+  program
+    .command('status')
+    .description('print NAV, positions, drawdown, kill-switch state and the last cycle from state.json')
+    .option('--state-dir <dir>', 'where state.json lives', 'data')
+    .option('--json', 'print the report as JSON')
+    .action((f: { stateDir: string; json?: boolean }) => {
+      const store = new FileStateStore(resolve(io.cwd, f.stateDir));
+      const state = store.load();
+      if (state === null) throw new StateError(`no state in ${store.path}: nothing has run with this --state-dir yet`);
+      const report = reportState(state);
+      say(f.json ? JSON.stringify(report, null, 2) : `${store.path}\n${formatReport(report)}`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? 0 : 2;
+    } else {
+      code = fail(err);
+    }
+  }
+  return code;
+}

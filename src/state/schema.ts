@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The contract of data/state.json (version 1). Everything a restart needs to carry on exactly where the last
+ * completed cycle left it. Amounts are USD unless named otherwise; times are ISO-8601 UTC of the simulated or wall
+ * clock (never the wall clock in sim/backtest, so runs are byte-identical).
+ */
+export const STATE_VERSION = 1;
+
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const nonNegative = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
+const isoTs = z.iso.datetime();
+
+export const positionSchema = z.strictObject({
+  qty: finite,
+  avgEntryPriceUsd: nonNegative,
+  lastPriceUsd: nonNegative,
+  openedCycle: z.number().int(),
+});
+
+export const openOrderSchema = z.strictObject({
+  clientOrderId: z.string().min(1),
+  venueOrderId: z.string().nullable(),
+  symbol: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  qty: nonNegative,
+  filledQty: nonNegative,
+  limitPriceUsd: nonNegative.nullable(),
+  placedCycle: z.number().int(),
+  status: z.enum(['pending', 'open', 'partially_filled']),
+});
+
+export const sleevePositionSchema = z.strictObject({
+  instrument: z.string().min(1),
+  qty: finite,
+  premiumPaidUsd: nonNegative,
+  openedCycle: z.number().int(),
+});
+
+export const equityPointSchema = z.strictObject({ cycle: z.number().int(), ts: isoTs, navUsd: finite });
+
+export const killSwitchSchema = z.strictObject({
+  state: z.enum(['active', 'reducing', 'halted']),
+  reason: z.string().nullable(),
+  sinceCycle: z.number().int().nullable(),
+});
+
+export const runInfoSchema = z.strictObject({
+  mode: z.enum(['sim', 'backtest', 'testnet', 'live']),
+  seed: z.number().int().nullable(),
+  marketSource: z.string().min(1),
+  barMs: z.number().int().positive(),
+  firstCycle: z.number().int(),
+});
+
+export const engineStateSchema = z.strictObject({
+  version: z.literal(STATE_VERSION),
+  run: runInfoSchema,
+  lastCompletedCycle: z.number().int().nullable(),
+  lastCompletedTs: isoTs.nullable(),
+  cashUsd: finite,
+  positions: z.record(z.string(), positionSchema),
+  openOrders: z.array(openOrderSchema),
+  equityCurve: z.array(equityPointSchema),
+  peakEquityUsd: nonNegative,
+  killSwitch: killSwitchSchema,
+  sleevePositions: z.array(sleevePositionSchema),
+  versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
+  /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
+  logOffsets: z.record(z.string(), z.number().int().min(0)),
+});
+
+export type EngineState = z.infer<typeof engineStateSchema>;
+export type Position = z.infer<typeof positionSchema>;
+export type OpenOrder = z.infer<typeof openOrderSchema>;
+export type RunInfo = z.infer<typeof runInfoSchema>;
+export type KillSwitchState = EngineState['killSwitch']['state'];
+
+export function initialState(run: RunInfo, cashUsd: number, configHash: string): EngineState {
+  return {
+    version: STATE_VERSION,
+    run,
+    lastCompletedCycle: null,
+    lastCompletedTs: null,
+    cashUsd,
+    positions: {},
+    openOrders: [],
+    equityCurve: [],
+    peakEquityUsd: cashUsd,
+    killSwitch: { state: 'active', reason: null, sinceCycle: null },
+    sleevePositions: [],
+    versions: { model: null, clusters: null, config: configHash },
+    logOffsets: {},
+  };
+}

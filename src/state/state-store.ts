@@ -1,0 +1,134 @@
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PathError, StateError } from '../utils/errors.js';
+import { engineStateSchema, STATE_VERSION, type EngineState } from './schema.js';
+
+/** Where the engine keeps its state between cycles and across restarts. */
+export interface StateStore {
+  readonly path: string;
+  /** The saved state, or null when none was saved yet. Throws StateError on a corrupt or invalid file. */
+  load(): EngineState | null;
+  save(state: EngineState): void;
+  /** Set the corrupt state.json aside (never deleted) and put the backup in its place. */
+  restoreBackup(): EngineState;
+}
+
+function writeFileDurably(file: string, text: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parse and validate a state file's text; `label` names the file in messages. */
+export function parseState(text: string, label: string): EngineState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateError(`${label} is not valid JSON (${(err as Error).message})`, { file: label });
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (version !== STATE_VERSION) {
+    throw new StateError(`${label} has version ${String(version)}; this build reads version ${STATE_VERSION}`, {
+      file: label,
+      version,
+    });
+  }
+  const parsed = engineStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new StateError(`${label} does not match the state schema:\n${lines.join('\n')}`, { file: label });
+  }
+  return parsed.data;
+}
+
+/**
+ * state.json on disk. A save is atomic: the new state goes to a temp file that is fsynced, the current file is
+ * hard-linked to state.json.bak, then the temp file is renamed over state.json and the folder fsynced. At every
+ * instant state.json is either the old or the new complete file.
+ */
+export class FileStateStore implements StateStore {
+  readonly path: string;
+  readonly backupPath: string;
+  private readonly tmpPath: string;
+
+  constructor(readonly dir: string) {
+    this.path = join(dir, 'state.json');
+    this.backupPath = join(dir, 'state.json.bak');
+    this.tmpPath = join(dir, 'state.json.tmp');
+  }
+
+  /** Create the folder and prove it can be written, before any cycle runs. */
+  ensureWritable(): void {
+    const probe = join(this.dir, '.write-probe');
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileDurably(probe, '');
+      rmSync(probe);
+    } catch (err) {
+      throw new PathError(`state folder ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code})`, {
+        dir: this.dir,
+      });
+    }
+  }
+
+  load(): EngineState | null {
+    if (!existsSync(this.path)) return null;
+    try {
+      return parseState(readFileSync(this.path, 'utf8'), this.path);
+    } catch (err) {
+      if (!(err instanceof StateError)) throw err;
+      throw new StateError(`${err.message}\nThe file was left untouched. ${this.backupHint()}`, err.context);
+    }
+  }
+
+  private backupHint(): string {
+    if (!existsSync(this.backupPath)) return 'There is no backup; move the file away to start a new run.';
+    try {
+      const bak = parseState(readFileSync(this.backupPath, 'utf8'), this.backupPath);
+      return `Start from ${this.backupPath} (last completed cycle ${bak.lastCompletedCycle}) with --restore-backup.`;
+    } catch {
+      return `The backup ${this.backupPath} is not usable either; move both away to start a new run.`;
+    }
+  }
+
+  restoreBackup(): EngineState {
+    if (!existsSync(this.backupPath)) throw new StateError(`no backup to restore: ${this.backupPath} does not exist`);
+    const text = readFileSync(this.backupPath, 'utf8');
+    const state = parseState(text, this.backupPath);
+    if (existsSync(this.path)) {
+      let n = 0;
+      while (existsSync(`${this.path}.corrupt${n === 0 ? '' : `.${n}`}`)) n++;
+      renameSync(this.path, `${this.path}.corrupt${n === 0 ? '' : `.${n}`}`);
+    }
+    writeFileDurably(this.tmpPath, text);
+    renameSync(this.tmpPath, this.path);
+    fsyncDir(this.dir);
+    return state;
+  }
+
+  save(state: EngineState): void {
+    writeFileDurably(this.tmpPath, JSON.stringify(state) + '\n');
+    if (existsSync(this.path)) {
+      const bakTmp = `${this.backupPath}.tmp`;
+      rmSync(bakTmp, { force: true });
+      linkSync(this.path, bakTmp);
+      renameSync(bakTmp, this.backupPath);
+    }
+    renameSync(this.tmpPath, this.path);
+    fsyncDir(this.dir);
+  }
+}

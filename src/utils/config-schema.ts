@@ -1,0 +1,234 @@
+import { z } from 'zod';
+
+/**
+ * The schema of config/base.yaml + config/sleeve.yaml, in the files' own snake_case. Every object is strict (unknown
+ * keys are errors) and the hard limits that no config may lift are part of it (see HARD_LIMITS). Parameters are
+ * documented in the YAML files themselves; this file states types, ranges and defaults only where the YAML may omit.
+ */
+export const HARD_LIMITS = {
+  maxDrawdownPct: 18,
+  advCapPct: 2,
+  sleeveBudgetPctNav: 0.5,
+} as const;
+
+const pct = z.number().min(0).max(100);
+const positive = z.number().positive();
+const nonNegative = z.number().min(0);
+const posInt = z.number().int().positive();
+const fraction = z.number().min(0).max(1);
+const hardMax = (max: number) =>
+  z.number().min(0).max(max, { error: `must be <= ${max} (hard limit, cannot be raised by config)` });
+const symbol = z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be an upper-case ticker such as BTC' });
+
+export const barIntervalSchema = z.enum(['5m', '1h']);
+
+const universe = z.strictObject({
+  exchange: z.string().min(1),
+  quote: symbol,
+  majors: z.array(symbol).min(1),
+  max_assets: posInt,
+  min_market_cap_usd: nonNegative,
+  max_market_cap_usd: positive,
+  min_adv_usd: nonNegative,
+  max_spread_bps: positive,
+  min_history_days: nonNegative,
+  exclude: z.array(symbol),
+});
+
+const market = z.strictObject({
+  source: z.enum(['synthetic', 'recorded', 'live']),
+  recorded_dir: z.string().nullable(),
+  synthetic: z.strictObject({
+    micro_caps: posInt.max(2000),
+    sectors: posInt.max(20),
+    btc_vol_annual_pct: positive,
+    eth_vol_annual_pct: positive,
+    micro_cap_vol_annual_pct: z.tuple([positive, positive]),
+    pumps_per_month: nonNegative,
+    false_hype_per_month: nonNegative,
+    stress_regime_prob_per_day: fraction,
+  }),
+  quality: z.strictObject({
+    max_stale_bars: posInt,
+    max_gap_bars: posInt,
+    max_abs_log_return: positive,
+  }),
+  sources: z.strictObject({
+    coingecko_base_url: z.url(),
+    twitter_base_url: z.url(),
+    request_timeout_ms: posInt,
+    max_retries: z.number().int().min(0).max(10),
+  }),
+});
+
+const alpha = z.strictObject({
+  model_path: z.string().min(1),
+  arima: z.strictObject({
+    order: z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)]),
+    window_bars: posInt.min(30),
+    refit_every_bars: posInt,
+  }),
+  features: z.strictObject({
+    rolling_sum_bars: z.array(posInt).min(1),
+    sentiment_change_bars: posInt,
+  }),
+  classifier: z.strictObject({
+    l2: nonNegative,
+    class_weight: z.union([z.literal('balanced'), z.literal('none')]),
+    horizon_bars: posInt,
+    precision_target: fraction,
+    purge_bars: z.number().int().min(0),
+    retrain_every_days: posInt,
+  }),
+  entry_probability: fraction,
+  max_candidates: posInt,
+});
+
+const clusters = z.strictObject({
+  window_bars: posInt.min(24),
+  min_overlap_bars: posInt,
+  shrinkage: fraction,
+  graph: z.strictObject({
+    method: z.enum(['threshold', 'knn']),
+    min_correlation: z.number().min(-1).max(1),
+    knn_k: posInt,
+  }),
+  resolution: positive,
+  louvain_runs: posInt,
+  consensus_windows: posInt,
+  seed: z.number().int(),
+  rebalance_every_bars: posInt,
+});
+
+const portfolio = z.strictObject({
+  linkage: z.enum(['single', 'ward', 'average', 'complete']),
+  max_asset_weight_pct: pct,
+  max_cluster_weight_pct: pct,
+  max_gross_exposure_pct: pct,
+  max_turnover_pct: z.number().min(0).max(200),
+  min_trade_notional_usd: nonNegative,
+  rebalance_every_bars: posInt,
+});
+
+const risk = z.strictObject({
+  adv_cap_pct: hardMax(HARD_LIMITS.advCapPct),
+  max_position_adv_multiple: positive,
+  max_drawdown_pct: hardMax(HARD_LIMITS.maxDrawdownPct),
+  drawdown_soft_levels: z.array(z.strictObject({ drawdown_pct: pct, gross_scale: fraction })),
+  on_max_drawdown: z.enum(['hold', 'reduce', 'flatten']),
+  reduce_fraction: fraction,
+  var: z.strictObject({
+    level: z.number().gt(0.5).lt(1),
+    lookback_days: posInt,
+    max_var_pct: pct,
+  }),
+  corr_spike: z.strictObject({
+    short_window_bars: posInt,
+    long_window_bars: posInt,
+    threshold: z.number().min(0).max(2),
+    gross_scale: fraction,
+  }),
+});
+
+const execution = z.strictObject({
+  client_order_prefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, { error: 'must be 2-8 lower-case letters/digits' }),
+  order_type: z.enum(['limit', 'market']),
+  max_slippage_bps: positive,
+  slices_per_cycle: posInt,
+  order_ttl_ms: posInt,
+  maker_fee_bps: z.number(),
+  taker_fee_bps: nonNegative,
+  impact_coefficient: nonNegative,
+  max_bar_volume_pct: pct,
+  retries: z.strictObject({ max: z.number().int().min(0).max(10), base_delay_ms: posInt, max_delay_ms: posInt }),
+  reconcile_tolerance_pct: pct,
+});
+
+const meta = z.strictObject({
+  window_days: posInt,
+  min_sharpe: z.number(),
+  min_hit_rate: fraction,
+  min_trades: z.number().int().min(0),
+  min_days: z.number().int().min(0),
+  on_halt: z.enum(['hold', 'flatten']),
+  daily_audit_hour_utc: z.number().int().min(0).max(23),
+  weekly_audit_weekday: z.number().int().min(0).max(6),
+});
+
+const schedule = z.strictObject({
+  bar_interval: barIntervalSchema,
+  catch_up: z.enum(['skip', 'run']),
+  shutdown_timeout_ms: posInt,
+  equity_curve_max_points: posInt.min(100),
+});
+
+const notify = z.strictObject({
+  slack: z.strictObject({ min_interval_ms: nonNegative, daily_summary_hour_utc: z.number().int().min(0).max(23) }),
+  sentry: z.strictObject({ environment: z.string().min(1), traces_sample_rate: fraction }),
+  health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(1).max(65535) }),
+});
+
+const sim = z.strictObject({
+  start: z.iso.datetime({ offset: false }),
+  days: posInt,
+  seed: z.number().int().min(0),
+  initial_cash_usd: positive,
+  speed: nonNegative,
+});
+
+export const sleeveSchema = z.strictObject({
+  enabled: z.boolean(),
+  budget_pct_nav: hardMax(HARD_LIMITS.sleeveBudgetPctNav),
+  budget_period_days: posInt,
+  underlyings: z.array(z.enum(['BTC', 'ETH'])).min(1),
+  min_dte_days: posInt,
+  max_dte_days: posInt,
+  delta_min: fraction,
+  delta_max: fraction,
+  include_puts: z.boolean(),
+  max_spread_pct: pct,
+  min_open_interest: nonNegative,
+  roll_dte_days: nonNegative,
+  take_profit_multiple: z.number().gt(1),
+  risk_free_rate: z.number().min(-0.1).max(1),
+  run_every_bars: posInt,
+});
+
+export const configSchema = z
+  .strictObject({
+    universe,
+    market,
+    alpha,
+    clusters,
+    portfolio,
+    risk,
+    execution,
+    sleeve: sleeveSchema,
+    meta,
+    schedule,
+    notify,
+    sim,
+  })
+  .superRefine((c, ctx) => {
+    if (c.universe.min_market_cap_usd >= c.universe.max_market_cap_usd)
+      ctx.addIssue({ code: 'custom', path: ['universe', 'min_market_cap_usd'], message: 'must be below max_market_cap_usd' });
+    if (c.sleeve.min_dte_days > c.sleeve.max_dte_days)
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'min_dte_days'], message: 'must be <= max_dte_days' });
+    if (c.sleeve.delta_min > c.sleeve.delta_max)
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'delta_min'], message: 'must be <= delta_max' });
+    if (c.risk.corr_spike.short_window_bars >= c.risk.corr_spike.long_window_bars)
+      ctx.addIssue({ code: 'custom', path: ['risk', 'corr_spike', 'short_window_bars'], message: 'must be below long_window_bars' });
+    if (c.market.synthetic.micro_cap_vol_annual_pct[0] > c.market.synthetic.micro_cap_vol_annual_pct[1])
+      ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'micro_cap_vol_annual_pct'], message: 'must be [low, high] with low <= high' });
+    if (c.market.source === 'recorded' && !c.market.recorded_dir)
+      ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
+    const levels = c.risk.drawdown_soft_levels;
+    for (let i = 0; i < levels.length; i++) {
+      if (levels[i]!.drawdown_pct >= c.risk.max_drawdown_pct)
+        ctx.addIssue({ code: 'custom', path: ['risk', 'drawdown_soft_levels', i, 'drawdown_pct'], message: 'must be below risk.max_drawdown_pct' });
+      if (i > 0 && levels[i]!.drawdown_pct <= levels[i - 1]!.drawdown_pct)
+        ctx.addIssue({ code: 'custom', path: ['risk', 'drawdown_soft_levels', i, 'drawdown_pct'], message: 'levels must increase' });
+    }
+  });
+
+export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,73 @@
+/**
+ * Typed errors. Each says what went wrong in the operator's terms and carries the exit code the CLI returns:
+ * 2 for bad input the operator can fix (config, arguments, state, environment, paths), 1 for anything unexpected.
+ */
+export abstract class CoceError extends Error {
+  abstract readonly exitCode: 1 | 2;
+  constructor(
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** One broken rule in a config file: the dotted key path and what it should have been. */
+export interface ConfigProblem {
+  path: string;
+  rule: string;
+}
+
+export class ConfigError extends CoceError {
+  override name = 'ConfigError';
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `invalid config ${file}:\n` + problems.map((p) => `  - ${p.path || '(root)'}: ${p.rule}`).join('\n'),
+      { file, problems },
+    );
+  }
+}
+
+export class UsageError extends CoceError {
+  override name = 'UsageError';
+  readonly exitCode = 2;
+}
+
+/** testnet/live started without the secrets they need (names only, never values). */
+export class MissingSecretsError extends CoceError {
+  override name = 'MissingSecretsError';
+  readonly exitCode = 2;
+  constructor(
+    readonly mode: string,
+    readonly missing: string[],
+  ) {
+    super(`mode ${mode} needs these environment variables, which are not set: ${missing.join(', ')}`, {
+      mode,
+      missing,
+    });
+  }
+}
+
+/** state.json is unreadable, invalid, of another version, or belongs to another run. Never overwritten. */
+export class StateError extends CoceError {
+  override name = 'StateError';
+  readonly exitCode = 2;
+}
+
+/** A file or folder COCE must write (state dir, log dir) cannot be written. */
+export class PathError extends CoceError {
+  override name = 'PathError';
+  readonly exitCode = 2;
+}
+
+/** Bad market data that cannot be used for a cycle. */
+export class MarketDataError extends CoceError {
+  override name = 'MarketDataError';
+  readonly exitCode = 1;
+}
+
+export const exitCodeOf = (err: unknown): 1 | 2 => (err instanceof CoceError ? err.exitCode : 1);

@@ -1,0 +1,40 @@
+/**
+ * Last line of defence for "no secret in any log line": pino's `redact` removes secrets stored under known keys,
+ * but a secret can also travel inside a string (an error message, a URL). The scrubber replaces every known secret
+ * value, raw or JSON-escaped, wherever it appears in text about to be written.
+ */
+export const REDACTED = '[redacted]';
+
+/** Values shorter than this are not scrubbed: they would match ordinary text and no real key is that short. */
+const MIN_SECRET_LENGTH = 6;
+
+export class SecretScrubber {
+  private readonly pattern: RegExp | null;
+
+  constructor(values: Iterable<string>) {
+    const variants = new Set<string>();
+    for (const v of values) {
+      if (v.length < MIN_SECRET_LENGTH) continue;
+      variants.add(v);
+      variants.add(JSON.stringify(v).slice(1, -1));
+      variants.add(encodeURIComponent(v));
+    }
+    const sorted = [...variants].sort((a, b) => b.length - a.length);
+    this.pattern =
+      sorted.length === 0 ? null : new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+  }
+
+  scrub(text: string): string {
+    return this.pattern === null ? text : text.replace(this.pattern, REDACTED);
+  }
+
+  /** A stream-like sink that scrubs each chunk before handing it to `out`. */
+  wrap(out: { write(chunk: string): unknown }): { write(chunk: string): boolean } {
+    return {
+      write: (chunk: string) => {
+        out.write(this.scrub(String(chunk)));
+        return true;
+      },
+    };
+  }
+}
