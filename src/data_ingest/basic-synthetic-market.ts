@@ -93,13 +93,16 @@ export class BasicSyntheticMarket implements MarketDataSource {
     this.last = null;
   }
 
-  async snapshot(cycle: number): Promise<MarketSnapshot> {
+  snapshot(cycle: number): Promise<MarketSnapshot> {
     const index = cycle - this.o.firstCycle;
-    if (index < 0) throw new RangeError(`cycle ${cycle} is before the market's first cycle ${this.o.firstCycle}`);
-    if (this.last !== null && this.last.cycle === cycle) return this.last;
-    if (index < this.nextIndex) this.reset();
-    while (this.nextIndex <= index) this.last = this.step(this.o.firstCycle + this.nextIndex++);
-    return this.last!;
+    if (index < 0) {
+      return Promise.reject(new RangeError(`cycle ${cycle} is before the market's first cycle ${this.o.firstCycle}`));
+    }
+    if (this.last === null || this.last.cycle !== cycle) {
+      if (index < this.nextIndex) this.reset();
+      while (this.nextIndex <= index) this.last = this.step(this.o.firstCycle + this.nextIndex++);
+    }
+    return Promise.resolve(this.last!);
   }
 
   private step(cycle: number): MarketSnapshot {

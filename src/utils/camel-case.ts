@@ -10,7 +10,7 @@ export type Camelize<T> = T extends readonly unknown[]
 export const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
 export function camelizeKeys<T>(value: T): Camelize<T> {
-  if (Array.isArray(value)) return value.map((v) => camelizeKeys(v)) as Camelize<T>;
+  if (Array.isArray(value)) return value.map((v: unknown) => camelizeKeys(v)) as Camelize<T>;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[camelCase(k)] = camelizeKeys(v);

@@ -11,15 +11,26 @@ export { HARD_LIMITS } from './config-schema.js';
 /** The validated configuration, with camelCase keys (`cfg.risk.advCapPct`). */
 export type Config = Camelize<RawConfig>;
 
-function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => ({ path: path ? `${path}.${k}` : k, rule: 'unknown key (not part of the schema)' }));
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  const got = valueAt(raw, issue.path);
+  if (issue.code === 'invalid_type' && got === undefined) {
     return [{ path, rule: `is required (${issue.expected})` }];
   }
-  return [{ path, rule: issue.message }];
+  const shown =
+    issue.code === 'invalid_type' || got === undefined || got === null || typeof got === 'object'
+      ? ''
+      : ` (got ${JSON.stringify(got)})`;
+  return [{ path, rule: issue.message + shown }];
 }
 
 /**
@@ -29,7 +40,7 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
 export function validateCfg(raw: unknown, source = '<config>'): Config {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap(describeIssue);
+    const problems = parsed.error.issues.flatMap((i) => describeIssue(i, raw));
     problems.sort((a, b) => a.path.localeCompare(b.path));
     throw new ConfigError(source, problems);
   }

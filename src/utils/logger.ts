@@ -54,6 +54,6 @@ export function createLogger(o: LoggerOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: REDACTED },
   };
   if (!o.pretty) return pino(opts, sink);
-  const pretty = pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', destination: sink as never });
+  const pretty = pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', destination: sink });
   return pino(opts, pretty);
 }

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+
 /**
  * Last line of defence for "no secret in any log line": pino's `redact` removes secrets stored under known keys,
  * but a secret can also travel inside a string (an error message, a URL). The scrubber replaces every known secret
@@ -28,13 +30,14 @@ export class SecretScrubber {
     return this.pattern === null ? text : text.replace(this.pattern, REDACTED);
   }
 
-  /** A stream-like sink that scrubs each chunk before handing it to `out`. */
-  wrap(out: { write(chunk: string): unknown }): { write(chunk: string): boolean } {
-    return {
-      write: (chunk: string) => {
-        out.write(this.scrub(String(chunk)));
-        return true;
+  /** A writable stream that scrubs each chunk before handing it on to `out` (synchronously, in order). */
+  wrap(out: { write(chunk: string): unknown }): Writable {
+    return new Writable({
+      decodeStrings: false,
+      write: (chunk: string | Buffer, _enc, done) => {
+        out.write(this.scrub(typeof chunk === 'string' ? chunk : chunk.toString('utf8')));
+        done();
       },
-    };
+    });
   }
 }

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../src/cli.js';
+import { loadConfig, type Config } from '../src/utils/config.js';
+import { createLogger, type Logger } from '../src/utils/logger.js';
+import { SecretScrubber } from '../src/utils/secret-scrubber.js';
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const BASE_YAML = join(REPO, 'config', 'base.yaml');
+export const SLEEVE_YAML = join(REPO, 'config', 'sleeve.yaml');
+export const BIN = join(REPO, 'bin', 'coce.js');
+
+export const tmp = (prefix = 'coce-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+export const baseConfig = (): Config => loadConfig(BASE_YAML, SLEEVE_YAML).cfg;
+
+export const readText = (file: string): string => readFileSync(file, 'utf8');
+
+/** A logger whose JSON lines are collected in `lines`. */
+export function memoryLogger(secrets: string[] = []): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log = createLogger({
+    level: 'trace',
+    pretty: false,
+    scrubber: new SecretScrubber(secrets),
+    out: { write: (s: string) => lines.push(s) },
+  });
+  return { log, lines };
+}
+
+/** CLI I/O captured in memory, with an empty environment unless given. */
+export function memoryIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    env,
+    cwd,
+    stdout: { write: (s: string) => out.push(s), isTTY: false },
+    stderr: { write: (s: string) => err.push(s) },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}

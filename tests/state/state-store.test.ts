@@ -1,0 +1,91 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initialState, type EngineState } from '../../src/state/schema.js';
+import { FileStateStore, parseState } from '../../src/state/state-store.js';
+import { PathError, StateError } from '../../src/utils/errors.js';
+import { readText, tmp } from '../helpers.js';
+
+const RUN = { mode: 'sim', seed: 1, marketSource: 'basic-synthetic', barMs: 3_600_000, firstCycle: 490_896 } as const;
+const stateAt = (cycle: number | null, navUsd = 100_000): EngineState => ({
+  ...initialState({ ...RUN }, 100_000, 'abc'),
+  lastCompletedCycle: cycle,
+  lastCompletedTs: cycle === null ? null : new Date((cycle + 1) * 3_600_000).toISOString(),
+  equityCurve: cycle === null ? [] : [{ cycle, ts: new Date((cycle + 1) * 3_600_000).toISOString(), navUsd }],
+});
+
+describe('FileStateStore', () => {
+  it('round-trips a state and keeps the previous one as state.json.bak', () => {
+    const store = new FileStateStore(tmp());
+    expect(store.load()).toBeNull();
+    store.save(stateAt(1));
+    expect(existsSync(store.backupPath)).toBe(false);
+    store.save(stateAt(2, 101_000));
+    expect(store.load()).toEqual(stateAt(2, 101_000));
+    expect(parseState(readText(store.backupPath), 'bak')).toEqual(stateAt(1));
+    store.save(stateAt(3));
+    expect(parseState(readText(store.backupPath), 'bak').lastCompletedCycle).toBe(2);
+    expect(readdirSync(store.dir).sort()).toEqual(['state.json', 'state.json.bak']);
+  });
+
+  it('refuses a corrupt file, leaves it untouched and points at the backup', () => {
+    const store = new FileStateStore(tmp());
+    store.save(stateAt(7));
+    store.save(stateAt(8));
+    writeFileSync(store.path, '{"version":1,"run":');
+    expect(() => store.load()).toThrow(StateError);
+    expect(() => store.load()).toThrow(
+      new RegExp(`^${store.path} is not valid JSON \\(.+\\)\\nThe file was left untouched\\. Start from ${store.backupPath} \\(last completed cycle 7\\) with --restore-backup\\.$`),
+    );
+    expect(readText(store.path)).toBe('{"version":1,"run":');
+  });
+
+  it('says when there is no backup, or the backup is broken too', () => {
+    const store = new FileStateStore(tmp());
+    writeFileSync(store.path, 'garbage');
+    expect(() => store.load()).toThrow('There is no backup; move the file away to start a new run.');
+    writeFileSync(store.backupPath, '{}');
+    expect(() => store.load()).toThrow(`The backup ${store.backupPath} is not usable either`);
+  });
+
+  it('refuses another version and a file that breaks the schema, naming the fields', () => {
+    const store = new FileStateStore(tmp());
+    writeFileSync(store.path, JSON.stringify({ ...stateAt(1), version: 2 }));
+    expect(() => store.load()).toThrow(`${store.path} has version 2; this build reads version 1`);
+    writeFileSync(store.path, JSON.stringify({ ...stateAt(1), cashUsd: 'lots', extra: true }));
+    expect(() => store.load()).toThrow(/does not match the state schema:\n {2}- cashUsd: Invalid input: expected number, received string\n {2}- \(root\): Unrecognized key: "extra"/);
+    writeFileSync(store.path, JSON.stringify({ ...stateAt(1), peakEquityUsd: -1 }));
+    expect(() => store.load()).toThrow('peakEquityUsd: must be >= 0');
+  });
+
+  it('restores the backup and keeps the corrupt file aside, never deleting it', () => {
+    const store = new FileStateStore(tmp());
+    expect(() => store.restoreBackup()).toThrow(`no backup to restore: ${store.backupPath} does not exist`);
+    store.save(stateAt(4));
+    store.save(stateAt(5));
+    writeFileSync(store.path, 'torn');
+    expect(store.restoreBackup().lastCompletedCycle).toBe(4);
+    expect(store.load()!.lastCompletedCycle).toBe(4);
+    expect(readText(`${store.path}.corrupt`)).toBe('torn');
+    writeFileSync(store.path, 'torn again');
+    store.restoreBackup();
+    expect(readText(`${store.path}.corrupt.1`)).toBe('torn again');
+  });
+
+  it('fails with PathError when the folder cannot be created or written', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'file'), 'x');
+    expect(() => new FileStateStore(join(dir, 'file', 'sub')).ensureWritable()).toThrow(PathError);
+    expect(() => new FileStateStore(join(dir, 'file', 'sub')).ensureWritable()).toThrow(
+      `state folder ${join(dir, 'file', 'sub')} cannot be written (ENOTDIR)`,
+    );
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o500);
+    const store = new FileStateStore(ro);
+    // root ignores permission bits; only assert where the OS enforces them
+    if (process.getuid?.() !== 0) expect(() => store.ensureWritable()).toThrow(PathError);
+    chmodSync(ro, 0o700);
+    expect(() => store.ensureWritable()).not.toThrow();
+  });
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      // The process wrapper is exercised by the spawned-process tests, which v8 coverage of the runner cannot see.
+      exclude: ['src/cli-process.ts', 'src/**/index.ts'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { lines: 90, statements: 90, functions: 90, branches: 85 },
+    },
+  },
+});
