@@ -136,17 +136,20 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       barMs,
       catchUp: cfg.schedule.catchUp,
     });
+    let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       log.info({ timeoutMs: cfg.schedule.shutdownTimeoutMs }, 'stop requested: finishing the current cycle');
-      setTimeout(deps.forceExit, cfg.schedule.shutdownTimeoutMs).unref();
+      forceTimer = setTimeout(deps.forceExit, cfg.schedule.shutdownTimeoutMs).unref();
     };
     deps.signal.addEventListener('abort', onAbort, { once: true });
     log.info(
       { mode: opts.mode, seed: wanted.seed, fromCycle: nextCycle, toCycle: endCycle, assets: market.symbols().length, state: store.path, logs: opts.logDir },
       'run started',
     );
-    const out = await engine.run(state, endCycle, deps.signal);
-    deps.signal.removeEventListener('abort', onAbort);
+    const out = await engine.run(state, endCycle, deps.signal).finally(() => {
+      deps.signal.removeEventListener('abort', onAbort);
+      clearTimeout(forceTimer);
+    });
     await market.close?.();
     log.info({ cyclesRun: out.cyclesRun, stoppedBy: out.stoppedBy, lastCompletedCycle: out.state.lastCompletedCycle }, 'run stopped');
     return {

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { PathError } from '../utils/errors.js';
+import { describeFsError, PathError } from '../utils/errors.js';
 
 /** One line of a JSONL event log: `ts` (ISO-8601 UTC), `type` and `cycle` first, then the event's fields. */
 export interface LogEvent {
@@ -32,7 +32,7 @@ export class JsonlLog {
       mkdirSync(dirname(this.file), { recursive: true });
       this.fd = openSync(this.file, 'a');
     } catch (err) {
-      throw new PathError(`log file ${this.file} cannot be written (${(err as NodeJS.ErrnoException).code})`, {
+      throw new PathError(`log file ${this.file} cannot be written (${describeFsError(err)})`, {
         file: this.file,
       });
     }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { PathError, StateError } from '../utils/errors.js';
+import { describeFsError, PathError, StateError } from '../utils/errors.js';
 import { engineStateSchema, STATE_VERSION, type EngineState } from './schema.js';
 
 /** Where the engine keeps its state between cycles and across restarts. */
@@ -79,7 +79,7 @@ export class FileStateStore implements StateStore {
       writeFileDurably(probe, '');
       rmSync(probe);
     } catch (err) {
-      throw new PathError(`state folder ${this.dir} cannot be written (${(err as NodeJS.ErrnoException).code})`, {
+      throw new PathError(`state folder ${this.dir} cannot be written (${describeFsError(err)})`, {
         dir: this.dir,
       });
     }

@@ -71,3 +71,19 @@ export class MarketDataError extends CoceError {
 }
 
 export const exitCodeOf = (err: unknown): 1 | 2 => (err instanceof CoceError ? err.exitCode : 1);
+
+const FS_REASONS: Record<string, string> = {
+  EEXIST: 'a file is in the way of the folder',
+  ENOTDIR: 'a file is in the way of the folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+};
+
+/** "EACCES: permission denied" for a file-system error, in words an operator can act on. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code ?? 'unknown error';
+  const reason = FS_REASONS[code];
+  return reason === undefined ? code : `${code}: ${reason}`;
+}

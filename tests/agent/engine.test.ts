@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SimClock, WallClock } from '../../src/agent/clock.js';
+import { SimClock, WallClock, type Clock } from '../../src/agent/clock.js';
 import type { CycleStep } from '../../src/agent/cycle-step.js';
 import { Engine } from '../../src/agent/engine.js';
 import { MarkToMarketStep } from '../../src/agent/steps/mark-to-market-step.js';
@@ -30,7 +30,7 @@ const market: MarketDataSource = {
   },
 };
 
-function setup(steps: CycleStep[] = [], clock = new SimClock(FIRST * H)) {
+function setup(steps: CycleStep[] = [], clock: Clock = new SimClock(FIRST * H)) {
   const dir = tmp();
   const store = new FileStateStore(join(dir, 'data'));
   store.ensureWritable();
@@ -113,7 +113,13 @@ describe('Engine', () => {
 
   it('skips missed cycles on the wall clock with catch_up skip, and logs it', async () => {
     let now = (FIRST + 10) * H + 5; // bars FIRST .. FIRST+9 have closed
-    const clock = new WallClock(() => now, (ms) => void (now += ms) ?? Promise.resolve());
+    const clock = new WallClock(
+      () => now,
+      (ms) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    );
     const { engine, state, lines } = setup([], clock);
     const out = await engine.run(state, FIRST + 10, new AbortController().signal);
     expect(out.cyclesSkipped).toBe(9);

@@ -77,7 +77,7 @@ describe('FileStateStore', () => {
     writeFileSync(join(dir, 'file'), 'x');
     expect(() => new FileStateStore(join(dir, 'file', 'sub')).ensureWritable()).toThrow(PathError);
     expect(() => new FileStateStore(join(dir, 'file', 'sub')).ensureWritable()).toThrow(
-      `state folder ${join(dir, 'file', 'sub')} cannot be written (ENOTDIR)`,
+      `state folder ${join(dir, 'file', 'sub')} cannot be written (ENOTDIR: a file is in the way of the folder)`,
     );
     const ro = join(dir, 'ro');
     mkdirSync(ro);

@@ -43,7 +43,7 @@ describe('createLogger', () => {
     expect(all).not.toContain('Bearer x');
     expect(all).not.toContain(encodeURIComponent(SECRET));
     expect(JSON.parse(lines[0]!)).toMatchObject({ apiKey: REDACTED, venue: { secret: REDACTED }, req: { headers: { authorization: REDACTED } } });
-    expect(JSON.parse(lines[1]!).msg).toBe(`message with ${REDACTED}`);
+    expect((JSON.parse(lines[1]!) as { msg: string }).msg).toBe(`message with ${REDACTED}`);
   });
 
   it('honours the level and renders readable lines when pretty', () => {
