@@ -20,6 +20,15 @@ export interface EngineDeps {
   catchUp: 'skip' | 'run';
 }
 
+/**
+ * A deep copy for the cycle to work on, so a failed step leaves the last completed state intact. The equity curve is
+ * append-only with points never changed in place, so a shallow copy of its array is enough (it is most of the state,
+ * and deep-cloning it every cycle was the largest cost of a back-test).
+ */
+function draftOf(state: EngineState): EngineState {
+  return { ...structuredClone({ ...state, equityCurve: [] }), equityCurve: state.equityCurve.slice() };
+}
+
 export interface EngineRun {
   state: EngineState;
   cyclesRun: number;
@@ -74,7 +83,7 @@ export class Engine {
       closeMs,
       ts,
       snapshot,
-      state: structuredClone(state),
+      state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };
     for (const step of this.d.steps) await step.run(ctx);

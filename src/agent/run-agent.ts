@@ -87,7 +87,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   const seed = opts.seed ?? cfg.sim.seed;
   const days = opts.days ?? cfg.sim.days;
 
-  const store = new FileStateStore(opts.stateDir);
+  const store = new FileStateStore(opts.stateDir, opts.mode !== 'backtest');
   store.ensureWritable();
   const logs = new EventLogs(opts.logDir, deps.scrub);
   logs.open();

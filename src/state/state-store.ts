@@ -13,11 +13,11 @@ export interface StateStore {
   restoreBackup(): EngineState;
 }
 
-function writeFileDurably(file: string, text: string): void {
+function writeFileDurably(file: string, text: string, durable = true): void {
   const fd = openSync(file, 'w');
   try {
     writeSync(fd, text);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
@@ -59,13 +59,19 @@ export function parseState(text: string, label: string): EngineState {
  * state.json on disk. A save is atomic: the new state goes to a temp file that is fsynced, the current file is
  * hard-linked to state.json.bak, then the temp file is renamed over state.json and the folder fsynced. At every
  * instant state.json is either the old or the new complete file.
+ *
+ * `durable: false` (back-tests) skips the two fsyncs: the rename still makes every save atomic against a process
+ * crash, and a power cut only costs cycles that a rerun recomputes. It makes a 180-day back-test ~1 s faster.
  */
 export class FileStateStore implements StateStore {
   readonly path: string;
   readonly backupPath: string;
   private readonly tmpPath: string;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly durable = true,
+  ) {
     this.path = join(dir, 'state.json');
     this.backupPath = join(dir, 'state.json.bak');
     this.tmpPath = join(dir, 'state.json.tmp');
@@ -121,7 +127,7 @@ export class FileStateStore implements StateStore {
   }
 
   save(state: EngineState): void {
-    writeFileDurably(this.tmpPath, JSON.stringify(state) + '\n');
+    writeFileDurably(this.tmpPath, JSON.stringify(state) + '\n', this.durable);
     if (existsSync(this.path)) {
       const bakTmp = `${this.backupPath}.tmp`;
       rmSync(bakTmp, { force: true });
@@ -129,6 +135,6 @@ export class FileStateStore implements StateStore {
       renameSync(bakTmp, this.backupPath);
     }
     renameSync(this.tmpPath, this.path);
-    fsyncDir(this.dir);
+    if (this.durable) fsyncDir(this.dir);
   }
 }

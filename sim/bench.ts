@@ -1,0 +1,150 @@
+/**
+ * `npm run bench`: the project's speed and memory figures, printed as one table (never asserted in unit tests).
+ * Run with --expose-gc (the npm script does) so the memory figures are measured after a full collection.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildClock, buildMarket, buildSteps } from '../src/agent/build-engine.js';
+import type { CycleStep } from '../src/agent/cycle-step.js';
+import { Engine } from '../src/agent/engine.js';
+import { runAgent } from '../src/agent/run-agent.js';
+import { EventLogs } from '../src/state/event-logs.js';
+import { initialState } from '../src/state/schema.js';
+import { FileStateStore } from '../src/state/state-store.js';
+import { loadConfig } from '../src/utils/config.js';
+import { createLogger } from '../src/utils/logger.js';
+import { SecretScrubber } from '../src/utils/secret-scrubber.js';
+import { barMsOf, cycleOfOpenMs } from '../src/utils/time.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'coce.js');
+const BASE = join(ROOT, 'config', 'base.yaml');
+const SLEEVE = join(ROOT, 'config', 'sleeve.yaml');
+const tmp = () => mkdtempSync(join(tmpdir(), 'coce-bench-'));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const silent = createLogger({ level: 'silent', pretty: false, scrubber: new SecretScrubber([]) });
+
+interface Row {
+  what: string;
+  figure: string;
+  target: string;
+}
+const rows: Row[] = [];
+
+/** Wall time from spawning `coce run` to the first completed cycle (median of 5). */
+async function startupToFirstCycle(): Promise<void> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const dir = tmp();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [BIN, 'run', '--days', '1', '--state-dir', join(dir, 'd'), '--log-dir', join(dir, 'l')], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const ms = await new Promise<number>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes('"msg":"cycle completed"')) resolve(performance.now() - t0);
+      });
+      child.on('close', () => reject(new Error('no cycle completed')));
+    });
+    await new Promise((r) => child.on('close', r));
+    times.push(ms);
+  }
+  rows.push({ what: '`coce run --mode sim` start-up to first cycle (median of 5)', figure: `${median(times).toFixed(0)} ms`, target: '< 1000 ms' });
+}
+
+function configWith(microCaps: number): string {
+  const file = join(tmp(), 'bench.yaml');
+  writeFileSync(file, readFileSync(BASE, 'utf8').replace(/micro_caps: \d+/, `micro_caps: ${microCaps}`));
+  return file;
+}
+
+/** A whole back-test through runAgent (state saved and fsynced every cycle, as in production). */
+async function backtest(days: number, microCaps: number): Promise<void> {
+  const dir = tmp();
+  const t0 = performance.now();
+  const r = await runAgent(
+    {
+      mode: 'backtest',
+      configFile: configWith(microCaps),
+      sleeveConfigFile: SLEEVE,
+      sleeve: 'core',
+      days,
+      seed: 1,
+      stateDir: join(dir, 'data'),
+      logDir: join(dir, 'logs'),
+      restoreBackup: false,
+      confirmLive: false,
+    },
+    { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
+  );
+  const s = (performance.now() - t0) / 1000;
+  const assetBars = r.cyclesRun * (microCaps + 2);
+  rows.push({
+    what: `back-test ${days} d x ${microCaps + 2} assets hourly (${(assetBars / 1e6).toFixed(2)} M asset-bars; mark-to-market only so far)`,
+    figure: `${s.toFixed(2)} s (${((s * 1000) / r.cyclesRun).toFixed(2)} ms/cycle)`,
+    target: days === 180 && microCaps >= 298 ? '< 10 s with every step on' : '',
+  });
+}
+
+/** Heap after a full GC at day 5 and day 30 of a simulated run: bounded histories keep it flat. */
+async function memoryOver30Days(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    rows.push({ what: 'heap growth over 30 simulated days', figure: 'skipped (run with --expose-gc)', target: '< 10 %' });
+    return;
+  }
+  const { cfg, hash } = loadConfig(configWith(298), SLEEVE);
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
+  const dir = tmp();
+  const store = new FileStateStore(join(dir, 'data'));
+  store.ensureWritable();
+  const logs = new EventLogs(join(dir, 'logs'));
+  logs.open();
+  const heap: Record<number, number> = {};
+  const sampler: CycleStep = {
+    name: 'heap-sampler',
+    run: (ctx) => {
+      const day = (ctx.cycle - first + 1) / 24;
+      if (day === 5 || day === 30) {
+        gc();
+        heap[day] = process.memoryUsage().heapUsed;
+      }
+    },
+  };
+  const engine = new Engine({
+    clock: buildClock('backtest', first * barMs, 0),
+    market: buildMarket(cfg, 'backtest', 1, first, barMs),
+    store,
+    logs,
+    steps: [...buildSteps(cfg), sampler],
+    log: silent,
+    barMs,
+    catchUp: 'run',
+  });
+  await engine.run(initialState({ mode: 'backtest', seed: 1, marketSource: 'basic-synthetic', barMs, firstCycle: first }, 1e5, hash), first + 30 * 24 - 1, new AbortController().signal);
+  logs.close();
+  const growth = (heap[30]! / heap[5]! - 1) * 100;
+  rows.push({
+    what: 'heap after GC, day 5 -> day 30 (300 assets)',
+    figure: `${(heap[5]! / 2 ** 20).toFixed(1)} MB -> ${(heap[30]! / 2 ** 20).toFixed(1)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %)`,
+    target: '< 10 % growth',
+  });
+}
+
+await startupToFirstCycle();
+await backtest(180, 80);
+await backtest(180, 298);
+await memoryOver30Days();
+
+const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.figure.length))];
+console.log(`\nCOCE benchmarks (node ${process.version}, ${process.platform}/${process.arch})\n`);
+console.log(`${'what'.padEnd(w[0]!)}  ${'figure'.padEnd(w[1]!)}  target`);
+console.log(`${'-'.repeat(w[0]!)}  ${'-'.repeat(w[1]!)}  ------`);
+for (const r of rows) console.log(`${r.what.padEnd(w[0]!)}  ${r.figure.padEnd(w[1]!)}  ${r.target}`);
