@@ -8,7 +8,7 @@ export interface StateReport {
   lastCompletedCycle: number | null;
   lastCompletedTs: string | null;
   cycles: number;
-  startNavUsd: number | null;
+  startNavUsd: number;
   navUsd: number;
   cashUsd: number;
   returnPct: number | null;
@@ -25,9 +25,7 @@ export function reportState(s: EngineState): StateReport {
   const last = s.equityCurve.at(-1);
   const positionsValue = Object.values(s.positions).reduce((sum, p) => sum + p.qty * p.lastPriceUsd, 0);
   const navUsd = last?.navUsd ?? s.cashUsd + positionsValue;
-  const first = s.equityCurve[0];
-  // The curve in state is bounded; the first point kept is the start of the window it covers.
-  const startNavUsd = first === undefined ? null : first.navUsd;
+  const startNavUsd = s.startNavUsd;
   return {
     mode: s.run.mode,
     seed: s.run.seed,
@@ -37,7 +35,7 @@ export function reportState(s: EngineState): StateReport {
     startNavUsd,
     navUsd,
     cashUsd: s.cashUsd,
-    returnPct: startNavUsd === null || startNavUsd === 0 ? null : 100 * (navUsd / startNavUsd - 1),
+    returnPct: startNavUsd === 0 ? null : 100 * (navUsd / startNavUsd - 1),
     peakEquityUsd: s.peakEquityUsd,
     drawdownPct: 100 * currentDrawdown(navUsd, s.peakEquityUsd),
     maxDrawdownPct: 100 * maxDrawdown(s.equityCurve.map((p) => p.navUsd)),
@@ -64,7 +62,7 @@ export function formatReport(r: StateReport): string {
     `mode            ${r.mode}${r.seed === null ? '' : `  seed ${r.seed}`}`,
     `last cycle      ${r.lastCompletedCycle ?? 'none yet'}${r.lastCompletedTs ? `  (${r.lastCompletedTs})` : ''}  cycles run ${r.cycles}`,
     `NAV             ${usd(r.navUsd)}  (cash ${usd(r.cashUsd)})`,
-    `return          ${pct(r.returnPct)}${r.startNavUsd === null ? '' : `  from ${usd(r.startNavUsd)}`}`,
+    `return          ${pct(r.returnPct)}  from ${usd(r.startNavUsd)} at the start of the run`,
     `drawdown        ${pct(r.drawdownPct)} now, ${pct(r.maxDrawdownPct)} max  (peak ${usd(r.peakEquityUsd)})`,
     `kill-switch     ${ks.state}${ks.reason ? `: ${ks.reason}` : ''}${ks.sinceCycle === null ? '' : ` since cycle ${ks.sinceCycle}`}`,
     `positions       ${r.positions.length}  open orders ${r.openOrders}  sleeve options ${r.sleevePositions}`,

@@ -58,6 +58,8 @@ export const engineStateSchema = z.strictObject({
   run: runInfoSchema,
   lastCompletedCycle: z.number().int().nullable(),
   lastCompletedTs: isoTs.nullable(),
+  /** NAV when the run started: the base of the run's return (the equity curve in state is bounded). */
+  startNavUsd: nonNegative,
   cashUsd: finite,
   positions: z.record(z.string(), positionSchema),
   openOrders: z.array(openOrderSchema),
@@ -82,6 +84,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string):
     run,
     lastCompletedCycle: null,
     lastCompletedTs: null,
+    startNavUsd: cashUsd,
     cashUsd,
     positions: {},
     openOrders: [],

@@ -32,7 +32,7 @@ describe('reportState / formatReport', () => {
       'mode            backtest  seed 4',
       'last cycle      102  (2026-01-01T03:00:00.000Z)  cycles run 3',
       'NAV             600.00 USD  (cash 500.00 USD)',
-      'return          -40.00 %  from 1,000.00 USD',
+      'return          -40.00 %  from 1,000.00 USD at the start of the run',
       'drawdown        50.00 % now, 50.00 % max  (peak 1,200.00 USD)',
       'kill-switch     halted: sharpe 0.40 < 1.2 since cycle 102',
       'positions       2  open orders 0  sleeve options 0',
@@ -42,13 +42,16 @@ describe('reportState / formatReport', () => {
   });
 
   it('handles a state with no cycles yet', () => {
-    const r = reportState(initialState({ ...RUN, seed: null, mode: 'live' }, 1_000, 'h'));
-    expect(r).toMatchObject({ cycles: 0, navUsd: 1_000, startNavUsd: null, returnPct: null });
+    const s = initialState({ ...RUN, seed: null, mode: 'live' }, 1_000, 'h');
+    expect(reportState(s)).toMatchObject({ cycles: 0, navUsd: 1_000, startNavUsd: 1_000, returnPct: 0 });
+    s.startNavUsd = 0;
+    const r = reportState(s);
+    expect(r.returnPct).toBeNull();
     expect(formatReport(r).split('\n').slice(0, 4)).toEqual([
       'mode            live',
       'last cycle      none yet  cycles run 0',
       'NAV             1,000.00 USD  (cash 1,000.00 USD)',
-      'return          n/a',
+      'return          n/a  from 0.00 USD at the start of the run',
     ]);
   });
 });
