@@ -1,4 +1,4 @@
-import { BasicSyntheticMarket } from '../data_ingest/basic-synthetic-market.js';
+import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/synthetic/synthetic-market.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
 import type { Mode } from '../utils/env.js';
@@ -19,17 +19,12 @@ export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: n
   if (cfg.market.source === 'recorded') {
     throw new UsageError('market.source recorded is not available in this build yet; use synthetic');
   }
-  const s = cfg.market.synthetic;
-  return new BasicSyntheticMarket({
-    seed,
-    firstCycle,
-    barMs,
-    majors: cfg.universe.majors,
-    microCaps: s.microCaps,
-    btcVolAnnualPct: s.btcVolAnnualPct,
-    ethVolAnnualPct: s.ethVolAnnualPct,
-    microCapVolAnnualPct: s.microCapVolAnnualPct,
-  });
+  return new SyntheticMarket(syntheticOptions(cfg, seed, firstCycle, barMs));
+}
+
+export function syntheticOptions(cfg: Config, seed: number, firstCycle: number, barMs: number): SyntheticMarketOptions {
+  const { microCaps, ...rest } = cfg.market.synthetic;
+  return { seed, firstCycle, barMs, majors: cfg.universe.majors, microCaps, ...rest };
 }
 
 /** Backtest runs unpaced; sim is paced by --speed (0 = unpaced); exchange modes follow the wall clock. */

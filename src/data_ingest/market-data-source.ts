@@ -31,6 +31,8 @@ export interface MarketSnapshot {
   bars: Record<string, Bar>;
   liquidity: Record<string, Liquidity>;
   sentiment: Record<string, Sentiment>;
+  /** Realised volatility of log returns over the last 30 days, annualised (0.7 = 70 %). */
+  realizedVol: Record<string, number>;
 }
 
 /**

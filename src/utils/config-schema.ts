@@ -43,10 +43,19 @@ const market = z.strictObject({
     sectors: posInt.max(20),
     btc_vol_annual_pct: positive,
     eth_vol_annual_pct: positive,
+    eth_btc_correlation: z.number().min(-1).max(1),
+    sector_vol_annual_pct: nonNegative,
     micro_cap_vol_annual_pct: z.tuple([positive, positive]),
+    tail_df: z.number().gt(2).max(100),
+    garch_alpha: fraction,
+    garch_beta: fraction,
+    stress_regime_prob_per_day: fraction,
+    stress_days: z.tuple([posInt, posInt]),
+    stress_vol_multiple: z.number().min(1).max(10),
     pumps_per_month: nonNegative,
     false_hype_per_month: nonNegative,
-    stress_regime_prob_per_day: fraction,
+    hype_lead_share: fraction,
+    warmup_days: z.number().int().min(0).max(365),
   }),
   quality: z.strictObject({
     max_stale_bars: posInt,
@@ -220,6 +229,10 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['risk', 'corr_spike', 'short_window_bars'], message: 'must be below long_window_bars' });
     if (c.market.synthetic.micro_cap_vol_annual_pct[0] > c.market.synthetic.micro_cap_vol_annual_pct[1])
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'micro_cap_vol_annual_pct'], message: 'must be [low, high] with low <= high' });
+    if (c.market.synthetic.garch_alpha + c.market.synthetic.garch_beta >= 1)
+      ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'garch_beta'], message: 'garch_alpha + garch_beta must be below 1 (stationary volatility)' });
+    if (c.market.synthetic.stress_days[0] > c.market.synthetic.stress_days[1])
+      ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'stress_days'], message: 'must be [shortest, longest] with shortest <= longest' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
       ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
     const levels = c.risk.drawdown_soft_levels;

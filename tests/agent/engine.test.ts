@@ -26,6 +26,7 @@ const market: MarketDataSource = {
       bars: { AAA: { openMs: cycle * H, open: close - 1, high: close, low: close - 1, close, volumeBase: 1, volumeUsd: close } },
       liquidity: {},
       sentiment: {},
+      realizedVol: {},
     });
   },
 };
