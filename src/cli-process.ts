@@ -14,6 +14,10 @@ const onSignal = (sig: NodeJS.Signals) => {
   stop.abort();
 };
 process.on('SIGINT', onSignal);
+// `coce run | head` closes stdout early: stop writing to it, but let the run finish and save.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 process.on('SIGTERM', onSignal);
 
 const code = await main(process.argv.slice(2), {

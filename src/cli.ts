@@ -7,7 +7,8 @@ import { runAgent, type RunOptions } from './agent/run-agent.js';
 import { formatReport, reportState } from './agent/state-report.js';
 import { FileStateStore } from './state/state-store.js';
 import { HARD_LIMITS, loadConfig } from './utils/config.js';
-import { readEnv, type Mode, type SleeveChoice } from './utils/env.js';
+import { MAX_SEED } from './utils/config-schema.js';
+import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from './utils/env.js';
 import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
@@ -35,10 +36,11 @@ export interface CliIo {
 const MODES: Mode[] = ['sim', 'backtest', 'testnet', 'live'];
 const SLEEVES: SleeveChoice[] = ['core', 'convex', 'all'];
 
-const intArg = (min: number, what: string) => (v: string) => {
+const intArg = (min: number, what: string, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
   const n = Number(v);
-  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new InvalidArgumentError(`${what} must be a whole number >= ${min}, got "${v}"`);
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${what} must be a whole number ${range}, got "${v}"`);
   }
   return n;
 };
@@ -83,14 +85,16 @@ interface RunFlags {
 
 /** Run the `coce` command line; resolves to the process exit code (0 ok, 2 bad input, 1 unexpected failure). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const env = (() => {
-    try {
-      return readEnv(mergedEnv(io));
-    } catch (err) {
-      return err as Error;
-    }
-  })();
-  const scrubber = new SecretScrubber(env instanceof Error ? [] : Object.values(env.secrets));
+  let raw: NodeJS.ProcessEnv = io.env;
+  let env: Env | Error;
+  try {
+    raw = mergedEnv(io);
+    env = readEnv(raw);
+  } catch (err) {
+    env = err as Error;
+  }
+  // Built from the raw variables, so secrets are scrubbed even when the rest of the environment is invalid.
+  const scrubber = new SecretScrubber(SECRET_NAMES.flatMap((n) => (raw[n] ? [raw[n]] : [])));
   const say = (s: string) => io.stdout.write(scrubber.scrub(s) + '\n');
   const fail = (err: unknown): number => {
     io.stderr.write(scrubber.scrub(`coce: ${(err as Error).message ?? String(err)}`) + '\n');
@@ -104,8 +108,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeOut: (s) => io.stdout.write(scrubber.scrub(s)),
+      writeErr: (s) => io.stderr.write(scrubber.scrub(s)),
     })
     .showHelpAfterError('(run coce --help for usage)');
 
@@ -118,7 +122,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--no-sleeve-config', 'the sleeve section is in the main config file')
     .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
     .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
-    .option('--seed <n>', 'seed of every random choice (default: sim.seed)', intArg(0, '--seed'))
+    .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
     .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')

@@ -36,7 +36,8 @@ describe('coce --version / --help', () => {
       [['frobnicate'], "unknown command 'frobnicate'"],
       [['run', '--mode', 'paper'], "argument 'paper' is invalid. Allowed choices are sim, backtest, testnet, live."],
       [['run', '--days', '0'], '--days must be a whole number >= 1, got "0"'],
-      [['run', '--seed', '1.5'], '--seed must be a whole number >= 0, got "1.5"'],
+      [['run', '--seed', '1.5'], '--seed must be a whole number from 0 to 4294967295, got "1.5"'],
+      [['run', '--seed', '4294967296'], '--seed must be a whole number from 0 to 4294967295, got "4294967296"'],
       [['run', '--speed', '-3'], 'must be a number >= 0, got "-3"'],
       [['run', '--sleeve', 'both'], 'Allowed choices are core, convex, all.'],
       [['run', '--bogus'], "unknown option '--bogus'"],
@@ -113,7 +114,7 @@ describe('coce run --mode sim', () => {
     const restored = await runSim(cwd, ['--days', '2', '--restore-backup']);
     expect(restored.code).toBe(0);
     expect(restored.out).toContain('resumed after cycle 490918');
-    expect(readText(`${statePath}.corrupt`)).toBe('{"version":1,"cash');
+    expect(readText(`${statePath}.replaced`)).toBe('{"version":1,"cash');
     const clean = tmp();
     await runSim(clean, ['--days', '2']);
     expect(readText(statePath)).toBe(readText(join(clean, 'data', 'state.json')));
@@ -131,6 +132,19 @@ describe('coce run --mode sim', () => {
     expect(snapshotDir(cwd)).toEqual(snapshotDir(clean));
   });
 
+  it('refuses a fresh run into a log folder that holds another run, and a folder another process holds', async () => {
+    const cwd = tmp();
+    await runSim(cwd, ['--days', '1', '--seed', '1']);
+    const fresh = await runSim(cwd, ['--days', '1', '--seed', '2', '--state-dir', 'data2']);
+    expect(fresh.code).toBe(2);
+    expect(fresh.err).toContain(`${join(cwd, 'logs')} already holds the logs of another run`);
+    expect(existsSync(join(cwd, 'data2', 'state.json'))).toBe(false);
+    writeFileSync(join(cwd, 'data', 'coce.lock'), `${process.ppid}\n`);
+    const busy = await runSim(cwd, ['--days', '2']);
+    expect(busy.code).toBe(2);
+    expect(busy.err).toContain(`another coce process (pid ${process.ppid}) is running on ${join(cwd, 'data')}`);
+  });
+
   it('warns when the config changed since the state was written', async () => {
     const cwd = tmp();
     await runSim(cwd, ['--days', '1']);
@@ -146,12 +160,17 @@ describe('coce run --mode sim', () => {
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     const ac = new AbortController();
     const exits: number[] = [];
-    setTimeout(() => ac.abort(), 150);
+    const poll = setInterval(() => {
+      const file = join(cwd, 'data', 'state.json');
+      const s = existsSync(file) ? (JSON.parse(readText(file)) as { lastCompletedCycle: number | null }) : null;
+      if (s !== null && s.lastCompletedCycle !== null && s.lastCompletedCycle >= 490_898) ac.abort();
+    }, 5);
     const code = await main(['run', '--days', '30', '--speed', '360000'], { ...io, signal: ac.signal, forceExit: () => exits.push(1) });
+    clearInterval(poll);
     expect(code).toBe(0);
     expect(io.out()).toContain('stopped by signal (resume with the same command)');
     const state = JSON.parse(readText(join(cwd, 'data', 'state.json'))) as { lastCompletedCycle: number };
-    expect(state.lastCompletedCycle).toBeGreaterThan(490_896);
+    expect(state.lastCompletedCycle).toBeGreaterThanOrEqual(490_898);
     expect(state.lastCompletedCycle).toBeLessThan(490_896 + 720 - 1);
     expect(exits).toEqual([]);
   });
@@ -183,6 +202,17 @@ describe('coce run: bad input', () => {
     const io2 = memoryIo(cwd);
     expect(await main(['run'], io2)).toBe(2);
     expect(io2.err()).toContain('LOG_LEVEL=nonsense is not a log level');
+  });
+
+  it('scrubs secrets from every message, even when LOG_LEVEL is invalid or commander reports the error', async () => {
+    const secret = 'sk-live-0123456789abcdef';
+    const io = memoryIo(tmp(), { EXCHANGE_API_KEY: secret, LOG_LEVEL: 'verbose' });
+    expect(await main(['validate-config', `/tmp/${secret}.yaml`], io)).toBe(2);
+    const io2 = memoryIo(tmp(), { EXCHANGE_API_KEY: secret });
+    expect(await main(['run', '--days', secret], io2)).toBe(2);
+    const all = io.out() + io.err() + io2.out() + io2.err();
+    expect(all).toContain('[redacted]');
+    expect(all).not.toContain(secret);
   });
 
   it('rejects --speed outside sim, a recorded source, and a misaligned sim.start', async () => {
@@ -301,7 +331,7 @@ describe('coce status', () => {
     writeFileSync(join(cwd, 'data', 'state.json'), '[]');
     const bad = memoryIo(cwd);
     expect(await main(['status'], bad)).toBe(2);
-    expect(bad.err()).toContain('has version undefined; this build reads version 1');
+    expect(bad.err()).toContain('is not a state object (it holds an array)');
     expect(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')).toBe('[]');
   });
 });

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { EventLogs, LogName } from '../state/event-logs.js';
 import type { LogEvent } from '../state/jsonl-log.js';
@@ -64,6 +65,8 @@ export class Engine {
         next = to;
       }
       await this.d.clock.sleepUntil(cycleCloseMs(next, this.d.barMs), signal);
+      // Let signal handlers and timers run even when nothing in the cycle waits (unpaced sim and back-tests).
+      await yieldToEventLoop();
       if (signal.aborted) break;
       state = await this.runCycle(state, next);
       cyclesRun++;

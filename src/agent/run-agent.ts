@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { EventLogs } from '../state/event-logs.js';
+import { acquireRunLock } from '../state/run-lock.js';
 import { initialState, type EngineState, type RunInfo } from '../state/schema.js';
 import { FileStateStore } from '../state/state-store.js';
 import { loadConfig, type Config } from '../utils/config.js';
 import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/env.js';
-import { ConfigError, StateError, UsageError } from '../utils/errors.js';
+import { StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildMarket, buildSteps, isExchangeMode } from './build-engine.js';
@@ -56,7 +58,7 @@ function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string): void
   }
   if (diffs.length > 0) {
     throw new StateError(
-      `${statePath} belongs to another run: ${diffs.join(', ')}. Use another --state-dir, or the same settings to resume it.`,
+      `${statePath} belongs to another run: ${diffs.join(', ')}. Start a new run with another --state-dir and --log-dir, or resume this one with its settings.`,
       { statePath, saved, wanted },
     );
   }
@@ -81,17 +83,20 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
 
   const barMs = barMsOf(cfg.schedule.barInterval);
   const simStartMs = Date.parse(cfg.sim.start);
-  if (simStartMs % barMs !== 0) {
-    throw new ConfigError(opts.configFile, [{ path: 'sim.start', rule: `must fall on a ${cfg.schedule.barInterval} bar boundary` }]);
-  }
   const seed = opts.seed ?? cfg.sim.seed;
   const days = opts.days ?? cfg.sim.days;
 
-  const store = new FileStateStore(opts.stateDir, opts.mode !== 'backtest');
+  const durable = opts.mode !== 'backtest';
+  const store = new FileStateStore(opts.stateDir, durable);
   store.ensureWritable();
-  const logs = new EventLogs(opts.logDir, deps.scrub);
-  logs.open();
+  const locks = [acquireRunLock(opts.stateDir)];
+  const logs = new EventLogs(opts.logDir, deps.scrub, durable);
   try {
+    logs.open();
+    if (resolve(opts.logDir) !== resolve(opts.stateDir)) locks.push(acquireRunLock(opts.logDir));
+    for (const l of locks) {
+      if (l.tookOverFromPid !== null) log.warn({ pid: l.tookOverFromPid }, 'took over the lock of a coce process that is gone');
+    }
     let state: EngineState | null;
     if (opts.restoreBackup) {
       state = store.restoreBackup();
@@ -105,7 +110,13 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     let resumedFromCycle: number | null = null;
     if (state === null) {
-      state = initialState(wanted, cfg.sim.initialCashUsd, hash);
+      if (logs.totalBytes() > 0) {
+        throw new StateError(
+          `${opts.logDir} already holds the logs of another run, and ${store.path} does not exist: use a fresh --log-dir for a new run (or the --state-dir of that run to resume it)`,
+          { logDir: opts.logDir },
+        );
+      }
+      state = initialState(wanted, cfg.sim.initialCashUsd, hash, cfg.universe.majors[0]);
       state.logOffsets = logs.offsets();
       store.save(state);
     } else {
@@ -162,5 +173,6 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     };
   } finally {
     logs.close();
+    for (const l of locks) l.release();
   }
 }

@@ -22,9 +22,11 @@ export interface LogRecovery {
 export class EventLogs {
   private readonly logs: Record<LogName, JsonlLog>;
 
+  /** `durable`: fsync each written log before the engine saves state (off for back-tests, like state fsyncs). */
   constructor(
     readonly dir: string,
     scrub?: (line: string) => string,
+    private readonly durable = true,
   ) {
     this.logs = {
       trades: new JsonlLog(join(dir, LOG_FILES.trades), scrub),
@@ -39,7 +41,16 @@ export class EventLogs {
   }
 
   append(batches: Record<LogName, readonly LogEvent[]>): void {
-    for (const name of Object.keys(this.logs) as LogName[]) this.logs[name].append(batches[name]);
+    for (const name of Object.keys(this.logs) as LogName[]) {
+      if (batches[name].length === 0) continue;
+      this.logs[name].append(batches[name]);
+      if (this.durable) this.logs[name].sync();
+    }
+  }
+
+  /** Total bytes in the logs (a fresh run refuses a log folder that already holds another run's lines). */
+  totalBytes(): number {
+    return Object.values(this.logs).reduce((sum, l) => sum + l.sizeBytes(), 0);
   }
 
   offsets(): Record<string, number> {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describeFsError, PathError } from '../utils/errors.js';
 
@@ -46,7 +46,12 @@ export class JsonlLog {
     if (events.length === 0) return;
     this.open();
     const text = events.map((e) => this.scrub(JSON.stringify(e)) + '\n').join('');
-    writeSync(this.fd!, text);
+    writeFileSync(this.fd!, text); // loops until every byte is written
+  }
+
+  /** Flush appended lines to disk (before state records their length). */
+  sync(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
   }
 
   /** Cut the file back to `bytes` (what a committed state recorded). Returns the number of bytes removed. */

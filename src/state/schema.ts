@@ -65,6 +65,8 @@ export const engineStateSchema = z.strictObject({
   openOrders: z.array(openOrderSchema),
   equityCurve: z.array(equityPointSchema),
   peakEquityUsd: nonNegative,
+  /** Buy-and-hold of the first major from the first cycle: what the book is compared with. */
+  benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: nonNegative.nullable() }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
@@ -78,7 +80,7 @@ export type OpenOrder = z.infer<typeof openOrderSchema>;
 export type RunInfo = z.infer<typeof runInfoSchema>;
 export type KillSwitchState = EngineState['killSwitch']['state'];
 
-export function initialState(run: RunInfo, cashUsd: number, configHash: string): EngineState {
+export function initialState(run: RunInfo, cashUsd: number, configHash: string, benchmarkSymbol = 'BTC'): EngineState {
   return {
     version: STATE_VERSION,
     run,
@@ -90,6 +92,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string):
     openOrders: [],
     equityCurve: [],
     peakEquityUsd: cashUsd,
+    benchmark: { symbol: benchmarkSymbol, startPriceUsd: null },
     killSwitch: { state: 'active', reason: null, sinceCycle: null },
     sleevePositions: [],
     versions: { model: null, clusters: null, config: configHash },

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeFsError, PathError, StateError } from '../utils/errors.js';
 import { engineStateSchema, STATE_VERSION, type EngineState } from './schema.js';
@@ -9,14 +9,14 @@ export interface StateStore {
   /** The saved state, or null when none was saved yet. Throws StateError on a corrupt or invalid file. */
   load(): EngineState | null;
   save(state: EngineState): void;
-  /** Set the corrupt state.json aside (never deleted) and put the backup in its place. */
+  /** Keep the current state.json aside as state.json.replaced (never deleted) and put the backup in its place. */
   restoreBackup(): EngineState;
 }
 
 function writeFileDurably(file: string, text: string, durable = true): void {
   const fd = openSync(file, 'w');
   try {
-    writeSync(fd, text);
+    writeFileSync(fd, text); // loops until every byte is written; throws ENOSPC instead of leaving a torn file
     if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -40,7 +40,10 @@ export function parseState(text: string, label: string): EngineState {
   } catch (err) {
     throw new StateError(`${label} is not valid JSON (${(err as Error).message})`, { file: label });
   }
-  const version = (raw as { version?: unknown } | null)?.version;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new StateError(`${label} is not a state object (it holds ${Array.isArray(raw) ? 'an array' : String(raw)})`, { file: label });
+  }
+  const version = (raw as { version?: unknown }).version;
   if (version !== STATE_VERSION) {
     throw new StateError(`${label} has version ${String(version)}; this build reads version ${STATE_VERSION}`, {
       file: label,
@@ -92,9 +95,23 @@ export class FileStateStore implements StateStore {
   }
 
   load(): EngineState | null {
-    if (!existsSync(this.path)) return null;
+    if (!existsSync(this.path)) {
+      if (existsSync(this.backupPath)) {
+        throw new StateError(
+          `${this.path} is missing but ${this.backupPath} exists, so a run was here. ${this.backupHint()} To start a new run instead, move the backup away.`,
+          { file: this.path },
+        );
+      }
+      return null;
+    }
     try {
-      return parseState(readFileSync(this.path, 'utf8'), this.path);
+      let text: string;
+      try {
+        text = readFileSync(this.path, 'utf8');
+      } catch (err) {
+        throw new StateError(`${this.path} cannot be read (${describeFsError(err)})`, { file: this.path });
+      }
+      return parseState(text, this.path);
     } catch (err) {
       if (!(err instanceof StateError)) throw err;
       throw new StateError(`${err.message}\nThe file was left untouched. ${this.backupHint()}`, err.context);
@@ -115,12 +132,15 @@ export class FileStateStore implements StateStore {
     if (!existsSync(this.backupPath)) throw new StateError(`no backup to restore: ${this.backupPath} does not exist`);
     const text = readFileSync(this.backupPath, 'utf8');
     const state = parseState(text, this.backupPath);
+    // Order matters: at every instant either the old state.json or the restored one is in place, and the old one
+    // is kept (hard-linked aside) before it is replaced.
+    writeFileDurably(this.tmpPath, text);
     if (existsSync(this.path)) {
       let n = 0;
-      while (existsSync(`${this.path}.corrupt${n === 0 ? '' : `.${n}`}`)) n++;
-      renameSync(this.path, `${this.path}.corrupt${n === 0 ? '' : `.${n}`}`);
+      const aside = () => `${this.path}.replaced${n === 0 ? '' : `.${n}`}`;
+      while (existsSync(aside())) n++;
+      linkSync(this.path, aside());
     }
-    writeFileDurably(this.tmpPath, text);
     renameSync(this.tmpPath, this.path);
     fsyncDir(this.dir);
     return state;

@@ -21,6 +21,10 @@ const hardMax = (max: number) =>
 const symbol = z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be an upper-case ticker such as BTC' });
 
 export const barIntervalSchema = z.enum(['5m', '1h']);
+export const BAR_INTERVAL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
+
+/** Seeds feed 32-bit generators: larger values would alias smaller ones. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 const universe = z.strictObject({
   exchange: z.string().min(1),
@@ -180,7 +184,7 @@ const notify = z.strictObject({
 const sim = z.strictObject({
   start: z.iso.datetime({ offset: false }),
   days: posInt,
-  seed: z.number().int().min(0),
+  seed: z.number().int().min(0).max(MAX_SEED),
   initial_cash_usd: positive,
   speed: nonNegative,
 });
@@ -233,6 +237,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'garch_beta'], message: 'garch_alpha + garch_beta must be below 1 (stationary volatility)' });
     if (c.market.synthetic.stress_days[0] > c.market.synthetic.stress_days[1])
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'stress_days'], message: 'must be [shortest, longest] with shortest <= longest' });
+    if (Date.parse(c.sim.start) % BAR_INTERVAL_MS[c.schedule.bar_interval] !== 0)
+      ctx.addIssue({ code: 'custom', path: ['sim', 'start'], message: `must fall on a ${c.schedule.bar_interval} bar boundary (schedule.bar_interval)` });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
       ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
     const levels = c.risk.drawdown_soft_levels;

@@ -15,11 +15,23 @@ export class SecretScrubber {
 
   constructor(values: Iterable<string>) {
     const variants = new Set<string>();
-    for (const v of values) {
-      if (v.length < MIN_SECRET_LENGTH) continue;
+    const add = (v: string) => {
+      if (v.length < MIN_SECRET_LENGTH) return;
       variants.add(v);
       variants.add(JSON.stringify(v).slice(1, -1));
       variants.add(encodeURIComponent(v));
+      variants.add(new URLSearchParams({ v }).toString().slice(2));
+    };
+    for (const v of values) {
+      add(v);
+      // A URL-shaped secret (Sentry DSN, Slack webhook) also leaks through its key or path logged on their own.
+      if (URL.canParse(v)) {
+        const u = new URL(v);
+        add(decodeURIComponent(u.username));
+        add(decodeURIComponent(u.password));
+        add(u.pathname.replace(/^\/+|\/+$/g, ''));
+        for (const segment of u.pathname.split('/')) if (segment.length >= 12) add(segment);
+      }
     }
     const sorted = [...variants].sort((a, b) => b.length - a.length);
     this.pattern =

@@ -1,12 +1,11 @@
 import type { Config } from './config.js';
+import { BAR_INTERVAL_MS } from './config-schema.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const YEAR_MS = 365 * DAY_MS;
 
-const BAR_MS: Record<Config['schedule']['barInterval'], number> = { '5m': 300_000, '1h': HOUR_MS };
-
-export const barMsOf = (interval: Config['schedule']['barInterval']): number => BAR_MS[interval];
+export const barMsOf = (interval: Config['schedule']['barInterval']): number => BAR_INTERVAL_MS[interval];
 
 /** ISO-8601 UTC with milliseconds, as every log line and state timestamp uses. */
 export const isoOf = (ms: number): string => new Date(ms).toISOString();

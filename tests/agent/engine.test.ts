@@ -71,6 +71,7 @@ describe('Engine', () => {
       peakEquityUsd: 1010,
       drawdownPct: 0,
       positions: 1,
+      benchmarkNavUsd: null, // the fake market has no BTC
     });
     expect(saved.logOffsets['equity.jsonl']).toBe(readFileSync(join(dir, 'logs', 'equity.jsonl')).length);
     // resuming continues after the last completed cycle

@@ -40,3 +40,17 @@ describe('graceful stop', () => {
     expect(runFiles(dir)).toEqual(runFiles(ref));
   });
 });
+
+describe('graceful stop without pacing', () => {
+  it('SIGTERM stops an unpaced back-test between cycles (no cycle waits on I/O)', async () => {
+    const dir = tmp();
+    const child = spawnCoce(['run', '--mode', 'backtest', '--days', '400', ...dirArgs(dir)]);
+    await waitForCycle(dir, FIRST + 24, 20_000);
+    child.kill('SIGTERM');
+    const exit = await child.done;
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('stopped by signal');
+    const s = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as { lastCompletedCycle: number };
+    expect(s.lastCompletedCycle).toBeLessThan(FIRST + 400 * 24 - 1);
+  });
+});

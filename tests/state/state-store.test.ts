@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initialState, type EngineState } from '../../src/state/schema.js';
@@ -66,10 +66,30 @@ describe('FileStateStore', () => {
     writeFileSync(store.path, 'torn');
     expect(store.restoreBackup().lastCompletedCycle).toBe(4);
     expect(store.load()!.lastCompletedCycle).toBe(4);
-    expect(readText(`${store.path}.corrupt`)).toBe('torn');
+    expect(readText(`${store.path}.replaced`)).toBe('torn');
     writeFileSync(store.path, 'torn again');
     store.restoreBackup();
-    expect(readText(`${store.path}.corrupt.1`)).toBe('torn again');
+    expect(readText(`${store.path}.replaced.1`)).toBe('torn again');
+  });
+
+  it('refuses to start fresh when state.json is missing but a backup exists', () => {
+    const store = new FileStateStore(tmp());
+    store.save(stateAt(1));
+    store.save(stateAt(2));
+    rmSync(store.path);
+    expect(() => store.load()).toThrow(
+      `${store.path} is missing but ${store.backupPath} exists, so a run was here. Start from ${store.backupPath} (last completed cycle 1) with --restore-backup.`,
+    );
+    expect(store.restoreBackup().lastCompletedCycle).toBe(1);
+    expect(store.load()!.lastCompletedCycle).toBe(1);
+  });
+
+  it('names a state.json that cannot be read, and one that is not an object', () => {
+    const store = new FileStateStore(tmp());
+    mkdirSync(store.path);
+    expect(() => store.load()).toThrow(`${store.path} cannot be read (EISDIR)`);
+    expect(() => parseState('null', 'x')).toThrow('x is not a state object (it holds null)');
+    expect(() => parseState('3', 'x')).toThrow('x is not a state object (it holds 3)');
   });
 
   it('fails with PathError when the folder cannot be created or written', () => {

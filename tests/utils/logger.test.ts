@@ -15,6 +15,17 @@ describe('SecretScrubber', () => {
     expect(new SecretScrubber([]).scrub(KEY)).toBe(KEY);
   });
 
+  it('also scrubs the key and path of URL-shaped secrets logged on their own', () => {
+    const dsn = 'https://abcdef0123456789@o12.ingest.example/42';
+    const hook = 'https://hooks.example/services/T0000/B0000/XyZsecretPart123456';
+    const s = new SecretScrubber([dsn, hook]);
+    expect(s.scrub('key abcdef0123456789 path services/T0000/B0000/XyZsecretPart123456 tail XyZsecretPart123456')).toBe(
+      `key ${REDACTED} path ${REDACTED} tail ${REDACTED}`,
+    );
+    expect(s.scrub('the word services stays')).toBe('the word services stays');
+    expect(s.scrub(new URLSearchParams({ q: 'a b+' + dsn }).toString())).not.toContain('abcdef0123456789');
+  });
+
   it('wraps a sink', () => {
     const out: string[] = [];
     new SecretScrubber([KEY]).wrap({ write: (c) => out.push(c) }).write(`x ${KEY}`);

@@ -19,6 +19,10 @@ export class MarkToMarketStep implements CycleStep {
     s.positions = m.positions;
     s.peakEquityUsd = Math.max(s.peakEquityUsd, m.navUsd);
     s.equityCurve.push({ cycle: ctx.cycle, ts: ctx.ts, navUsd: m.navUsd });
+    const benchPx = prices[s.benchmark.symbol];
+    if (s.benchmark.startPriceUsd === null && benchPx !== undefined) s.benchmark.startPriceUsd = benchPx;
+    const benchmarkNavUsd =
+      s.benchmark.startPriceUsd === null || benchPx === undefined ? null : (s.startNavUsd * benchPx) / s.benchmark.startPriceUsd;
     if (s.equityCurve.length > this.equityCurveMaxPoints) {
       s.equityCurve.splice(0, s.equityCurve.length - this.equityCurveMaxPoints);
     }
@@ -29,6 +33,7 @@ export class MarkToMarketStep implements CycleStep {
       peakEquityUsd: s.peakEquityUsd,
       drawdownPct: 100 * currentDrawdown(m.navUsd, s.peakEquityUsd),
       positions: Object.keys(m.positions).length,
+      benchmarkNavUsd,
       ...(m.stale.length > 0 ? { stalePrices: m.stale } : {}),
     });
   }

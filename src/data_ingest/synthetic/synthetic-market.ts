@@ -226,7 +226,7 @@ export class SyntheticMarket implements MarketDataSource {
     try {
       return Promise.resolve(this.snapshotSync(cycle));
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
