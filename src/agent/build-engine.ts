@@ -5,7 +5,12 @@ import type { Mode } from '../utils/env.js';
 import { UsageError } from '../utils/errors.js';
 import { SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleStep } from './cycle-step.js';
+import type { QualityRules } from '../data_ingest/quality-gate.js';
+import type { UniverseRules } from '../universe/select-universe.js';
+import { barMsOf } from '../utils/time.js';
+import { DataQualityStep } from './steps/data-quality-step.js';
 import { MarkToMarketStep } from './steps/mark-to-market-step.js';
+import { UniverseStep } from './steps/universe-step.js';
 
 /** The only place that branches on mode: it picks the clock and the adapters; the steps are the same for all. */
 export const isExchangeMode = (mode: Mode): boolean => mode === 'testnet' || mode === 'live';
@@ -35,5 +40,18 @@ export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
 
 /** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
 export function buildSteps(cfg: Config): CycleStep[] {
-  return [new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints)];
+  return [
+    new DataQualityStep(qualityRules(cfg)),
+    new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
+    new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
+  ];
+}
+
+export function qualityRules(cfg: Config): QualityRules {
+  return { barMs: barMsOf(cfg.schedule.barInterval), ...cfg.market.quality };
+}
+
+export function universeRules(cfg: Config): UniverseRules {
+  const { exchange: _exchange, quote: _quote, refreshEveryBars: _refresh, ...rules } = cfg.universe;
+  return rules;
 }

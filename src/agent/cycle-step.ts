@@ -1,4 +1,6 @@
 import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+import type { Rejection } from '../data_ingest/quality-gate.js';
+import type { Universe } from '../universe/select-universe.js';
 import type { LogName } from '../state/event-logs.js';
 import type { EngineState } from '../state/schema.js';
 
@@ -8,7 +10,12 @@ export interface CycleContext {
   readonly closeMs: number;
   /** closeMs as ISO-8601 UTC: the `ts` of every event of this cycle. */
   readonly ts: string;
-  readonly snapshot: MarketSnapshot;
+  /** Raw from the source; after the data-quality step, only the bars that passed. */
+  snapshot: MarketSnapshot;
+  /** Assets the data-quality step skipped this cycle, with reasons. */
+  rejected: Rejection[];
+  /** Set by the universe step. */
+  universe: Universe | null;
   state: EngineState;
   /** Queue an event line for logs/<name>; written with the cycle, before state is saved. */
   emit(log: LogName, type: string, fields?: Record<string, unknown>): void;

@@ -86,6 +86,8 @@ export class Engine {
       closeMs,
       ts,
       snapshot,
+      rejected: [],
+      universe: null,
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };
@@ -96,6 +98,7 @@ export class Engine {
     this.d.logs.append(events);
     next.logOffsets = this.d.logs.offsets();
     this.d.store.save(next);
+    for (const e of events.meta) this.log.info({ event: e }, `meta event: ${e.type}`);
     this.log.debug({ cycle, ts, ms: +(performance.now() - startedMs).toFixed(2) }, 'cycle completed');
     return next;
   }

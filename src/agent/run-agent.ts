@@ -8,7 +8,8 @@ import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/
 import { StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildMarket, buildSteps, isExchangeMode } from './build-engine.js';
+import { buildClock, buildMarket, buildSteps, isExchangeMode, qualityRules } from './build-engine.js';
+import { warmUpMemory } from './warm-up.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
 
@@ -117,6 +118,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         );
       }
       state = initialState(wanted, cfg.sim.initialCashUsd, hash, cfg.universe.majors[0]);
+      const warmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
+      state.assetMemory = warmUpMemory((await market.history?.(firstCycle, warmupBars)) ?? [], qualityRules(cfg));
       state.logOffsets = logs.offsets();
       store.save(state);
     } else {

@@ -46,5 +46,7 @@ export interface MarketDataSource {
   symbols(): string[];
   /** The snapshot at the close of `cycle` (see utils/time.ts for cycle ids). */
   snapshot(cycle: number): Promise<MarketSnapshot>;
+  /** Up to `bars` snapshots of the cycles before `beforeCycle`, oldest first (what the source can serve). */
+  history?(beforeCycle: number, bars: number): Promise<MarketSnapshot[]>;
   close?(): Promise<void>;
 }

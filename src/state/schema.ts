@@ -53,6 +53,13 @@ export const runInfoSchema = z.strictObject({
   firstCycle: z.number().int(),
 });
 
+export const assetMemorySchema = z.strictObject({
+  firstSeenMs: z.number().int(),
+  lastOpenMs: z.number().int(),
+  lastClose: z.number().positive(),
+  jumpStreak: z.number().int().min(0),
+});
+
 export const engineStateSchema = z.strictObject({
   version: z.literal(STATE_VERSION),
   run: runInfoSchema,
@@ -69,6 +76,10 @@ export const engineStateSchema = z.strictObject({
   benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: nonNegative.nullable() }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
+  /** The data-quality gate's memory per asset (first seen, last accepted bar). */
+  assetMemory: z.record(z.string(), assetMemorySchema),
+  /** Tradable micro-caps after the last cycle's universe filter. */
+  universe: z.array(z.string()),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
@@ -95,6 +106,8 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     benchmark: { symbol: benchmarkSymbol, startPriceUsd: null },
     killSwitch: { state: 'active', reason: null, sinceCycle: null },
     sleevePositions: [],
+    assetMemory: {},
+    universe: [],
     versions: { model: null, clusters: null, config: configHash },
     logOffsets: {},
   };

@@ -37,6 +37,7 @@ const universe = z.strictObject({
   max_spread_bps: positive,
   min_history_days: nonNegative,
   exclude: z.array(symbol),
+  refresh_every_bars: posInt,
 });
 
 const market = z.strictObject({

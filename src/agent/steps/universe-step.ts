@@ -1,0 +1,39 @@
+import { selectUniverse, type UniverseRules } from '../../universe/select-universe.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+/**
+ * Picks the tradable micro-caps and logs when the set changes. The full selection runs every `refreshEveryBars`
+ * (and whenever the list is empty) so assets near a band edge do not flap in and out every bar; in between, an asset
+ * leaves only when its data fails the gate.
+ */
+export class UniverseStep implements CycleStep {
+  readonly name = 'universe';
+
+  constructor(
+    private readonly rules: UniverseRules,
+    private readonly refreshEveryBars: number,
+  ) {}
+
+  run(ctx: CycleContext): void {
+    const fresh = selectUniverse(ctx.snapshot, ctx.state.assetMemory, this.rules);
+    const refresh = ctx.state.universe.length === 0 || ctx.cycle % this.refreshEveryBars === 0;
+    const u = refresh
+      ? fresh
+      : {
+          ...fresh,
+          tradable: ctx.state.universe.filter((s) => s in ctx.snapshot.bars),
+          excluded: ctx.state.universe.filter((s) => !(s in ctx.snapshot.bars)).map((symbol) => ({ symbol, reason: 'data failed the quality gate' })),
+        };
+    ctx.universe = u;
+    const before = new Set(ctx.state.universe);
+    const now = new Set(u.tradable);
+    const added = u.tradable.filter((s) => !before.has(s)).sort();
+    const removed = ctx.state.universe.filter((s) => !now.has(s)).sort();
+    if (added.length > 0 || removed.length > 0) {
+      const reasons: Record<string, string> = {};
+      for (const e of u.excluded) if (removed.includes(e.symbol)) reasons[e.symbol] = e.reason;
+      ctx.emit('meta', 'universe_changed', { tradable: u.tradable.length, added, removed, removedReasons: reasons });
+    }
+    ctx.state.universe = u.tradable;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Bar, MarketSnapshot } from './market-data-source.js';
+
+/** What the gate remembers about an asset between cycles (kept in state.json so a restart decides the same). */
+export interface AssetMemory {
+  firstSeenMs: number;
+  lastOpenMs: number;
+  lastClose: number;
+  /** Consecutive bars rejected as jumps: after `maxStaleBars` of them the new level is accepted as real. */
+  jumpStreak: number;
+}
+
+export interface QualityRules {
+  barMs: number;
+  maxStaleBars: number;
+  maxGapBars: number;
+  maxAbsLogReturn: number;
+}
+
+export interface Rejection {
+  symbol: string;
+  reason: string;
+}
+
+export interface GateResult {
+  /** The snapshot with only the assets whose bar passed. */
+  clean: MarketSnapshot;
+  rejected: Rejection[];
+  memory: Record<string, AssetMemory>;
+}
+
+const FIELDS = ['open', 'high', 'low', 'close', 'volumeBase', 'volumeUsd'] as const;
+
+function barProblem(bar: Bar): string | null {
+  for (const f of FIELDS) if (!Number.isFinite(bar[f])) return `non-finite ${f} (${String(bar[f])})`;
+  if (bar.open <= 0 || bar.high <= 0 || bar.low <= 0 || bar.close <= 0) return 'non-positive price';
+  if (bar.volumeBase < 0 || bar.volumeUsd < 0) return 'negative volume';
+  if (bar.high < Math.max(bar.open, bar.close) || bar.low > Math.min(bar.open, bar.close)) {
+    return `inconsistent bar (high ${bar.high} low ${bar.low} open ${bar.open} close ${bar.close})`;
+  }
+  return null;
+}
+
+/**
+ * The data-quality gate every bar passes before any model sees it. Pure: takes the raw snapshot and the gate's
+ * memory, returns the clean snapshot, the rejections with their reasons, and the new memory. A rejected asset is
+ * skipped for the cycle; nothing here throws on bad data.
+ */
+export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string, AssetMemory>>, rules: QualityRules): GateResult {
+  const expectedOpenMs = raw.cycle * rules.barMs;
+  const clean: MarketSnapshot = { ...raw, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} };
+  const rejected: Rejection[] = [];
+  const next: Record<string, AssetMemory> = { ...memory };
+  const reject = (symbol: string, reason: string) => rejected.push({ symbol, reason });
+
+  for (const symbol of Object.keys(raw.bars).sort()) {
+    const bar = raw.bars[symbol]!;
+    const prev = memory[symbol];
+    const problem = barProblem(bar);
+    if (problem !== null) {
+      reject(symbol, problem);
+      continue;
+    }
+    if (bar.openMs % rules.barMs !== 0) {
+      reject(symbol, `bar open ${bar.openMs} is not on a bar boundary`);
+      continue;
+    }
+    if (prev !== undefined && bar.openMs === prev.lastOpenMs) {
+      reject(symbol, 'duplicated bar (same open time as the last accepted bar)');
+      continue;
+    }
+    if (prev !== undefined && bar.openMs < prev.lastOpenMs) {
+      reject(symbol, `out-of-order bar (opens before the last accepted bar by ${(prev.lastOpenMs - bar.openMs) / rules.barMs} bars)`);
+      continue;
+    }
+    if (bar.openMs > expectedOpenMs) {
+      reject(symbol, `bar from the future (opens ${(bar.openMs - expectedOpenMs) / rules.barMs} bars after this cycle)`);
+      continue;
+    }
+    if (bar.openMs < expectedOpenMs) {
+      reject(symbol, `stale bar (${(expectedOpenMs - bar.openMs) / rules.barMs} bars old)`);
+      continue;
+    }
+    const liq = raw.liquidity[symbol];
+    if (liq === undefined || !Number.isFinite(liq.advUsd) || liq.advUsd <= 0 || !Number.isFinite(liq.marketCapUsd) || !Number.isFinite(liq.spreadBps)) {
+      reject(symbol, `missing or invalid liquidity (ADV ${liq?.advUsd ?? 'none'})`);
+      continue;
+    }
+    const gapBars = prev === undefined ? 0 : (bar.openMs - prev.lastOpenMs) / rules.barMs - 1;
+    const base = { firstSeenMs: prev?.firstSeenMs ?? bar.openMs, lastOpenMs: bar.openMs, lastClose: bar.close, jumpStreak: 0 };
+    if (gapBars > rules.maxGapBars) {
+      // History restarts here: the bar anchors the next checks but is not used this cycle.
+      next[symbol] = base;
+      reject(symbol, `gap of ${gapBars} bars exceeds market.quality.max_gap_bars ${rules.maxGapBars}`);
+      continue;
+    }
+    if (prev !== undefined && gapBars === 0) {
+      const jump = Math.abs(Math.log(bar.close / prev.lastClose));
+      if (jump > rules.maxAbsLogReturn && prev.jumpStreak + 1 < rules.maxStaleBars) {
+        next[symbol] = { ...prev, jumpStreak: prev.jumpStreak + 1 };
+        reject(symbol, `jump |log return| ${jump.toFixed(3)} exceeds market.quality.max_abs_log_return ${rules.maxAbsLogReturn}`);
+        continue;
+      }
+    }
+    next[symbol] = base;
+    clean.bars[symbol] = bar;
+    clean.liquidity[symbol] = liq;
+    const sent = raw.sentiment[symbol];
+    clean.sentiment[symbol] =
+      sent !== undefined && Number.isFinite(sent.mentions) && sent.mentions >= 0 && Number.isFinite(sent.score)
+        ? { mentions: sent.mentions, score: Math.max(-1, Math.min(1, sent.score)) }
+        : { mentions: 0, score: 0 };
+    const rv = raw.realizedVol[symbol];
+    if (rv !== undefined && Number.isFinite(rv) && rv >= 0) clean.realizedVol[symbol] = rv;
+  }
+  for (const symbol of Object.keys(memory).sort()) {
+    if (!(symbol in raw.bars)) {
+      const staleBars = (expectedOpenMs - memory[symbol]!.lastOpenMs) / rules.barMs;
+      if (staleBars <= rules.maxStaleBars) reject(symbol, 'no bar this cycle');
+    }
+  }
+  return { clean, rejected, memory: next };
+}

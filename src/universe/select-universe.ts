@@ -1,0 +1,72 @@
+import type { AssetMemory } from '../data_ingest/quality-gate.js';
+import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+import { DAY_MS } from '../utils/time.js';
+
+export interface UniverseRules {
+  majors: readonly string[];
+  maxAssets: number;
+  minMarketCapUsd: number;
+  maxMarketCapUsd: number;
+  minAdvUsd: number;
+  maxSpreadBps: number;
+  minHistoryDays: number;
+  exclude: readonly string[];
+}
+
+export interface Universe {
+  /** Micro-caps the core may trade this cycle, largest ADV first. */
+  tradable: string[];
+  /** Majors present this cycle: reference assets (market factor, options underlyings), never traded by the core. */
+  reference: string[];
+  excluded: { symbol: string; reason: string }[];
+}
+
+/** Tickers that are dollars or euros in disguise. */
+export const STABLECOINS = new Set([
+  'USDT', 'USDC', 'BUSD', 'DAI', 'TUSD', 'USDP', 'PAX', 'FDUSD', 'USDD', 'PYUSD', 'USDE', 'FRAX', 'LUSD', 'GUSD',
+  'SUSD', 'CUSD', 'USDJ', 'UST', 'USTC', 'EURS', 'EURT', 'EURC', 'AEUR', 'XSGD', 'RLUSD', 'USD1', 'USDS',
+]);
+/** Wrapped or staked claims on another asset: they move with the underlying, not as micro-caps. */
+export const WRAPPED = new Set(['WBTC', 'WETH', 'WBNB', 'WBETH', 'STETH', 'WSTETH', 'CBETH', 'RETH', 'BETH', 'WEETH', 'CBBTC', 'BTCB', 'TBTC', 'RENBTC', 'HBTC']);
+/** Leveraged tokens: BTCUP, ETHDOWN, XRPBULL, BTC3L, ETH5S ... (at least three characters before the suffix). */
+export const LEVERAGED = /^[A-Z0-9]{3,}(UP|DOWN|BULL|BEAR)$|^[A-Z]{2,}[0-9]+[LS]$/;
+
+export function exclusionReason(symbol: string, exclude: readonly string[]): string | null {
+  if (exclude.includes(symbol)) return 'in universe.exclude';
+  if (STABLECOINS.has(symbol)) return 'stablecoin';
+  if (WRAPPED.has(symbol)) return 'wrapped or staked token';
+  if (LEVERAGED.test(symbol)) return 'leveraged token';
+  return null;
+}
+
+/**
+ * The micro-cap universe for this cycle, from the clean snapshot: market-cap band, minimum ADV, maximum spread,
+ * minimum listing age (days since the gate first saw the asset), exclusions; then the `maxAssets` most liquid. Pure.
+ */
+export function selectUniverse(snap: MarketSnapshot, memory: Readonly<Record<string, AssetMemory>>, r: UniverseRules): Universe {
+  const nowMs = snap.closeMs;
+  const reference: string[] = [];
+  const excluded: Universe['excluded'] = [];
+  const candidates: { symbol: string; advUsd: number }[] = [];
+  for (const symbol of Object.keys(snap.bars).sort()) {
+    if (r.majors.includes(symbol)) {
+      reference.push(symbol);
+      continue;
+    }
+    const liq = snap.liquidity[symbol]!;
+    const ageDays = (nowMs - (memory[symbol]?.firstSeenMs ?? nowMs)) / DAY_MS;
+    const why =
+      exclusionReason(symbol, r.exclude) ??
+      (liq.marketCapUsd < r.minMarketCapUsd ? `market cap ${Math.round(liq.marketCapUsd)} below ${r.minMarketCapUsd}` : null) ??
+      (liq.marketCapUsd > r.maxMarketCapUsd ? `market cap ${Math.round(liq.marketCapUsd)} above ${r.maxMarketCapUsd}` : null) ??
+      (liq.advUsd < r.minAdvUsd ? `ADV ${Math.round(liq.advUsd)} below ${r.minAdvUsd}` : null) ??
+      (liq.spreadBps > r.maxSpreadBps ? `spread ${liq.spreadBps.toFixed(1)} bps above ${r.maxSpreadBps}` : null) ??
+      (ageDays < r.minHistoryDays ? `listed ${ageDays.toFixed(1)} days, needs ${r.minHistoryDays}` : null);
+    if (why === null) candidates.push({ symbol, advUsd: liq.advUsd });
+    else excluded.push({ symbol, reason: why });
+  }
+  candidates.sort((a, b) => b.advUsd - a.advUsd || (a.symbol < b.symbol ? -1 : 1));
+  for (const c of candidates.slice(r.maxAssets)) excluded.push({ symbol: c.symbol, reason: `beyond universe.max_assets ${r.maxAssets}` });
+  reference.sort((a, b) => r.majors.indexOf(a) - r.majors.indexOf(b));
+  return { tradable: candidates.slice(0, r.maxAssets).map((c) => c.symbol), reference, excluded };
+}

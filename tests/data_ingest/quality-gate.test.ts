@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Bar, MarketSnapshot } from '../../src/data_ingest/market-data-source.js';
+import { qualityGate, type AssetMemory } from '../../src/data_ingest/quality-gate.js';
+
+const H = 3_600_000;
+const RULES = { barMs: H, maxStaleBars: 3, maxGapBars: 6, maxAbsLogReturn: 2.5 };
+const bar = (cycle: number, close: number, o: Partial<Bar> = {}): Bar => ({
+  openMs: cycle * H,
+  open: close,
+  high: close * 1.01,
+  low: close * 0.99,
+  close,
+  volumeBase: 10,
+  volumeUsd: 10 * close,
+  ...o,
+});
+const snap = (cycle: number, bars: Record<string, Bar>): MarketSnapshot => ({
+  cycle,
+  closeMs: (cycle + 1) * H,
+  bars,
+  liquidity: Object.fromEntries(Object.keys(bars).map((s) => [s, { marketCapUsd: 1e7, advUsd: 1e6, spreadBps: 30 }])),
+  sentiment: Object.fromEntries(Object.keys(bars).map((s) => [s, { mentions: 5, score: 0.2 }])),
+  realizedVol: Object.fromEntries(Object.keys(bars).map((s) => [s, 0.9])),
+});
+const mem = (lastCycle: number, lastClose: number, jumpStreak = 0): AssetMemory => ({
+  firstSeenMs: 0,
+  lastOpenMs: lastCycle * H,
+  lastClose,
+  jumpStreak,
+});
+
+describe('qualityGate', () => {
+  it('passes good bars and remembers them', () => {
+    const r = qualityGate(snap(10, { A: bar(10, 2) }), { A: mem(9, 1.9) }, RULES);
+    expect(r.rejected).toEqual([]);
+    expect(Object.keys(r.clean.bars)).toEqual(['A']);
+    expect(r.clean.sentiment.A).toEqual({ mentions: 5, score: 0.2 });
+    expect(r.memory.A).toEqual({ firstSeenMs: 0, lastOpenMs: 10 * H, lastClose: 2, jumpStreak: 0 });
+    expect(qualityGate(snap(10, { N: bar(10, 2) }), {}, RULES).memory.N!.firstSeenMs).toBe(10 * H);
+  });
+
+  it.each([
+    ['NaN close', bar(10, 2, { close: Number.NaN }), 'non-finite close (NaN)'],
+    ['Infinity volume', bar(10, 2, { volumeUsd: Infinity }), 'non-finite volumeUsd (Infinity)'],
+    ['zero price', bar(10, 2, { low: 0 }), 'non-positive price'],
+    ['negative price', bar(10, 2, { open: -1 }), 'non-positive price'],
+    ['negative volume', bar(10, 2, { volumeBase: -1 }), 'negative volume'],
+    ['high below close', bar(10, 2, { high: 1.5 }), 'inconsistent bar (high 1.5 low 1.98 open 2 close 2)'],
+    ['misaligned', bar(10, 2, { openMs: 10 * H + 5 }), `bar open ${10 * H + 5} is not on a bar boundary`],
+    ['duplicated', bar(9, 2), 'duplicated bar (same open time as the last accepted bar)'],
+    ['out of order', bar(7, 2), 'out-of-order bar (opens before the last accepted bar by 2 bars)'],
+    ['future', bar(12, 2), 'bar from the future (opens 2 bars after this cycle)'],
+  ])('rejects %s with its reason and keeps the memory', (_name, b, reason) => {
+    const memory = { A: mem(9, 2) };
+    const r = qualityGate(snap(10, { A: b }), memory, RULES);
+    expect(r.rejected).toEqual([{ symbol: 'A', reason }]);
+    expect(r.clean.bars).toEqual({});
+    expect(r.memory.A).toEqual(memory.A);
+  });
+
+  it('rejects a stale bar and reports an asset with no bar, until it is too stale to mention', () => {
+    const r = qualityGate(snap(10, { A: bar(8, 2) }), { A: mem(7, 2), B: mem(9, 1), C: mem(2, 1) }, RULES);
+    expect(r.rejected).toEqual([
+      { symbol: 'A', reason: 'stale bar (2 bars old)' },
+      { symbol: 'B', reason: 'no bar this cycle' },
+    ]);
+  });
+
+  it('rejects zero or missing ADV', () => {
+    const s = snap(10, { A: bar(10, 2), B: bar(10, 2) });
+    s.liquidity.A!.advUsd = 0;
+    delete s.liquidity.B;
+    expect(qualityGate(s, {}, RULES).rejected).toEqual([
+      { symbol: 'A', reason: 'missing or invalid liquidity (ADV 0)' },
+      { symbol: 'B', reason: 'missing or invalid liquidity (ADV none)' },
+    ]);
+  });
+
+  it('restarts history after a long gap: the bar anchors memory but is skipped this cycle', () => {
+    const r = qualityGate(snap(20, { A: bar(20, 5) }), { A: mem(10, 2) }, RULES);
+    expect(r.rejected).toEqual([{ symbol: 'A', reason: 'gap of 9 bars exceeds market.quality.max_gap_bars 6' }]);
+    expect(r.memory.A).toEqual({ firstSeenMs: 0, lastOpenMs: 20 * H, lastClose: 5, jumpStreak: 0 });
+    // a short gap is fine, and the jump check is skipped across it
+    expect(qualityGate(snap(15, { A: bar(15, 50) }), { A: mem(10, 2) }, RULES).rejected).toEqual([]);
+  });
+
+  it('rejects absurd jumps as bad prints, then accepts a level that persists', () => {
+    // log(30 / 2) = 2.708 > 2.5
+    const r1 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2) }, RULES);
+    expect(r1.rejected).toEqual([{ symbol: 'A', reason: 'jump |log return| 2.708 exceeds market.quality.max_abs_log_return 2.5' }]);
+    expect(r1.memory.A).toEqual({ ...mem(9, 2), jumpStreak: 1 });
+    const r2 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2, 1) }, RULES);
+    expect(r2.rejected).toHaveLength(1);
+    const r3 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2, 2) }, RULES);
+    expect(r3.rejected).toEqual([]);
+    expect(r3.memory.A!.lastClose).toBe(30);
+  });
+
+  it('cleans sentiment and drops a bad realised volatility without rejecting the bar', () => {
+    const s = snap(10, { A: bar(10, 2), B: bar(10, 2) });
+    s.sentiment.A = { mentions: Number.NaN, score: 3 };
+    s.sentiment.B = { mentions: 4, score: 3 };
+    s.realizedVol.A = Number.NaN;
+    const r = qualityGate(s, {}, RULES);
+    expect(r.rejected).toEqual([]);
+    expect(r.clean.sentiment).toEqual({ A: { mentions: 0, score: 0 }, B: { mentions: 4, score: 1 } });
+    expect(r.clean.realizedVol).toEqual({ B: 0.9 });
+  });
+});
