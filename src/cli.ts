@@ -3,7 +3,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { syntheticOptions } from './agent/build-engine.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
+import { generateMarketFiles } from './data_ingest/recorded/generate-market-files.js';
+import { barMsOf, cycleOfOpenMs } from './utils/time.js';
 import { formatReport, reportState } from './agent/state-report.js';
 import { FileStateStore } from './state/state-store.js';
 import { HARD_LIMITS, loadConfig } from './utils/config.js';
@@ -81,6 +84,7 @@ interface RunFlags {
   logDir: string;
   restoreBackup?: boolean;
   confirmLive?: boolean;
+  data?: string;
 }
 
 /** Run the `coce` command line; resolves to the process exit code (0 ok, 2 bad input, 1 unexpected failure). */
@@ -128,6 +132,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
     .option('--restore-backup', 'start from state.json.bak (a corrupt state.json is kept aside)')
     .option('--confirm-live', 'required with --mode live')
+    .option('--data <dir>', 'sim/backtest: replay a folder written by `coce data generate` instead of the generator')
     .action(async (f: RunFlags) => {
       if (env instanceof Error) throw env;
       const opts: RunOptions = {
@@ -142,6 +147,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         ...(f.days === undefined ? {} : { days: f.days }),
         ...(f.seed === undefined ? {} : { seed: f.seed }),
         ...(f.speed === undefined ? {} : { speed: f.speed }),
+        ...(f.data === undefined ? {} : { dataDir: resolve(io.cwd, f.data) }),
+        cwd: io.cwd,
       };
       const log = createLogger({ level: env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stdout });
       const result = await runAgent(opts, {
@@ -178,6 +185,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         `hard limits: risk.max_drawdown_pct ${cfg.risk.maxDrawdownPct} (<= ${HARD_LIMITS.maxDrawdownPct}), ` +
           `risk.adv_cap_pct ${cfg.risk.advCapPct} (<= ${HARD_LIMITS.advCapPct}), ` +
           `sleeve.budget_pct_nav ${cfg.sleeve.budgetPctNav} (<= ${HARD_LIMITS.sleeveBudgetPctNav})`,
+      );
+    });
+
+  const data = program.command('data').description('synthetic market data: generate and inspect');
+  data
+    .command('generate')
+    .description('write the synthetic market (bars, liquidity, sentiment, pump events) as CSV to a new folder')
+    .requiredOption('--out <dir>', 'folder to create (must be new or empty)')
+    .option('--days <n>', 'days after the warm-up history (default: sim.days)', intArg(1, '--days'))
+    .option('--seed <n>', 'seed (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
+    .option('--config <file>', 'main config file (default: config/base.yaml)')
+    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
+    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .action((f: { out: string; days?: number; seed?: number; config?: string; sleeveConfig?: string | false }) => {
+      const { cfg } = loadConfig(
+        configPath(f.config, 'config/base.yaml', io.cwd),
+        f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
+      );
+      const barMs = barMsOf(cfg.schedule.barInterval);
+      const firstCycle = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
+      const t0 = performance.now();
+      const r = generateMarketFiles(syntheticOptions(cfg, f.seed ?? cfg.sim.seed, firstCycle, barMs), f.days ?? cfg.sim.days, resolve(io.cwd, f.out));
+      const s = (performance.now() - t0) / 1000;
+      say(
+        `${r.dir}: ${r.assets} assets x ${r.cycles} bars (${r.assetBars} asset-bars incl. warm-up history), ${r.events} pump events, ${r.hypeBursts} hype bursts; ${s.toFixed(2)} s`,
       );
     });
 

@@ -224,7 +224,7 @@ describe('coce run: bad input', () => {
     writeFileSync(recorded, readText(BASE_YAML).replace('source: synthetic', 'source: recorded').replace('recorded_dir: null', 'recorded_dir: data/rec'));
     const rec = memoryIo(cwd);
     expect(await main(['run', '--config', recorded], rec)).toBe(2);
-    expect(rec.err()).toContain('market.source recorded is not available in this build yet');
+    expect(rec.err()).toContain(`${join(cwd, 'data', 'rec', 'meta.json')} not found`);
     const misaligned = join(cwd, 'misaligned.yaml');
     writeFileSync(misaligned, readText(BASE_YAML).replace('start: "2026-01-01T00:00:00Z"', 'start: "2026-01-01T00:30:00Z"'));
     const mis = memoryIo(cwd);

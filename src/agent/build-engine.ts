@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/synthetic/synthetic-market.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
 import type { Mode } from '../utils/env.js';
-import { UsageError } from '../utils/errors.js';
+import { DataFileError, UsageError } from '../utils/errors.js';
+import { RecordedMarket } from '../data_ingest/recorded/recorded-market.js';
 import { SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
@@ -15,14 +17,25 @@ import { UniverseStep } from './steps/universe-step.js';
 /** The only place that branches on mode: it picks the clock and the adapters; the steps are the same for all. */
 export const isExchangeMode = (mode: Mode): boolean => mode === 'testnet' || mode === 'live';
 
+/** The recorded folder a sim/backtest replays: --data, else market.recorded_dir when market.source is recorded. */
+export function recordedDirFor(cfg: Config, dataDir: string | undefined, cwd: string): string | null {
+  if (dataDir !== undefined) return resolve(cwd, dataDir);
+  return cfg.market.source === 'recorded' && cfg.market.recordedDir !== null ? resolve(cwd, cfg.market.recordedDir) : null;
+}
+
+export function openRecordedMarket(dir: string, barMs: number): RecordedMarket {
+  const m = new RecordedMarket(dir);
+  if (m.meta.barMs !== barMs) {
+    throw new DataFileError(`${dir} holds ${m.meta.barMs / 60_000}-minute bars but schedule.bar_interval is ${barMs / 60_000} minutes`);
+  }
+  return m;
+}
+
 export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: number, barMs: number): MarketDataSource {
   if (isExchangeMode(mode) || cfg.market.source === 'live') {
     throw new UsageError(
       `mode ${mode} with market.source ${cfg.market.source} needs the live market-data loaders, which this build does not have yet; use --mode sim or backtest`,
     );
-  }
-  if (cfg.market.source === 'recorded') {
-    throw new UsageError('market.source recorded is not available in this build yet; use synthetic');
   }
   return new SyntheticMarket(syntheticOptions(cfg, seed, firstCycle, barMs));
 }

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
+import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import { EventLogs } from '../state/event-logs.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { initialState, type EngineState, type RunInfo } from '../state/schema.js';
 import { FileStateStore } from '../state/state-store.js';
 import { loadConfig, type Config } from '../utils/config.js';
 import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/env.js';
-import { StateError, UsageError } from '../utils/errors.js';
+import { DataFileError, StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildMarket, buildSteps, isExchangeMode, qualityRules } from './build-engine.js';
+import { buildClock, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -26,6 +27,10 @@ export interface RunOptions {
   logDir: string;
   restoreBackup: boolean;
   confirmLive: boolean;
+  /** Replay a recorded market folder (`coce data generate`) instead of the generator. */
+  dataDir?: string;
+  /** Base of relative paths inside the config (market.recorded_dir); the process's working directory by default. */
+  cwd?: string;
 }
 
 export interface RunDeps {
@@ -106,8 +111,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       state = store.load();
     }
 
-    const firstCycle = state?.run.firstCycle ?? cycleOfOpenMs(simStartMs, barMs);
-    const market = buildMarket(cfg, opts.mode, seed, firstCycle, barMs);
+    const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
+    if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
+    const recorded = recordedDir === null ? null : openRecordedMarket(recordedDir, barMs);
+    const firstCycle = state?.run.firstCycle ?? recorded?.meta.firstCycle ?? cycleOfOpenMs(simStartMs, barMs);
+    const market: MarketDataSource = recorded ?? buildMarket(cfg, opts.mode, seed, firstCycle, barMs);
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     let resumedFromCycle: number | null = null;
     if (state === null) {
@@ -138,6 +146,10 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
 
     const barsPerDay = DAY_MS / barMs;
     const endCycle = state.run.firstCycle + days * barsPerDay - 1;
+    if (recorded !== null && endCycle > recorded.meta.lastCycle) {
+      const haveDays = (recorded.meta.lastCycle - state.run.firstCycle + 1) / barsPerDay;
+      throw new DataFileError(`${recordedDir} covers ${haveDays} days from the run's first cycle; --days ${days} asks for more`);
+    }
     const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
     const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
     const engine = new Engine({

@@ -87,3 +87,9 @@ export function describeFsError(err: unknown): string {
   const reason = FS_REASONS[code];
   return reason === undefined ? code : `${code}: ${reason}`;
 }
+
+/** A recorded market-data folder that is missing, malformed or does not cover the requested run. */
+export class DataFileError extends CoceError {
+  override name = 'DataFileError';
+  readonly exitCode = 2;
+}

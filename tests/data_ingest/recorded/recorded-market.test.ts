@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openRecordedMarket, syntheticOptions } from '../../../src/agent/build-engine.js';
+import { main } from '../../../src/cli.js';
+import { generateMarketFiles } from '../../../src/data_ingest/recorded/generate-market-files.js';
+import { RecordedMarket } from '../../../src/data_ingest/recorded/recorded-market.js';
+import { SyntheticMarket } from '../../../src/data_ingest/synthetic/synthetic-market.js';
+import { DataFileError } from '../../../src/utils/errors.js';
+import { baseConfig, memoryIo, tmp } from '../../helpers.js';
+
+const H = 3_600_000;
+const FIRST = 490_896;
+const opts = () => ({ ...syntheticOptions(baseConfig(), 4, FIRST, H), microCaps: 6, warmupDays: 2 });
+
+describe('recorded market files', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = join(tmp(), 'market');
+    const r = generateMarketFiles(opts(), 2, dir);
+    expect(r).toMatchObject({ cycles: 96, assets: 8, assetBars: 768 });
+  });
+
+  it('writes meta, bars, liquidity, sentiment, events and hype as CSV with headers', () => {
+    expect(readdirSync(dir).sort()).toEqual(['bars.csv', 'events.csv', 'hype.csv', 'liquidity.csv', 'meta.json', 'sentiment.csv']);
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    expect(meta).toEqual({
+      format: 'coce-market/1',
+      source: 'synthetic-v1',
+      seed: 4,
+      barMs: H,
+      historyStartCycle: FIRST - 48,
+      firstCycle: FIRST,
+      lastCycle: FIRST + 47,
+      symbols: ['BTC', 'ETH', 'MC001', 'MC002', 'MC003', 'MC004', 'MC005', 'MC006'],
+    });
+    const bars = readFileSync(join(dir, 'bars.csv'), 'utf8').trim().split('\n');
+    expect(bars[0]).toBe('cycle,symbol,open_ms,open,high,low,close,volume_base,volume_usd');
+    expect(bars).toHaveLength(1 + 96 * 8);
+    const events = readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n');
+    expect(events[0]).toBe('id,symbol,accumulation_start,pump_start,peak,end,magnitude,dump_fraction,volume_multiple,hype_start');
+    expect(events.length).toBeGreaterThan(1);
+  });
+
+  it('replays exactly the snapshots and history of the generator', async () => {
+    const gen = new SyntheticMarket(opts());
+    const rec = new RecordedMarket(dir);
+    expect(rec.name).toBe(gen.name);
+    expect(rec.symbols()).toEqual(gen.symbols());
+    for (const c of [FIRST - 48, FIRST - 1, FIRST, FIRST + 47]) expect(await rec.snapshot(c)).toEqual(await gen.snapshot(c));
+    expect(await rec.history(FIRST, 3)).toEqual(await gen.history(FIRST, 3));
+    await expect(rec.snapshot(FIRST + 48)).rejects.toThrow(`covers cycles ${FIRST - 48}..${FIRST + 47}; cycle ${FIRST + 48} is outside`);
+  });
+
+  it('refuses a folder of another bar interval', () => {
+    expect(() => openRecordedMarket(dir, 300_000)).toThrow(`${dir} holds 60-minute bars but schedule.bar_interval is 5 minutes`);
+  });
+
+  it('refuses to overwrite a folder that holds files', () => {
+    expect(() => generateMarketFiles(opts(), 1, dir)).toThrow(`${dir} is not empty; choose a new --out folder (nothing was overwritten)`);
+  });
+
+  it('names a malformed meta file or CSV line', async () => {
+    const bad = join(tmp(), 'bad');
+    generateMarketFiles(opts(), 1, bad);
+    const metaFile = join(bad, 'meta.json');
+    const meta = readFileSync(metaFile, 'utf8');
+    writeFileSync(metaFile, '{nope');
+    expect(() => new RecordedMarket(bad)).toThrow(DataFileError);
+    writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(meta), format: 'other' }));
+    expect(() => new RecordedMarket(bad)).toThrow(/is not a coce-market\/1 meta file: format: /);
+    writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(meta), firstCycle: 1 }));
+    expect(() => new RecordedMarket(bad)).toThrow('cycles must satisfy historyStartCycle <= firstCycle <= lastCycle');
+    writeFileSync(metaFile, meta);
+    const barsFile = join(bad, 'bars.csv');
+    const lines = readFileSync(barsFile, 'utf8').split('\n');
+    writeFileSync(barsFile, [lines[0], lines[1], lines[2]!.replace(/,[^,]+$/, ',12x'), ...lines.slice(3)].join('\n'));
+    await expect(new RecordedMarket(bad).snapshot(FIRST)).rejects.toThrow(`${barsFile}:3: "12x" is not a number`);
+    writeFileSync(barsFile, [lines[0], 'garbage', ...lines.slice(2)].join('\n'));
+    await expect(new RecordedMarket(bad).snapshot(FIRST)).rejects.toThrow(`${barsFile}:2: malformed row "garbage"`);
+    writeFileSync(barsFile, ['cycle,symbol', ...lines.slice(1)].join('\n'));
+    await expect(new RecordedMarket(bad).snapshot(FIRST)).rejects.toThrow(`${barsFile}:1: header must be`);
+    expect(() => new RecordedMarket(join(tmp(), 'none'))).toThrow('meta.json not found: --data needs a folder written by `coce data generate`');
+  });
+});
+
+describe('coce data generate + run --data', () => {
+  it('round-trips: a run on the written files equals the run on the generator with the same seed', async () => {
+    const cwd = tmp();
+    const gen = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['data', 'generate', '--days', '2', '--seed', '8', '--out', 'mkt'], gen)).toBe(0);
+    expect(gen.out()).toMatch(/mkt: 82 assets x 768 bars \(62976 asset-bars incl\. warm-up history\), \d+ pump events, \d+ hype bursts; [\d.]+ s\n$/);
+    const io1 = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['run', '--data', 'mkt', '--days', '2', '--seed', '8', '--state-dir', 'a/data', '--log-dir', 'a/logs'], io1)).toBe(0);
+    const io2 = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['run', '--days', '2', '--seed', '8', '--state-dir', 'b/data', '--log-dir', 'b/logs'], io2)).toBe(0);
+    for (const f of ['data/state.json', 'logs/equity.jsonl', 'logs/meta_events.jsonl', 'logs/trades.jsonl']) {
+      expect(readFileSync(join(cwd, 'a', f), 'utf8')).toBe(readFileSync(join(cwd, 'b', f), 'utf8'));
+    }
+    const long = memoryIo(cwd);
+    expect(await main(['run', '--data', 'mkt', '--days', '3', '--state-dir', 'c/data', '--log-dir', 'c/logs'], long)).toBe(2);
+    expect(long.err()).toContain('mkt covers 2 days from the run\'s first cycle; --days 3 asks for more');
+    const live = memoryIo(cwd, { EXCHANGE_API_KEY: 'k-1234567', EXCHANGE_API_SECRET: 's-1234567', TWITTER_BEARER: 'b-1234567' });
+    expect(await main(['run', '--mode', 'testnet', '--data', 'mkt'], live)).toBe(2);
+    expect(live.err()).toContain('recorded data (--data) is for sim and backtest, not testnet');
+    const again = memoryIo(cwd);
+    expect(await main(['data', 'generate', '--out', 'mkt'], again)).toBe(2);
+  });
+});
