@@ -19,15 +19,22 @@ export interface EngineDeps {
   barMs: number;
   /** After downtime on the wall clock: run every missed cycle, or skip to the latest closed bar. */
   catchUp: 'skip' | 'run';
+  /**
+   * Save state (and write the logs) every this many cycles, and when the run stops. 1 in sim, testnet and live;
+   * back-tests save less often for speed (a crash replays the unsaved cycles, the logs are cut back to match).
+   */
+  saveEveryCycles?: number;
 }
 
 /**
- * A deep copy for the cycle to work on, so a failed step leaves the last completed state intact. The equity curve is
- * append-only with points never changed in place, so a shallow copy of its array is enough (it is most of the state,
- * and deep-cloning it every cycle was the largest cost of a back-test).
+ * A copy for the cycle to work on, so a failed step leaves the last completed state intact. Deep except for two
+ * large parts that steps never change in place: the equity curve is append-only (a shallow copy of its array is
+ * enough) and the gate's asset memory is replaced wholesale each cycle. Deep-cloning them every cycle was the
+ * largest cost of a back-test.
  */
 function draftOf(state: EngineState): EngineState {
-  return { ...structuredClone({ ...state, equityCurve: [] }), equityCurve: state.equityCurve.slice() };
+  const { equityCurve, assetMemory, ...rest } = state;
+  return { ...structuredClone(rest), equityCurve: equityCurve.slice(), assetMemory };
 }
 
 export interface EngineRun {
@@ -56,6 +63,8 @@ export class Engine {
     let cyclesRun = 0;
     let cyclesSkipped = 0;
     let next = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
+    let unsaved = 0;
+    const saveEvery = this.d.saveEveryCycles ?? 1;
     while (!signal.aborted && (endCycle === null || next <= endCycle)) {
       const latestClosed = Math.floor(this.d.clock.nowMs() / this.d.barMs) - 1;
       if (this.d.catchUp === 'skip' && latestClosed > next) {
@@ -71,8 +80,23 @@ export class Engine {
       state = await this.runCycle(state, next);
       cyclesRun++;
       next++;
+      if (++unsaved >= saveEvery) {
+        this.save(state);
+        unsaved = 0;
+      }
     }
+    if (unsaved > 0) this.save(state);
     return { state, cyclesRun, cyclesSkipped, stoppedBy: signal.aborted ? 'signal' : 'end' };
+  }
+
+  /** Events of completed cycles not yet written; written together with the state that covers them. */
+  private pending: Record<LogName, LogEvent[]> = { trades: [], meta: [], equity: [] };
+
+  private save(state: EngineState): void {
+    this.d.logs.append(this.pending);
+    this.pending = { trades: [], meta: [], equity: [] };
+    state.logOffsets = this.d.logs.offsets();
+    this.d.store.save(state);
   }
 
   private async runCycle(state: EngineState, cycle: number): Promise<EngineState> {
@@ -95,9 +119,7 @@ export class Engine {
     const next = ctx.state;
     next.lastCompletedCycle = cycle;
     next.lastCompletedTs = ts;
-    this.d.logs.append(events);
-    next.logOffsets = this.d.logs.offsets();
-    this.d.store.save(next);
+    for (const name of ['trades', 'meta', 'equity'] as const) for (const e of events[name]) this.pending[name].push(e);
     for (const e of events.meta) this.log.info({ event: e }, `meta event: ${e.type}`);
     this.log.debug({ cycle, ts, ms: +(performance.now() - startedMs).toFixed(2) }, 'cycle completed');
     return next;

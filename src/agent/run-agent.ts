@@ -161,6 +161,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,
+      saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
     });
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {

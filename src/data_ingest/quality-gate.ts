@@ -42,17 +42,19 @@ function barProblem(bar: Bar): string | null {
 
 /**
  * The data-quality gate every bar passes before any model sees it. Pure: takes the raw snapshot and the gate's
- * memory, returns the clean snapshot, the rejections with their reasons, and the new memory. A rejected asset is
- * skipped for the cycle; nothing here throws on bad data.
+ * memory, returns the clean snapshot, the rejections with their reasons, and a new memory object (entries are
+ * replaced, never mutated, so callers may share them). A rejected asset is skipped for the cycle; nothing here
+ * throws on bad data.
  */
 export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string, AssetMemory>>, rules: QualityRules): GateResult {
   const expectedOpenMs = raw.cycle * rules.barMs;
   const clean: MarketSnapshot = { ...raw, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} };
   const rejected: Rejection[] = [];
-  const next: Record<string, AssetMemory> = { ...memory };
+  const next: Record<string, AssetMemory> = {};
   const reject = (symbol: string, reason: string) => rejected.push({ symbol, reason });
 
-  for (const symbol of Object.keys(raw.bars).sort()) {
+  // Source order is deterministic; no sort needed on this hot path.
+  for (const symbol of Object.keys(raw.bars)) {
     const bar = raw.bars[symbol]!;
     const prev = memory[symbol];
     const problem = barProblem(bar);
@@ -112,7 +114,8 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
     const rv = raw.realizedVol[symbol];
     if (rv !== undefined && Number.isFinite(rv) && rv >= 0) clean.realizedVol[symbol] = rv;
   }
-  for (const symbol of Object.keys(memory).sort()) {
+  for (const symbol in memory) {
+    if (!(symbol in next)) next[symbol] = memory[symbol]!;
     if (!(symbol in raw.bars)) {
       const staleBars = (expectedOpenMs - memory[symbol]!.lastOpenMs) / rules.barMs;
       if (staleBars <= rules.maxStaleBars) reject(symbol, 'no bar this cycle');

@@ -174,6 +174,7 @@ const schedule = z.strictObject({
   catch_up: z.enum(['skip', 'run']),
   shutdown_timeout_ms: posInt,
   equity_curve_max_points: posInt.min(100),
+  backtest_save_every_bars: posInt,
 });
 
 const notify = z.strictObject({

@@ -15,13 +15,12 @@ export class UniverseStep implements CycleStep {
   ) {}
 
   run(ctx: CycleContext): void {
-    const fresh = selectUniverse(ctx.snapshot, ctx.state.assetMemory, this.rules);
     const refresh = ctx.state.universe.length === 0 || ctx.cycle % this.refreshEveryBars === 0;
     const u = refresh
-      ? fresh
+      ? selectUniverse(ctx.snapshot, ctx.state.assetMemory, this.rules)
       : {
-          ...fresh,
           tradable: ctx.state.universe.filter((s) => s in ctx.snapshot.bars),
+          reference: this.rules.majors.filter((s) => s in ctx.snapshot.bars),
           excluded: ctx.state.universe.filter((s) => !(s in ctx.snapshot.bars)).map((symbol) => ({ symbol, reason: 'data failed the quality gate' })),
         };
     ctx.universe = u;
