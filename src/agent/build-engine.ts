@@ -3,9 +3,16 @@ import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/syn
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
 import type { Mode } from '../utils/env.js';
+import { CcxtSpotFeed, createCcxtExchange } from '../data_ingest/live/ccxt-spot-feed.js';
+import { CoinGeckoClient } from '../data_ingest/live/coingecko-client.js';
+import { LiveMarket } from '../data_ingest/live/live-market.js';
+import { TwitterClient } from '../data_ingest/live/twitter-client.js';
+import type { Env } from '../utils/env.js';
 import { DataFileError, UsageError } from '../utils/errors.js';
+import type { Logger } from '../utils/logger.js';
+import type { Sleep as RetrySleep } from '../utils/with-retry.js';
 import { RecordedMarket } from '../data_ingest/recorded/recorded-market.js';
-import { SimClock, WallClock, type Clock } from './clock.js';
+import { realSleep, SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
 import type { UniverseRules } from '../universe/select-universe.js';
@@ -33,11 +40,47 @@ export function openRecordedMarket(dir: string, barMs: number): RecordedMarket {
 
 export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: number, barMs: number): MarketDataSource {
   if (isExchangeMode(mode) || cfg.market.source === 'live') {
-    throw new UsageError(
-      `mode ${mode} with market.source ${cfg.market.source} needs the live market-data loaders, which this build does not have yet; use --mode sim or backtest`,
-    );
+    throw new UsageError(`market.source live needs --mode testnet or live (this run is ${mode})`);
   }
   return new SyntheticMarket(syntheticOptions(cfg, seed, firstCycle, barMs));
+}
+
+/** testnet/live: ccxt (sandbox on testnet), CoinGecko and X, with the keys from the environment. */
+export async function buildLiveMarket(cfg: Config, mode: Mode, env: Env, log: Logger, sleep: RetrySleep = (ms) => realSleep(ms, new AbortController().signal)): Promise<MarketDataSource> {
+  const src = cfg.market.sources;
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const retry = { retries: src.maxRetries, baseDelayMs: cfg.execution.retries.baseDelayMs, maxDelayMs: cfg.execution.retries.maxDelayMs, sleep };
+  const exchange = await createCcxtExchange({
+    exchangeId: cfg.universe.exchange,
+    sandbox: mode === 'testnet',
+    apiKey: env.secrets.EXCHANGE_API_KEY,
+    secret: env.secrets.EXCHANGE_API_SECRET,
+    apiUrl: src.exchangeApiUrl,
+    timeoutMs: src.requestTimeoutMs,
+  });
+  const nowMs = () => Date.now();
+  const market = new LiveMarket(
+    new CcxtSpotFeed(exchange, { quote: cfg.universe.quote, barMs, ...retry, log: log.child({ component: 'ccxt' }) }),
+    new CoinGeckoClient({ baseUrl: src.coingeckoBaseUrl, apiKey: env.secrets.COINGECKO_API_KEY, timeoutMs: src.requestTimeoutMs, nowMs, retry: { ...retry, log } }),
+    env.secrets.TWITTER_BEARER === undefined
+      ? null
+      : new TwitterClient({ baseUrl: src.twitterBaseUrl, bearer: env.secrets.TWITTER_BEARER, timeoutMs: src.requestTimeoutMs, nowMs, retry: { ...retry, log } }),
+    {
+      name: `live:${cfg.universe.exchange}`,
+      barMs,
+      majors: cfg.universe.majors,
+      maxTracked: src.maxTrackedAssets,
+      minMarketCapUsd: cfg.universe.minMarketCapUsd,
+      maxMarketCapUsd: cfg.universe.maxMarketCapUsd,
+      coingeckoPages: src.coingeckoPages,
+      liquidityRefreshMs: src.liquidityRefreshHours * 3_600_000,
+      sentimentTexts: src.sentimentTexts,
+      nowMs,
+      log: log.child({ component: 'live-market' }),
+    },
+  );
+  await market.init();
+  return market;
 }
 
 export function syntheticOptions(cfg: Config, seed: number, firstCycle: number, barMs: number): SyntheticMarketOptions {

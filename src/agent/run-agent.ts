@@ -9,7 +9,7 @@ import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/
 import { DataFileError, StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
+import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -114,8 +114,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
     if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
     const recorded = recordedDir === null ? null : openRecordedMarket(recordedDir, barMs);
-    const firstCycle = state?.run.firstCycle ?? recorded?.meta.firstCycle ?? cycleOfOpenMs(simStartMs, barMs);
-    const market: MarketDataSource = recorded ?? buildMarket(cfg, opts.mode, seed, firstCycle, barMs);
+    // Exchange modes start with the bar now in progress; sim/backtest at sim.start (or the recorded data's start).
+    const firstCycle =
+      state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) : cycleOfOpenMs(simStartMs, barMs));
+    const market: MarketDataSource =
+      recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     let resumedFromCycle: number | null = null;
     if (state === null) {
@@ -145,8 +148,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
 
     const barsPerDay = DAY_MS / barMs;
-    const endCycle = state.run.firstCycle + days * barsPerDay - 1;
-    if (recorded !== null && endCycle > recorded.meta.lastCycle) {
+    // testnet/live run until stopped unless --days is given
+    const endCycle = isExchangeMode(opts.mode) && opts.days === undefined ? null : state.run.firstCycle + days * barsPerDay - 1;
+    if (recorded !== null && endCycle !== null && endCycle > recorded.meta.lastCycle) {
       const haveDays = (recorded.meta.lastCycle - state.run.firstCycle + 1) / barsPerDay;
       throw new DataFileError(`${recordedDir} covers ${haveDays} days from the run's first cycle; --days ${days} asks for more`);
     }

@@ -42,6 +42,8 @@ export interface MarketSnapshot {
 export interface MarketDataSource {
   /** Short name recorded in state.json (a resumed run must use the same source). */
   readonly name: string;
+  /** Connect and choose the assets to follow (live sources); called once before anything else. */
+  init?(): Promise<void>;
   /** Tickers this source can serve, majors first. */
   symbols(): string[];
   /** The snapshot at the close of `cycle` (see utils/time.ts for cycle ids). */

@@ -68,8 +68,13 @@ const market = z.strictObject({
     max_abs_log_return: positive,
   }),
   sources: z.strictObject({
+    exchange_api_url: z.url().nullable(),
     coingecko_base_url: z.url(),
+    coingecko_pages: posInt.max(40),
     twitter_base_url: z.url(),
+    sentiment_texts: z.boolean(),
+    max_tracked_assets: posInt,
+    liquidity_refresh_hours: positive,
     request_timeout_ms: posInt,
     max_retries: z.number().int().min(0).max(10),
   }),

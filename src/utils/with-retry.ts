@@ -1,0 +1,45 @@
+import type { Logger } from './logger.js';
+
+/** Errors that say whether trying again can help, and how long to wait first when the server said so. */
+export interface RetryHint {
+  retryable?: boolean;
+  retryAfterMs?: number | null;
+}
+
+export const isRetryable = (err: unknown): boolean => (err as RetryHint | null)?.retryable === true;
+
+export type Sleep = (ms: number) => Promise<void>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt (so at most retries + 1 calls). */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: Sleep;
+  log: Logger;
+  /** Names the operation in log lines. */
+  what: string;
+}
+
+/** Exponential backoff: base, 2 x base, 4 x base ... capped; a server's Retry-After wins when it asks for longer. */
+export function backoffMs(attempt: number, o: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, retryAfterMs?: number | null): number {
+  const exp = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
+  return Math.max(exp, retryAfterMs ?? 0);
+}
+
+/** The one retry loop: retries only errors marked retryable, waits with backoff, logs and rethrows when it gives up. */
+export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= o.retries) {
+        o.log.warn({ what: o.what, attempt, err: (err as Error).message }, isRetryable(err) ? 'giving up after retries' : 'not retryable');
+        throw err;
+      }
+      const waitMs = backoffMs(attempt, o, (err as RetryHint).retryAfterMs);
+      o.log.info({ what: o.what, attempt, waitMs, err: (err as Error).message }, 'retrying');
+      await o.sleep(waitMs);
+    }
+  }
+}
