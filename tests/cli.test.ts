@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { BASE_YAML, memoryIo, readText, tmp } from './helpers.js';
+import { BASE_YAML, memoryIo, offlineConfig, readText, tmp } from './helpers.js';
 
 const runSim = async (cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => {
   const io = memoryIo(cwd, { LOG_LEVEL: 'warn', ...env });
@@ -177,7 +177,7 @@ describe('coce run --mode sim', () => {
 });
 
 describe('coce run: bad input', () => {
-  it('names missing testnet/live keys, needs --confirm-live, and says testnet is not available yet', async () => {
+  it('names missing testnet/live keys, needs --confirm-live, and starts testnet on the live loaders', async () => {
     const cwd = tmp();
     const noKeys = memoryIo(cwd);
     expect(await main(['run', '--mode', 'testnet', '--sleeve', 'all'], noKeys)).toBe(2);
@@ -189,16 +189,16 @@ describe('coce run: bad input', () => {
     expect(await main(['run', '--mode', 'live'], live)).toBe(2);
     expect(live.err()).toBe('coce: mode live trades real money: add --confirm-live to start it\n');
     const testnet = memoryIo(cwd, keys);
-    expect(await main(['run', '--mode', 'testnet'], testnet)).toBe(2);
-    expect(testnet.err()).toContain('needs the live market-data loaders, which this build does not have yet');
+    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], testnet)).toBe(1);
+    expect(testnet.err()).toMatch(/^coce: loadMarkets: .*127\.0\.0\.1:1/);
   });
 
   it('reads keys from .env in the working folder, the environment winning', async () => {
     const cwd = tmp();
     writeFileSync(join(cwd, '.env'), 'EXCHANGE_API_KEY=from-dotenv-123456\nEXCHANGE_API_SECRET=from-dotenv-654321\nTWITTER_BEARER=x-from-dotenv\nLOG_LEVEL=nonsense\n');
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
-    expect(await main(['run', '--mode', 'testnet'], io)).toBe(2);
-    expect(io.err()).toContain('needs the live market-data loaders');
+    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], io)).toBe(1);
+    expect(io.err()).toContain('coce: loadMarkets:');
     const io2 = memoryIo(cwd);
     expect(await main(['run'], io2)).toBe(2);
     expect(io2.err()).toContain('LOG_LEVEL=nonsense is not a log level');

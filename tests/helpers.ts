@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,21 @@ export function memoryIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { ou
     out: () => out.join(''),
     err: () => err.join(''),
   };
+}
+
+/**
+ * A config file for testnet/live tests that can never reach the internet: every source points at a closed port on
+ * 127.0.0.1 and nothing is retried, so start-up fails fast with a network error after the key checks.
+ */
+export function offlineConfig(dir: string): string {
+  const file = join(dir, 'offline.yaml');
+  writeFileSync(
+    file,
+    readFileSync(BASE_YAML, 'utf8')
+      .replace('exchange_api_url: null', 'exchange_api_url: http://127.0.0.1:1/api/v3')
+      .replace(/coingecko_base_url: \S+/, 'coingecko_base_url: http://127.0.0.1:1/cg')
+      .replace(/twitter_base_url: \S+/, 'twitter_base_url: http://127.0.0.1:1/tw')
+      .replace(/max_retries: 3 /, 'max_retries: 0 '),
+  );
+  return file;
 }

@@ -164,7 +164,7 @@ export class LiveMarket implements MarketDataSource {
       // History only warms up the gate (listing age, last close): liquidity is the window's, spreads are unknown.
       const advUsd = hist.reduce((s, b) => s + b.volumeUsd, 0) / Math.max(1, (hist.length * this.o.barMs) / DAY_MS);
       for (const b of hist) {
-        if (b.openMs < fromMs) continue;
+        if (b.openMs < fromMs || b.openMs >= untilMs) continue;
         const c = b.openMs / this.o.barMs;
         const snap = byCycle.get(c) ?? { cycle: c, closeMs: b.openMs + this.o.barMs, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} };
         snap.bars[base] = b;
