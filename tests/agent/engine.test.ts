@@ -31,7 +31,7 @@ const market: MarketDataSource = {
   },
 };
 
-function setup(steps: CycleStep[] = [], clock: Clock = new SimClock(FIRST * H)) {
+function setup(steps: CycleStep[] = [], clock: Clock = new SimClock(FIRST * H), saveEveryCycles = 1) {
   const dir = tmp();
   const store = new FileStateStore(join(dir, 'data'));
   store.ensureWritable();
@@ -42,7 +42,7 @@ function setup(steps: CycleStep[] = [], clock: Clock = new SimClock(FIRST * H)) 
   state.positions = { AAA: { qty: 10, avgEntryPriceUsd: 10, lastPriceUsd: 10, openedCycle: FIRST } };
   state.cashUsd = 900;
   state.peakEquityUsd = 1_000;
-  const engine = new Engine({ clock, market, store, logs, steps: [new MarkToMarketStep(3), ...steps], log, barMs: H, catchUp: 'skip' });
+  const engine = new Engine({ clock, market, store, logs, steps: [new MarkToMarketStep(3), ...steps], log, barMs: H, catchUp: 'skip', saveEveryCycles });
   return { dir, store, logs, engine, state, lines };
 }
 
@@ -78,6 +78,21 @@ describe('Engine', () => {
     const again = await engine.run(saved, FIRST + 6, new AbortController().signal);
     expect(again.cyclesRun).toBe(2);
     expect(again.state.equityCurve.map((p) => p.cycle)).toEqual([FIRST + 4, FIRST + 5, FIRST + 6]);
+  });
+
+  it('saves every N cycles and at the end when asked (back-tests), logs and state always in step', async () => {
+    const saves: (number | null)[] = [];
+    const { dir, store, engine, state } = setup([], new SimClock(FIRST * H), 3);
+    const save = store.save.bind(store);
+    store.save = (s) => {
+      saves.push(s.lastCompletedCycle);
+      const lines = readFileSync(join(dir, 'logs', 'equity.jsonl'), 'utf8').trim().split('\n');
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ cycle: s.lastCompletedCycle }); // logs written up to the saved cycle
+      save(s);
+    };
+    await engine.run(state, FIRST + 6, new AbortController().signal);
+    expect(saves).toEqual([FIRST + 2, FIRST + 5, FIRST + 6]);
+    expect(readFileSync(join(dir, 'logs', 'equity.jsonl'), 'utf8').trim().split('\n')).toHaveLength(7);
   });
 
   it('emits drawdown and stale prices from the mark-to-market step', async () => {
