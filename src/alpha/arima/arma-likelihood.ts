@@ -1,0 +1,118 @@
+/**
+ * Exact Gaussian log-likelihood of a zero-mean ARMA(p, q) by the Kalman filter on Harvey's state-space form
+ * (state dimension r = max(p, q + 1)), with sigma^2 concentrated out. The initial state covariance is the stationary
+ * one, from (I - T kron T) vec(P) = vec(R R'). Returns -Infinity when the model is not stationary.
+ */
+export interface ArmaLikelihood {
+  logLik: number;
+  sigma2: number;
+}
+
+function solve(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  // Gaussian elimination with partial pivoting on an n x n row-major matrix (n <= 36 here).
+  const m = a.slice();
+  const x = b.slice();
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]!) > Math.abs(m[piv * n + c]!)) piv = r;
+    if (Math.abs(m[piv * n + c]!) < 1e-12) return null;
+    if (piv !== c) {
+      for (let k = 0; k < n; k++) [m[c * n + k], m[piv * n + k]] = [m[piv * n + k]!, m[c * n + k]!];
+      [x[c], x[piv]] = [x[piv]!, x[c]!];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r * n + c]! / m[c * n + c]!;
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) m[r * n + k]! -= f * m[c * n + k]!;
+      x[r]! -= f * x[c]!;
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let s = x[r]!;
+    for (let k = r + 1; k < n; k++) s -= m[r * n + k]! * x[k]!;
+    x[r] = s / m[r * n + r]!;
+  }
+  return x;
+}
+
+export function armaLogLik(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[]): ArmaLikelihood {
+  const p = ar.length;
+  const q = ma.length;
+  const r = Math.max(p, q + 1);
+  const n = w.length;
+  const T = new Float64Array(r * r);
+  for (let i = 0; i < p; i++) T[i * r] = ar[i]!;
+  for (let i = 0; i < r - 1; i++) T[i * r + i + 1] = 1;
+  const R = new Float64Array(r);
+  R[0] = 1;
+  for (let j = 0; j < q; j++) R[j + 1] = ma[j]!;
+  // stationary covariance P0
+  const rr = r * r;
+  const A = new Float64Array(rr * rr);
+  const b = new Float64Array(rr);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < r; j++) {
+      const row = i * r + j;
+      b[row] = R[i]! * R[j]!;
+      for (let k = 0; k < r; k++) for (let l = 0; l < r; l++) A[row * rr + k * r + l] = (row === k * r + l ? 1 : 0) - T[i * r + k]! * T[j * r + l]!;
+    }
+  }
+  const P0 = solve(A, b, rr);
+  if (P0 === null) return { logLik: -Infinity, sigma2: Number.NaN };
+  // Buffers reused across steps; once the gain converges (F -> 1 for an invertible model) the covariance
+  // recursion is skipped and only the state is filtered, which makes long series cheap.
+  let P = new Float64Array(rr);
+  P.set(P0);
+  const Pu = new Float64Array(rr);
+  let Pn = new Float64Array(rr);
+  const TP = new Float64Array(rr);
+  let a = new Float64Array(r);
+  let an = new Float64Array(r);
+  const a1 = new Float64Array(r);
+  const gain = new Float64Array(r);
+  let steady = false;
+  let sumLogF = 0;
+  let sumV2F = 0;
+  let F = 1;
+  let logF = 0;
+  for (let t = 0; t < n; t++) {
+    if (!steady) {
+      F = P[0]!;
+      if (!(F > 0)) return { logLik: -Infinity, sigma2: Number.NaN };
+      logF = Math.log(F);
+      for (let i = 0; i < r; i++) gain[i] = P[i * r]! / F;
+    }
+    const v = w[t]! - a[0]!;
+    sumLogF += logF;
+    sumV2F += (v * v) / F;
+    for (let i = 0; i < r; i++) a1[i] = a[i]! + gain[i]! * v;
+    for (let i = 0; i < r; i++) {
+      let s = 0;
+      for (let k = 0; k < r; k++) s += T[i * r + k]! * a1[k]!;
+      an[i] = s;
+    }
+    [a, an] = [an, a];
+    if (steady) continue;
+    for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) Pu[i * r + j] = P[i * r + j]! - gain[i]! * P[j]!;
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        let s = 0;
+        for (let k = 0; k < r; k++) s += T[i * r + k]! * Pu[k * r + j]!;
+        TP[i * r + j] = s;
+      }
+    }
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        let s = R[i]! * R[j]!;
+        for (let k = 0; k < r; k++) s += TP[i * r + k]! * T[j * r + k]!;
+        Pn[i * r + j] = s;
+      }
+    }
+    // converged gain: further steps change F by less than 1e-10 (relative), below what the optimiser can see
+    if (Math.abs(Pn[0]! - F) < 1e-10 * F) steady = true;
+    [P, Pn] = [Pn, P];
+  }
+  const sigma2 = sumV2F / n;
+  const logLik = -0.5 * (n * (Math.log(2 * Math.PI * sigma2) + 1) + sumLogF);
+  return { logLik, sigma2 };
+}

@@ -1,0 +1,118 @@
+import { nelderMead } from '../nelder-mead.js';
+import { armaResiduals, cssObjective, difference } from './arma-css.js';
+import { armaLogLik } from './arma-likelihood.js';
+import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
+
+export type ArimaOrder = [p: number, d: number, q: number];
+
+/** How the coefficients were obtained: the full method, or a fallback when it failed (counted by callers). */
+export type ArimaMethod = 'css-ml' | 'ar1-fallback' | 'mean-fallback';
+
+export interface ArimaFit {
+  ar: number[];
+  /** MA sign convention +theta, as R and statsmodels. */
+  ma: number[];
+  /** Process mean (0 when d > 0). */
+  mean: number;
+  sigma2: number;
+  /** Conditional one-step residuals on the (differenced) series, one per differenced point. */
+  residuals: number[];
+  forecast(h: number): number[];
+  order: ArimaOrder;
+  method: ArimaMethod;
+  logLik: number;
+}
+
+const split = (u: readonly number[], p: number) => ({
+  ar: pacfToCoefficients(u.slice(0, p)),
+  ma: pacfToCoefficients(u.slice(p)).map((a) => -a), // theta(B) = 1 + theta_1 B + ...: invertible when -theta is stationary
+});
+
+function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number): ArimaFit {
+  const d = order[1];
+  const w = difference(y, d).map((v) => v - mean);
+  const e = armaResiduals(w, ar, ma);
+  return {
+    ar,
+    ma,
+    mean,
+    sigma2,
+    residuals: Array.from(e),
+    order,
+    method,
+    logLik,
+    forecast(h: number): number[] {
+      // ARMA forecasts of the differenced series, then integrated d times back to levels
+      const ww = w.slice();
+      const ee = Array.from(e);
+      const out: number[] = [];
+      for (let k = 0; k < h; k++) {
+        const t = ww.length;
+        let v = 0;
+        for (let i = 0; i < ar.length; i++) v += ar[i]! * (ww[t - 1 - i] ?? 0);
+        for (let j = 0; j < ma.length; j++) v += ma[j]! * (ee[t - 1 - j] ?? 0);
+        ww.push(v);
+        ee.push(0);
+        out.push(v + mean);
+      }
+      let levels = out;
+      for (let k = d; k >= 1; k--) {
+        const base = difference(y, k - 1);
+        let last = base[base.length - 1]!;
+        levels = levels.map((v) => (last += v));
+      }
+      return levels;
+    },
+  };
+}
+
+/**
+ * Fit an ARIMA(p, d, q) by conditional sum of squares, then refine by exact Gaussian maximum likelihood (Kalman
+ * filter) from the CSS estimate. Parameters are searched through the PACF transform so every candidate is stationary
+ * and invertible. When the fit fails (too short, constant, non-finite), it falls back to AR(1) by Yule-Walker, then to
+ * the mean alone; `method` says which.
+ */
+export function fitArima(series: number[], order: [p: number, d: number, q: number]): ArimaFit {
+  const [p, d, q] = order;
+  const w0 = difference(series, d);
+  const n = w0.length;
+  const finite = w0.every(Number.isFinite);
+  const mean = d === 0 && n > 0 ? w0.reduce((a, b) => a + b, 0) / n : 0;
+  const w = w0.map((v) => v - mean);
+  const variance = n > 1 ? w.reduce((a, b) => a + b * b, 0) / n : 0;
+  if (finite && n >= Math.max(10, 3 * (p + q + 1)) && variance > 1e-300) {
+    const k = p + q;
+    if (k === 0) return buildFit(series, [0, d, 0], [], [], mean, variance, 'css-ml', armaLogLik(w, [], []).logLik);
+    const css = nelderMead((u) => {
+      const { ar, ma } = split(u, p);
+      return cssObjective(w, ar, ma);
+    }, new Array<number>(k).fill(0), { tolerance: 1e-9 });
+    const ml = nelderMead((u) => {
+      const { ar, ma } = split(u, p);
+      return -armaLogLik(w, ar, ma).logLik;
+    }, css.x, { tolerance: 1e-9, step: 0.05 });
+    const best = Number.isFinite(ml.fx) ? ml.x : css.x;
+    const { ar, ma } = split(best, p);
+    const lik = armaLogLik(w, ar, ma);
+    if (Number.isFinite(lik.logLik) && lik.sigma2 > 0) return buildFit(series, order, ar, ma, mean, lik.sigma2, 'css-ml', lik.logLik);
+  }
+  // Fallbacks: AR(1) by Yule-Walker, else the mean.
+  if (finite && n >= 3 && variance > 1e-300) {
+    let c1 = 0;
+    for (let t = 1; t < n; t++) c1 += w[t]! * w[t - 1]!;
+    const phi = Math.max(-0.99, Math.min(0.99, c1 / n / variance));
+    return buildFit(series, [1, d, 0], [phi], [], mean, variance * (1 - phi * phi), 'ar1-fallback', Number.NaN);
+  }
+  return buildFit(
+    series.map((v) => (Number.isFinite(v) ? v : 0)),
+    [0, d, 0],
+    [],
+    [],
+    Number.isFinite(mean) ? mean : 0,
+    variance > 0 && Number.isFinite(variance) ? variance : 1,
+    'mean-fallback',
+    Number.NaN,
+  );
+}
+
+export { coefficientsToPacf };
