@@ -35,7 +35,8 @@ function solve(a: Float64Array, b: Float64Array, n: number): Float64Array | null
   return x;
 }
 
-export function armaLogLik(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[]): ArmaLikelihood {
+/** `offset` is subtracted from every observation (the mean being estimated), without copying the series. */
+export function armaLogLik(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[], offset = 0): ArmaLikelihood {
   const p = ar.length;
   const q = ma.length;
   const r = Math.max(p, q + 1);
@@ -82,7 +83,7 @@ export function armaLogLik(w: ArrayLike<number>, ar: readonly number[], ma: read
       logF = Math.log(F);
       for (let i = 0; i < r; i++) gain[i] = P[i * r]! / F;
     }
-    const v = w[t]! - a[0]!;
+    const v = w[t]! - offset - a[0]!;
     sumLogF += logF;
     sumV2F += (v * v) / F;
     for (let i = 0; i < r; i++) a1[i] = a[i]! + gain[i]! * v;

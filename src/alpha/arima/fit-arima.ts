@@ -87,14 +87,18 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
       const { ar, ma } = split(u, p);
       return cssObjective(w, ar, ma);
     }, new Array<number>(k).fill(0), { tolerance: 1e-9 });
+    // Exact ML refines the coefficients and, without differencing, the mean too (as R and statsmodels do).
+    const sd = Math.sqrt(variance);
+    const withMean = d === 0;
     const ml = nelderMead((u) => {
-      const { ar, ma } = split(u, p);
-      return -armaLogLik(w, ar, ma).logLik;
-    }, css.x, { tolerance: 1e-9, step: 0.05 });
-    const best = Number.isFinite(ml.fx) ? ml.x : css.x;
-    const { ar, ma } = split(best, p);
-    const lik = armaLogLik(w, ar, ma);
-    if (Number.isFinite(lik.logLik) && lik.sigma2 > 0) return buildFit(series, order, ar, ma, mean, lik.sigma2, 'css-ml', lik.logLik);
+      const { ar, ma } = split(u.slice(0, k), p);
+      return -armaLogLik(w, ar, ma, withMean ? u[k]! * sd : 0).logLik;
+    }, withMean ? [...css.x, 0] : css.x, { tolerance: 1e-10, step: 0.05 });
+    const best = Number.isFinite(ml.fx) ? ml.x : [...css.x, 0];
+    const { ar, ma } = split(best.slice(0, k), p);
+    const meanMl = mean + (withMean ? best[k]! * sd : 0);
+    const lik = armaLogLik(w, ar, ma, meanMl - mean);
+    if (Number.isFinite(lik.logLik) && lik.sigma2 > 0) return buildFit(series, order, ar, ma, meanMl, lik.sigma2, 'css-ml', lik.logLik);
   }
   // Fallbacks: AR(1) by Yule-Walker, else the mean.
   if (finite && n >= 3 && variance > 1e-300) {
