@@ -86,6 +86,7 @@ const alpha = z.strictObject({
     order: z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)]),
     window_bars: posInt.min(30),
     refit_every_bars: posInt,
+    refit_method: z.enum(['css', 'css-ml']),
   }),
   features: z.strictObject({
     rolling_sum_bars: z.array(posInt).min(1),
@@ -97,6 +98,8 @@ const alpha = z.strictObject({
     horizon_bars: posInt,
     precision_target: fraction,
     purge_bars: z.number().int().min(0),
+    train_share: z.number().gt(0.2).lt(0.95),
+    walk_forward_folds: z.number().int().min(0).max(10),
     retrain_every_days: posInt,
   }),
   entry_probability: fraction,

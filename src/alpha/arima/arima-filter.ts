@@ -38,10 +38,16 @@ export class ArimaFilter {
       this.lastResidual = null;
       return null;
     }
-    // d-th difference of the last d + 1 raw values
-    let vals = this.raw.slice();
-    for (let k = 0; k < d; k++) vals = vals.slice(1).map((v, i) => v - vals[i]!);
-    const wt = vals[vals.length - 1]! - mean;
+    // d-th difference of the last d + 1 raw values (no copies for the usual d = 0 and d = 1)
+    let diffed: number;
+    if (d === 0) diffed = x;
+    else if (d === 1) diffed = x - this.raw[0]!;
+    else {
+      let vals = this.raw.slice();
+      for (let k = 0; k < d; k++) vals = vals.slice(1).map((v, i) => v - vals[i]!);
+      diffed = vals[vals.length - 1]!;
+    }
+    const wt = diffed - mean;
     const p = ar.length;
     const q = ma.length;
     let e = 0;

@@ -109,8 +109,8 @@ export function armaLogLik(w: ArrayLike<number>, ar: readonly number[], ma: read
         Pn[i * r + j] = s;
       }
     }
-    // converged gain: further steps change F by less than 1e-10 (relative), below what the optimiser can see
-    if (Math.abs(Pn[0]! - F) < 1e-10 * F) steady = true;
+    // converged gain: further steps change F by less than 1e-8 (relative); the log-likelihood error is ~n x 1e-8
+    if (Math.abs(Pn[0]! - F) < 1e-8 * F) steady = true;
     [P, Pn] = [Pn, P];
   }
   const sigma2 = sumV2F / n;

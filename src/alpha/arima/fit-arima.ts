@@ -6,7 +6,7 @@ import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
 export type ArimaOrder = [p: number, d: number, q: number];
 
 /** How the coefficients were obtained: the full method, or a fallback when it failed (counted by callers). */
-export type ArimaMethod = 'css-ml' | 'ar1-fallback' | 'mean-fallback';
+export type ArimaMethod = 'css-ml' | 'css' | 'ar1-fallback' | 'mean-fallback';
 
 export interface ArimaFit {
   ar: number[];
@@ -72,7 +72,14 @@ function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: num
  * and invertible. When the fit fails (too short, constant, non-finite), it falls back to AR(1) by Yule-Walker, then to
  * the mean alone; `method` says which.
  */
-export function fitArima(series: number[], order: [p: number, d: number, q: number]): ArimaFit {
+export interface FitOptions {
+  /** Previous coefficients: start the search there (a refit). */
+  start?: { ar: readonly number[]; ma: readonly number[] };
+  /** 'css' stops after the conditional-sum-of-squares stage (cheap refits on long windows, where CSS and exact ML agree closely). */
+  method?: 'css-ml' | 'css';
+}
+
+export function fitArima(series: number[], order: [p: number, d: number, q: number], opts: FitOptions = {}): ArimaFit {
   const [p, d, q] = order;
   const w0 = difference(series, d);
   const n = w0.length;
@@ -83,10 +90,17 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
   if (finite && n >= Math.max(10, 3 * (p + q + 1)) && variance > 1e-300) {
     const k = p + q;
     if (k === 0) return buildFit(series, [0, d, 0], [], [], mean, variance, 'css-ml', armaLogLik(w, [], []).logLik);
+    // A refit starts from the previous coefficients (warm start) and skips the CSS stage.
+    const start = opts.start !== undefined && opts.start.ar.length === p && opts.start.ma.length === q ? [...coefficientsToPacf(opts.start.ar), ...coefficientsToPacf(opts.start.ma.map((t) => -t))] : null;
     const css = nelderMead((u) => {
       const { ar, ma } = split(u, p);
       return cssObjective(w, ar, ma);
-    }, new Array<number>(k).fill(0), { tolerance: 1e-9 });
+    }, start ?? new Array<number>(k).fill(0), start !== null ? { tolerance: 1e-8, step: 0.02 } : { tolerance: 1e-9 });
+    if (opts.method === 'css') {
+      const { ar, ma } = split(css.x, p);
+      const s2 = cssObjective(w, ar, ma);
+      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, ar, ma, mean, s2, 'css', Number.NaN);
+    }
     // Exact ML refines the coefficients and, without differencing, the mean too (as R and statsmodels do).
     const sd = Math.sqrt(variance);
     const withMean = d === 0;

@@ -1,0 +1,52 @@
+import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
+import { labelsAt, type Candles, type Dataset, type DatasetRow, type PumpWindow } from '../alpha/dataset.js';
+import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
+import type { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
+
+/**
+ * Runs the synthetic market from its history start through `lastCycle`, through the data-quality gate and the
+ * feature engine exactly as the engine does, and keeps rows from `firstCycle` on (earlier bars only warm the filters).
+ */
+export async function buildDataset(market: SyntheticMarket, firstCycle: number, lastCycle: number, o: { features: FeatureEngineOptions; quality: QualityRules; horizonBars: number }): Promise<Dataset> {
+  const engine = new FeatureEngine(o.features);
+  let memory: Record<string, AssetMemory> = {};
+  const rows: DatasetRow[] = [];
+  const candles = new Map<string, Candles>();
+  const horizonMs = o.horizonBars * o.quality.barMs;
+  const endMs = (lastCycle + 1) * o.quality.barMs;
+  for (let c = market.historyStartCycle(); c <= lastCycle; c++) {
+    const raw = await market.snapshot(c);
+    const gate = qualityGate(raw, memory, o.quality);
+    memory = gate.memory;
+    const features = engine.update(gate.clean);
+    if (c < firstCycle) continue;
+    for (const [symbol, bar] of Object.entries(gate.clean.bars)) {
+      if (o.features.exclude.includes(symbol)) continue;
+      let k = candles.get(symbol);
+      if (k === undefined) candles.set(symbol, (k = { cycles: [], high: [], close: [], volume: [] }));
+      k.cycles.push(c);
+      k.high.push(bar.high);
+      k.close.push(bar.close);
+      k.volume.push(bar.volumeUsd);
+    }
+    const byAsset = new Map<string, PumpWindow[]>();
+    for (const e of market.pumpEvents()) {
+      if (e.accumulationStartMs > raw.closeMs + horizonMs || e.endMs < raw.closeMs - horizonMs) continue;
+      byAsset.set(e.symbol, [...(byAsset.get(e.symbol) ?? []), e]);
+    }
+    for (const [symbol, x] of features) {
+      const l = labelsAt(byAsset.get(symbol) ?? [], raw.closeMs, horizonMs);
+      rows.push({ symbol, cycle: c, closeMs: raw.closeMs, x, ...l });
+    }
+  }
+  return {
+    rows,
+    candles,
+    // read at the end: the market schedules events as it generates
+    events: market.pumpEvents().filter((e) => e.pumpStartMs >= firstCycle * o.quality.barMs && e.pumpStartMs < endMs),
+    firstCycle,
+    lastCycle,
+    assets: candles.size,
+    fitStats: { ...engine.stats },
+  };
+}

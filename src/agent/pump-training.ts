@@ -1,0 +1,87 @@
+import type { Dataset } from '../alpha/dataset.js';
+import { evaluateBaselines, evaluateDetector, type DetectorReport } from '../alpha/evaluate.js';
+import type { FeatureEngineOptions } from '../alpha/feature-engine.js';
+import { featureNames } from '../alpha/features.js';
+import { PumpModel, type PumpModelFile } from '../alpha/pump-model.js';
+import { trainPumpModel } from '../alpha/train.js';
+import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
+import type { Config } from '../utils/config.js';
+import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
+import { qualityRules, syntheticOptions } from './build-engine.js';
+import { buildDataset } from './pump-dataset.js';
+
+export function featureEngineOptions(cfg: Config): FeatureEngineOptions {
+  const a = cfg.alpha;
+  return {
+    barMs: barMsOf(cfg.schedule.barInterval),
+    order: a.arima.order,
+    windowBars: a.arima.windowBars,
+    refitEveryBars: a.arima.refitEveryBars,
+    refitMethod: a.arima.refitMethod,
+    rollingSumBars: a.features.rollingSumBars,
+    sentimentChangeBars: a.features.sentimentChangeBars,
+    exclude: cfg.universe.majors,
+  };
+}
+
+/** The synthetic market of (config, seed) over `days` from sim.start, through the gate and the feature engine. */
+export async function pumpDataset(cfg: Config, seed: number, days: number): Promise<Dataset> {
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
+  const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
+  return buildDataset(market, first, first + days * (DAY_MS / barMs) - 1, {
+    features: featureEngineOptions(cfg),
+    quality: qualityRules(cfg),
+    horizonBars: cfg.alpha.classifier.horizonBars,
+  });
+}
+
+export async function trainFromConfig(cfg: Config, seed: number, days: number): Promise<PumpModelFile> {
+  const ds = await pumpDataset(cfg, seed, days);
+  const c = cfg.alpha.classifier;
+  return trainPumpModel(
+    ds,
+    {
+      l2: c.l2,
+      classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
+      horizonBars: c.horizonBars,
+      precisionTarget: c.precisionTarget,
+      purgeBars: c.purgeBars,
+      trainShare: c.trainShare,
+      walkForwardFolds: c.walkForwardFolds,
+    },
+    {
+      seed,
+      days,
+      barMs: barMsOf(cfg.schedule.barInterval),
+      features: featureNames(cfg.alpha.features.rollingSumBars),
+      arima: { order: cfg.alpha.arima.order, windowBars: cfg.alpha.arima.windowBars, refitEveryBars: cfg.alpha.arima.refitEveryBars },
+      featureSettings: { rollingSumBars: cfg.alpha.features.rollingSumBars, sentimentChangeBars: cfg.alpha.features.sentimentChangeBars },
+    },
+  );
+}
+
+export interface EvalReport {
+  seed: number;
+  days: number;
+  rows: number;
+  events: number;
+  model: DetectorReport;
+  baselines: DetectorReport[];
+}
+
+/** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed). */
+export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number): Promise<EvalReport> {
+  const ds = await pumpDataset(cfg, seed, days);
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const p = model.score(ds.rows.map((r) => r.x));
+  const h = model.file.horizonBars;
+  return {
+    seed,
+    days,
+    rows: ds.rows.length,
+    events: ds.events.length,
+    model: evaluateDetector('pump model', ds, p.map((v) => v >= model.threshold), p, h, barMs),
+    baselines: evaluateBaselines(ds, h, barMs),
+  };
+}

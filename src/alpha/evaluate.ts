@@ -1,0 +1,104 @@
+import type { Dataset } from './dataset.js';
+import { KK_SETTINGS, kampsKleinbergFlags, type KkSetting } from './kamps-kleinberg.js';
+import { confusion, prAuc, rocAuc } from './metrics.js';
+
+/** One detector's evaluation on a dataset (row level against the actionable window, event level for lead time). */
+export interface DetectorReport {
+  detector: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+  prAuc: number;
+  alarms: number;
+  falseAlarmsPerAssetDay: number;
+  events: number;
+  eventsDetected: number;
+  /** Median hours from the first alarm to the peak, over detected events. */
+  medianLeadHours: number | null;
+  /** Share of all events with an alarm at or before the pump's start. */
+  shareFlaggedBeforeStart: number;
+}
+
+const median = (xs: number[]) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * Scores alarms (row, flag) and scores (for the AUCs) of one detector. A row is positive when its bar closes between
+ * `horizonBars` before a pump's start and the pump's peak: an alarm there can still be traded before the top.
+ */
+export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], scores: number[], horizonBars: number, barMs: number): DetectorReport {
+  const y = ds.rows.map((r) => r.actionable);
+  const c = confusion(y, alarms);
+  const days = ((ds.lastCycle - ds.firstCycle + 1) * barMs) / 86_400_000;
+  const firstAlarm = new Map<string, number[]>();
+  ds.rows.forEach((r, i) => {
+    if (alarms[i]) firstAlarm.set(r.symbol, [...(firstAlarm.get(r.symbol) ?? []), r.closeMs]);
+  });
+  const leads: number[] = [];
+  let before = 0;
+  for (const e of ds.events) {
+    const times = (firstAlarm.get(e.symbol) ?? []).filter((t) => t >= e.pumpStartMs - horizonBars * barMs && t < e.peakMs);
+    if (times.length === 0) continue;
+    const first = Math.min(...times);
+    leads.push((e.peakMs - first) / 3_600_000);
+    if (first <= e.pumpStartMs) before++;
+  }
+  return {
+    detector: name,
+    precision: c.precision,
+    recall: c.recall,
+    f1: c.f1,
+    rocAuc: rocAuc(y, scores),
+    prAuc: prAuc(y, scores),
+    alarms: c.tp + c.fp,
+    falseAlarmsPerAssetDay: c.fp / Math.max(1, ds.assets * days),
+    events: ds.events.length,
+    eventsDetected: leads.length,
+    medianLeadHours: median(leads),
+    shareFlaggedBeforeStart: ds.events.length === 0 ? 0 : before / ds.events.length,
+  };
+}
+
+/** Kamps & Kleinberg flags for every dataset row (rows without candle history are not flagged). */
+export function baselineAlarms(ds: Dataset, s: KkSetting): boolean[] {
+  const flags = new Map<string, Map<number, boolean>>();
+  for (const [symbol, k] of ds.candles) {
+    const f = kampsKleinbergFlags(k.high, k.close, k.volume, s);
+    flags.set(symbol, new Map(k.cycles.map((c, i) => [c, f[i]!])));
+  }
+  return ds.rows.map((r) => flags.get(r.symbol)?.get(r.cycle) ?? false);
+}
+
+export function evaluateBaselines(ds: Dataset, horizonBars: number, barMs: number): DetectorReport[] {
+  return KK_SETTINGS.map((s) => {
+    const a = baselineAlarms(ds, s);
+    return evaluateDetector(`kamps-kleinberg ${s.name}`, ds, a, a.map((v) => (v ? 1 : 0)), horizonBars, barMs);
+  });
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
+
+export function formatReports(reports: readonly DetectorReport[]): string {
+  const head = ['detector', 'precision %', 'recall %', 'F1 %', 'ROC-AUC', 'PR-AUC', 'alarms', 'false/asset-day', 'events hit', 'median lead h', 'before start %'];
+  const rows = reports.map((r) => [
+    r.detector,
+    pct(r.precision),
+    pct(r.recall),
+    pct(r.f1),
+    Number.isFinite(r.rocAuc) ? r.rocAuc.toFixed(3) : 'n/a',
+    Number.isFinite(r.prAuc) ? r.prAuc.toFixed(3) : 'n/a',
+    String(r.alarms),
+    r.falseAlarmsPerAssetDay.toFixed(3),
+    `${r.eventsDetected}/${r.events}`,
+    r.medianLeadHours === null ? 'n/a' : r.medianLeadHours.toFixed(1),
+    pct(r.shareFlaggedBeforeStart),
+  ]);
+  const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(w[j]!) : c.padStart(w[j]!))).join('  ');
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}

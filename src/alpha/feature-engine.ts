@@ -1,0 +1,171 @@
+import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+import { ArimaFilter, coefficientsOf } from './arima/arima-filter.js';
+import { fitArima, type ArimaOrder } from './arima/fit-arima.js';
+
+export interface FeatureEngineOptions {
+  barMs: number;
+  order: ArimaOrder;
+  windowBars: number;
+  refitEveryBars: number;
+  /** Estimation at scheduled refits (the first fit of an asset always uses CSS then exact ML). */
+  refitMethod: 'css' | 'css-ml';
+  rollingSumBars: number[];
+  sentimentChangeBars: number;
+  /** Assets never featurised (the majors). */
+  exclude: readonly string[];
+}
+
+export interface FitStats {
+  fits: number;
+  fallbacks: number;
+}
+
+const SERIES = 3; // log volume, log return, log(1 + mentions)
+const Z_CLIP = 10;
+/** Bars of history before the first fit of an asset's filters. */
+const MIN_FIT_BARS = 72;
+
+/** A fixed-length ring of recent values. */
+class Ring {
+  private readonly buf: Float64Array;
+  private n = 0;
+  private head = 0;
+  constructor(readonly size: number) {
+    this.buf = new Float64Array(size);
+  }
+  push(v: number): void {
+    this.buf[this.head] = v;
+    this.head = (this.head + 1) % this.size;
+    if (this.n < this.size) this.n++;
+  }
+  get length(): number {
+    return this.n;
+  }
+  /** k-th most recent value (0 = last). */
+  back(k: number): number {
+    return this.buf[(this.head - 1 - k + 2 * this.size) % this.size]!;
+  }
+  toArray(): number[] {
+    return Array.from({ length: this.n }, (_, i) => this.back(this.n - 1 - i));
+  }
+}
+
+interface AssetState {
+  index: number;
+  lastClose: number | null;
+  raw: Ring[];
+  filters: (ArimaFilter | null)[];
+  z: Ring[];
+  sentiment: Ring;
+  barsSinceFit: number;
+}
+
+/**
+ * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
+ * values, fits ARIMA on them (first after 72 bars, then every `refitEveryBars`, staggered across assets) and between
+ * refits updates the surprise incrementally. Pure in the sense that matters: its output depends only on the sequence
+ * of snapshots fed in (no clock, no randomness), so replaying the same bars rebuilds the same state.
+ */
+export class FeatureEngine {
+  private readonly assets = new Map<string, AssetState>();
+  readonly stats: FitStats = { fits: 0, fallbacks: 0 };
+  private readonly maxSum: number;
+
+  constructor(private readonly o: FeatureEngineOptions) {
+    this.maxSum = Math.max(...o.rollingSumBars);
+  }
+
+  private stateOf(symbol: string): AssetState {
+    let s = this.assets.get(symbol);
+    if (s === undefined) {
+      s = {
+        index: this.assets.size,
+        lastClose: null,
+        raw: Array.from({ length: SERIES }, () => new Ring(this.o.windowBars)),
+        filters: [null, null, null],
+        z: Array.from({ length: SERIES }, () => new Ring(this.maxSum)),
+        sentiment: new Ring(this.o.sentimentChangeBars + 1),
+        barsSinceFit: 0,
+      };
+      this.assets.set(symbol, s);
+    }
+    return s;
+  }
+
+  private refit(s: AssetState): void {
+    for (let k = 0; k < SERIES; k++) {
+      const window = s.raw[k]!.toArray();
+      const prev = s.filters[k]?.coef;
+      const fit = fitArima(window, this.o.order, prev === undefined ? {} : { start: prev, method: this.o.refitMethod });
+      this.stats.fits++;
+      if (fit.method === 'ar1-fallback' || fit.method === 'mean-fallback') this.stats.fallbacks++;
+      const f = new ArimaFilter(coefficientsOf(fit));
+      for (const x of window) f.update(x); // warm the new filter on the window it was fitted to
+      s.filters[k] = f;
+    }
+    s.barsSinceFit = 0;
+  }
+
+  /** Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state. */
+  update(snap: MarketSnapshot): Map<string, number[]> {
+    const rets = new Map<string, number>();
+    const zs = new Map<string, number[]>();
+    for (const [symbol, bar] of Object.entries(snap.bars)) {
+      if (this.o.exclude.includes(symbol)) continue;
+      const s = this.stateOf(symbol);
+      const ret = s.lastClose === null ? 0 : Math.log(bar.close / s.lastClose);
+      s.lastClose = bar.close;
+      const mentions = snap.sentiment[symbol]?.mentions ?? 0;
+      const values = [Math.log(Math.max(bar.volumeUsd, 1e-9)), ret, Math.log1p(Math.max(0, mentions))];
+      const z: (number | null)[] = values.map((v, k) => {
+        const f = s.filters[k];
+        const out = f == null ? null : f.update(v);
+        s.raw[k]!.push(v);
+        return out === null ? null : Math.max(-Z_CLIP, Math.min(Z_CLIP, out));
+      });
+      s.sentiment.push(snap.sentiment[symbol]?.score ?? 0);
+      s.barsSinceFit++;
+      const due =
+        s.raw[0]!.length >= MIN_FIT_BARS &&
+        (s.filters[0] === null || (s.barsSinceFit >= this.o.refitEveryBars && (snap.cycle + s.index) % this.o.refitEveryBars === 0));
+      if (due) this.refit(s);
+      if (z.some((v) => v === null)) continue;
+      for (let k = 0; k < SERIES; k++) s.z[k]!.push(z[k]!);
+      if (s.z[0]!.length < this.maxSum) continue;
+      rets.set(symbol, ret);
+      zs.set(symbol, z as number[]);
+    }
+    const meanRet = rets.size === 0 ? 0 : [...rets.values()].reduce((a, b) => a + b, 0) / rets.size;
+    const hour = new Date(snap.closeMs).getUTCHours();
+    const weekday = new Date(snap.closeMs).getUTCDay();
+    const out = new Map<string, number[]>();
+    for (const [symbol, z] of zs) {
+      const s = this.assets.get(symbol)!;
+      const bar = snap.bars[symbol]!;
+      const liq = snap.liquidity[symbol]!;
+      const sums = this.o.rollingSumBars.flatMap((k) =>
+        [0, 1, 2].map((series) => {
+          let t = 0;
+          for (let i = 0; i < k; i++) t += s.z[series]!.back(i);
+          return t;
+        }),
+      );
+      const sent = s.sentiment;
+      out.set(symbol, [
+        ...z,
+        ...sums,
+        sent.back(0),
+        sent.length > this.o.sentimentChangeBars ? sent.back(0) - sent.back(this.o.sentimentChangeBars) : 0,
+        rets.get(symbol)! - meanRet,
+        Math.log(Math.max(liq.spreadBps, 1e-6)),
+        Math.log(Math.max((bar.volumeUsd * 86_400_000) / this.o.barMs, 1e-9) / Math.max(liq.advUsd, 1e-9)),
+        Math.log(Math.max(liq.marketCapUsd, 1)),
+        Math.sin((2 * Math.PI * hour) / 24),
+        Math.cos((2 * Math.PI * hour) / 24),
+        Math.sin((2 * Math.PI * weekday) / 7),
+        Math.cos((2 * Math.PI * weekday) / 7),
+      ]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The pump model's features, in one place and in this order (the model file records the list). Per asset and bar:
+ *
+ * - z_volume, z_return, z_mentions: standardised one-step ARIMA residuals ("surprises") of log dollar volume, log
+ *   return and log(1 + mentions), each clipped to +-10.
+ * - sum{k}_volume, sum{k}_return, sum{k}_mentions: their rolling sums over the last k bars (alpha.features.rolling_sum_bars).
+ * - sentiment, sentiment_change: the score and its change over alpha.features.sentiment_change_bars.
+ * - relative_return: the bar's log return minus the cross-sectional mean over the micro-caps (market-relative; the
+ *   cluster-relative version arrives with the clusters).
+ * - log_spread_bps, log_volume_to_adv (this bar's dollar volume x bars per day / ADV), log_market_cap.
+ * - hour_sin, hour_cos, weekday_sin, weekday_cos of the bar's close (UTC).
+ *
+ * All are standardised with the training set's means and standard deviations (see Scaler).
+ */
+export function featureNames(rollingSumBars: readonly number[]): string[] {
+  const sums = rollingSumBars.flatMap((k) => [`sum${k}_volume`, `sum${k}_return`, `sum${k}_mentions`]);
+  return [
+    'z_volume',
+    'z_return',
+    'z_mentions',
+    ...sums,
+    'sentiment',
+    'sentiment_change',
+    'relative_return',
+    'log_spread_bps',
+    'log_volume_to_adv',
+    'log_market_cap',
+    'hour_sin',
+    'hour_cos',
+    'weekday_sin',
+    'weekday_cos',
+  ];
+}
+
+/** Column means and standard deviations of the training rows; constant columns get sd 1. */
+export interface Scaler {
+  mean: number[];
+  sd: number[];
+}
+
+export function fitScaler(rows: readonly number[][]): Scaler {
+  const d = rows[0]?.length ?? 0;
+  const mean = new Array<number>(d).fill(0);
+  const sd = new Array<number>(d).fill(0);
+  for (const r of rows) for (let j = 0; j < d; j++) mean[j]! += r[j]! / rows.length;
+  for (const r of rows) for (let j = 0; j < d; j++) sd[j]! += (r[j]! - mean[j]!) ** 2 / Math.max(1, rows.length - 1);
+  return { mean, sd: sd.map((v) => (v > 1e-24 ? Math.sqrt(v) : 1)) };
+}
+
+export const scale = (row: readonly number[], s: Scaler): number[] => row.map((v, j) => (v - s.mean[j]!) / s.sd[j]!);

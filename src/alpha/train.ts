@@ -1,0 +1,115 @@
+import type { Dataset } from './dataset.js';
+import { fitScaler, scale } from './features.js';
+import { LogisticModel, type ClassWeight } from './logistic-model.js';
+import { confusion, prAuc, rocAuc } from './metrics.js';
+import type { PumpModelFile } from './pump-model.js';
+
+export interface TrainSettings {
+  l2: number;
+  classWeight: ClassWeight | null;
+  horizonBars: number;
+  precisionTarget: number;
+  purgeBars: number;
+  /** Share of the bars (by time) used for fitting; the rest, after the purge gap, chooses the threshold. */
+  trainShare: number;
+  walkForwardFolds: number;
+}
+
+export interface FoldReport {
+  trainCycles: [number, number];
+  testCycles: [number, number];
+  rows: number;
+  positives: number;
+  rocAuc: number;
+  prAuc: number;
+}
+
+/**
+ * The alarm threshold: the lowest probability whose alarms reach the precision target on validation (so recall is
+ * as high as the target allows); when no threshold reaches it, the one with the best F1.
+ */
+export function chooseThreshold(y: (0 | 1)[], p: number[], precisionTarget: number): { threshold: number; precision: number; recall: number; f1: number } {
+  const sorted = [...new Set(p)].sort((a, b) => b - a);
+  const step = Math.max(1, Math.floor(sorted.length / 400));
+  let best: { threshold: number; precision: number; recall: number; f1: number } | null = null;
+  let bestF1: { threshold: number; precision: number; recall: number; f1: number } = { threshold: 1, precision: 0, recall: 0, f1: 0 };
+  for (let i = 0; i < sorted.length; i += step) {
+    const t = sorted[i]!;
+    const c = confusion(y, p.map((v) => v >= t));
+    if (c.f1 > bestF1.f1) bestF1 = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
+    if (c.precision >= precisionTarget && c.tp >= 3) best = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
+  }
+  return best ?? bestF1;
+}
+
+function fit(rows: Dataset['rows'], s: TrainSettings) {
+  const scaler = fitScaler(rows.map((r) => r.x));
+  const model = new LogisticModel({ l2: s.l2, ...(s.classWeight ? { classWeight: s.classWeight } : {}) }).fit(
+    rows.map((r) => scale(r.x, scaler)),
+    rows.map((r) => r.y),
+  );
+  return { scaler, model };
+}
+
+/**
+ * Walk-forward training on one dataset: never a random row split. Bars are cut by time; a purge gap of `purgeBars`
+ * separates fitting from validation so the bars around one event never sit on both sides. The scaler comes from the
+ * fitting rows only. Also reports expanding-window folds (fit on everything before a cut, test after a purge).
+ */
+export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: number; days: number; barMs: number; features: string[]; arima: PumpModelFile['arima']; featureSettings: PumpModelFile['featureSettings'] }): PumpModelFile {
+  const span = ds.lastCycle - ds.firstCycle + 1;
+  const trainEnd = ds.firstCycle + Math.floor(span * s.trainShare) - 1;
+  const validFrom = trainEnd + s.purgeBars + 1;
+  const train = ds.rows.filter((r) => r.cycle <= trainEnd);
+  const valid = ds.rows.filter((r) => r.cycle >= validFrom);
+  if (train.filter((r) => r.y === 1).length < 5 || valid.length === 0) {
+    throw new RangeError(`too few pumps to train on (${train.filter((r) => r.y === 1).length} positive rows before cycle ${trainEnd}); use more --days`);
+  }
+  const { scaler, model } = fit(train, s);
+  const pValid = model.predictProba(valid.map((r) => scale(r.x, scaler)));
+  const yValid = valid.map((r) => r.y);
+  const chosen = chooseThreshold(yValid, pValid, s.precisionTarget);
+  const folds: FoldReport[] = [];
+  for (let k = 1; k <= s.walkForwardFolds; k++) {
+    const cut = ds.firstCycle + Math.floor((span * (k + 1)) / (s.walkForwardFolds + 2)) - 1;
+    const next = ds.firstCycle + Math.floor((span * (k + 2)) / (s.walkForwardFolds + 2)) - 1;
+    const tr = ds.rows.filter((r) => r.cycle <= cut);
+    const te = ds.rows.filter((r) => r.cycle > cut + s.purgeBars && r.cycle <= next);
+    if (tr.filter((r) => r.y === 1).length < 5 || te.length === 0) continue;
+    const f = fit(tr, s);
+    const p = f.model.predictProba(te.map((r) => scale(r.x, f.scaler)));
+    folds.push({
+      trainCycles: [ds.firstCycle, cut],
+      testCycles: [cut + s.purgeBars + 1, next],
+      rows: te.length,
+      positives: te.filter((r) => r.y === 1).length,
+      rocAuc: rocAuc(te.map((r) => r.y), p),
+      prAuc: prAuc(te.map((r) => r.y), p),
+    });
+  }
+  return {
+    format: 'coce-pump-model/1',
+    features: meta.features,
+    scaler,
+    logistic: model.toJSON(),
+    threshold: chosen.threshold,
+    horizonBars: s.horizonBars,
+    arima: meta.arima,
+    featureSettings: meta.featureSettings,
+    training: {
+      seed: meta.seed,
+      days: meta.days,
+      barMs: meta.barMs,
+      trainCycles: [ds.firstCycle, trainEnd],
+      purgeBars: s.purgeBars,
+      validationCycles: [validFrom, ds.lastCycle],
+      rows: train.length,
+      positives: train.filter((r) => r.y === 1).length,
+    },
+    metrics: {
+      validation: { ...chosen, rocAuc: rocAuc(yValid, pValid), prAuc: prAuc(yValid, pValid), rows: valid.length, positives: yValid.filter((v) => v === 1).length },
+      walkForward: folds,
+      arimaFits: ds.fitStats,
+    },
+  };
+}
