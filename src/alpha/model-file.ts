@@ -1,0 +1,25 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../utils/errors.js';
+import { PumpModel, type PumpModelFile } from './pump-model.js';
+
+/** Write the model file atomically (temp + rename): a crash never leaves half a model. */
+export function writeModelFile(file: string, model: PumpModelFile): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(model, null, 1) + '\n');
+  renameSync(`${file}.tmp`, file);
+}
+
+export function readModelFile(file: string): PumpModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read model ${file} (${(err as Error).message}); train one with \`coce train\``);
+  }
+  try {
+    return PumpModel.parse(raw, file);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
