@@ -95,10 +95,11 @@ export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
 }
 
 /** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
-export function buildSteps(cfg: Config): CycleStep[] {
+export function buildSteps(cfg: Config, alpha: CycleStep | null = null): CycleStep[] {
   return [
     new DataQualityStep(qualityRules(cfg)),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
+    ...(alpha === null ? [] : [alpha]),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];
 }

@@ -16,6 +16,10 @@ export interface CycleContext {
   rejected: Rejection[];
   /** Set by the universe step. */
   universe: Universe | null;
+  /** Pump probability of each tradable micro-cap the model could score this cycle (alpha step). */
+  pumpProbabilities: Record<string, number>;
+  /** Alarmed micro-caps, most probable first, at most alpha.max_candidates: the allocation's candidates. */
+  candidates: string[];
   state: EngineState;
   /** Queue an event line for logs/<name>; written with the cycle, before state is saved. */
   emit(log: LogName, type: string, fields?: Record<string, unknown>): void;

@@ -112,6 +112,8 @@ export class Engine {
       snapshot,
       rejected: [],
       universe: null,
+      pumpProbabilities: {},
+      candidates: [],
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };

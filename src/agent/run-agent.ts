@@ -11,6 +11,7 @@ import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
+import { loadAlpha, warmAlpha } from './alpha-setup.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
 
@@ -121,6 +122,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     let resumedFromCycle: number | null = null;
+    const gateWarmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
     if (state === null) {
       if (logs.totalBytes() > 0) {
         throw new StateError(
@@ -129,8 +131,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         );
       }
       state = initialState(wanted, cfg.sim.initialCashUsd, hash, cfg.universe.majors[0]);
-      const warmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
-      state.assetMemory = warmUpMemory((await market.history?.(firstCycle, warmupBars)) ?? [], qualityRules(cfg));
+      state.assetMemory = warmUpMemory((await market.history?.(firstCycle, gateWarmupBars)) ?? [], qualityRules(cfg));
       state.logOffsets = logs.offsets();
       store.save(state);
     } else {
@@ -147,6 +148,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       if (resumedFromCycle !== null) log.info({ lastCompletedCycle: resumedFromCycle }, 'resuming');
     }
 
+    const alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
+    if (alpha === null) {
+      log.warn({ model: cfg.alpha.modelPath }, 'no pump model: the engine runs without pump probabilities (train one with `coce train`)');
+    } else {
+      await warmAlpha(alpha, market, { firstCycle: state.run.firstCycle, lastCompletedCycle: state.lastCompletedCycle, quality: qualityRules(cfg), gateWarmupBars });
+      if (state.versions.model !== alpha.modelHash) {
+        if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
+        state.versions.model = alpha.modelHash;
+      }
+    }
     const barsPerDay = DAY_MS / barMs;
     // testnet/live run until stopped unless --days is given
     const endCycle = isExchangeMode(opts.mode) && opts.days === undefined ? null : state.run.firstCycle + days * barsPerDay - 1;
@@ -161,7 +172,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg),
+      steps: buildSteps(cfg, alpha?.step ?? null),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

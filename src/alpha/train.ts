@@ -58,7 +58,7 @@ function fit(rows: Dataset['rows'], s: TrainSettings) {
  */
 export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: number; days: number; barMs: number; features: string[]; arima: PumpModelFile['arima']; featureSettings: PumpModelFile['featureSettings'] }): PumpModelFile {
   const span = ds.lastCycle - ds.firstCycle + 1;
-  const trainEnd = ds.firstCycle + Math.floor(span * s.trainShare) - 1;
+  const trainEnd = ds.firstCycle + Math.round(span * s.trainShare) - 1;
   const validFrom = trainEnd + s.purgeBars + 1;
   const train = ds.rows.filter((r) => r.cycle <= trainEnd);
   const valid = ds.rows.filter((r) => r.cycle >= validFrom);

@@ -29,6 +29,8 @@ function ctx(s: MarketSnapshot, state = initialState({ mode: 'sim', seed: 1, mar
     snapshot: s,
     rejected: [],
     universe: null,
+    pumpProbabilities: {},
+    candidates: [],
     state,
     emit: (log, type, fields = {}) => events.push({ log, type, fields }),
   };

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FeatureEngine } from '../alpha/feature-engine.js';
+import { readModelFile } from '../alpha/model-file.js';
+import type { PumpModel } from '../alpha/pump-model.js';
+import type { MarketDataSource } from '../data_ingest/market-data-source.js';
+import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
+import type { Config } from '../utils/config.js';
+import { UsageError } from '../utils/errors.js';
+import { AlphaStep } from './steps/alpha-step.js';
+import { warmUpMemory } from './warm-up.js';
+
+export interface AlphaSetup {
+  step: AlphaStep;
+  engine: FeatureEngine;
+  model: PumpModel;
+  /** sha256 prefix of the model file, recorded in state.versions.model. */
+  modelHash: string;
+}
+
+/**
+ * The pump model named by alpha.model_path (relative to `cwd`), with a feature engine configured as the model was
+ * trained (its ARIMA order, window and feature settings come from the file, not from today's config). Null when no
+ * model file exists: the engine then runs without probabilities.
+ */
+export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup | null {
+  const file = resolve(cwd, cfg.alpha.modelPath);
+  if (!existsSync(file)) return null;
+  const model = readModelFile(file);
+  if (model.file.training.barMs !== barMs) {
+    throw new UsageError(`${file} was trained on ${model.file.training.barMs / 60_000}-minute bars; schedule.bar_interval is ${barMs / 60_000} minutes`);
+  }
+  const engine = new FeatureEngine({
+    barMs,
+    order: model.file.arima.order,
+    windowBars: model.file.arima.windowBars,
+    refitEveryBars: model.file.arima.refitEveryBars,
+    refitMethod: cfg.alpha.arima.refitMethod,
+    rollingSumBars: model.file.featureSettings.rollingSumBars,
+    sentimentChangeBars: model.file.featureSettings.sentimentChangeBars,
+    exclude: cfg.universe.majors,
+  });
+  const modelHash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  return { step: new AlphaStep(engine, model, { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates }), engine, model, modelHash };
+}
+
+/**
+ * Bring the feature engine to where the run stands, from data alone, so a restarted run scores exactly like an
+ * uninterrupted one: first the source's history before the run (gated from a fresh memory), then, when resuming,
+ * every completed cycle re-gated from the same warm-up memory the run started with.
+ */
+export async function warmAlpha(
+  a: AlphaSetup,
+  market: MarketDataSource,
+  o: { firstCycle: number; lastCompletedCycle: number | null; quality: QualityRules; gateWarmupBars: number },
+): Promise<void> {
+  const historyBars = 2 * a.model.file.arima.windowBars;
+  let memory: Record<string, AssetMemory> = {};
+  for (const snap of (await market.history?.(o.firstCycle, historyBars)) ?? []) {
+    const g = qualityGate(snap, memory, o.quality);
+    memory = g.memory;
+    a.engine.update(g.clean);
+  }
+  if (o.lastCompletedCycle === null) return;
+  let runMemory = warmUpMemory((await market.history?.(o.firstCycle, o.gateWarmupBars)) ?? [], o.quality);
+  for (let c = o.firstCycle; c <= o.lastCompletedCycle; c++) {
+    const g = qualityGate(await market.snapshot(c), runMemory, o.quality);
+    runMemory = g.memory;
+    a.engine.update(g.clean);
+  }
+}

@@ -1,0 +1,44 @@
+import type { FeatureEngine } from '../../alpha/feature-engine.js';
+import type { PumpModel } from '../../alpha/pump-model.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+/**
+ * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
+ * filters stay in step), probability from the model. Alarms (probability at or above the model's threshold and
+ * alpha.entry_probability) are logged with their features; the most probable `maxCandidates` go on to allocation.
+ */
+export class AlphaStep implements CycleStep {
+  readonly name = 'alpha';
+
+  constructor(
+    private readonly engine: FeatureEngine,
+    private readonly model: PumpModel,
+    private readonly o: { entryProbability: number; maxCandidates: number },
+  ) {}
+
+  run(ctx: CycleContext): void {
+    const features = this.engine.update(ctx.snapshot);
+    const tradable = ctx.universe?.tradable ?? [];
+    const symbols = tradable.filter((s) => features.has(s));
+    const probs = this.model.score(symbols.map((s) => features.get(s)!));
+    const threshold = Math.max(this.model.threshold, this.o.entryProbability);
+    const alarms: { symbol: string; probability: number }[] = [];
+    symbols.forEach((s, i) => {
+      ctx.pumpProbabilities[s] = probs[i]!;
+      if (probs[i]! >= threshold) alarms.push({ symbol: s, probability: probs[i]! });
+    });
+    alarms.sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));
+    ctx.candidates = alarms.slice(0, this.o.maxCandidates).map((a) => a.symbol);
+    const names = this.model.file.features;
+    for (const a of alarms) {
+      const x = features.get(a.symbol)!;
+      ctx.emit('meta', 'pump_alarm', {
+        symbol: a.symbol,
+        probability: a.probability,
+        threshold,
+        candidate: ctx.candidates.includes(a.symbol),
+        features: Object.fromEntries(names.map((n, j) => [n, x[j]])),
+      });
+    }
+  }
+}
