@@ -12,7 +12,7 @@ import { DataFileError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import type { Sleep as RetrySleep } from '../utils/with-retry.js';
 import { RecordedMarket } from '../data_ingest/recorded/recorded-market.js';
-import { realSleep, SimClock, WallClock, type Clock } from './clock.js';
+import { SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
 import type { UniverseRules } from '../universe/select-universe.js';
@@ -46,7 +46,7 @@ export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: n
 }
 
 /** testnet/live: ccxt (sandbox on testnet), CoinGecko and X, with the keys from the environment. */
-export async function buildLiveMarket(cfg: Config, mode: Mode, env: Env, log: Logger, sleep: RetrySleep = (ms) => realSleep(ms, new AbortController().signal)): Promise<MarketDataSource> {
+export async function buildLiveMarket(cfg: Config, mode: Mode, env: Env, log: Logger, sleep: RetrySleep): Promise<MarketDataSource> {
   const src = cfg.market.sources;
   const barMs = barMsOf(cfg.schedule.barInterval);
   const retry = { retries: src.maxRetries, baseDelayMs: cfg.execution.retries.baseDelayMs, maxDelayMs: cfg.execution.retries.maxDelayMs, sleep };

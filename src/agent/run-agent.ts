@@ -12,6 +12,7 @@ import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { loadAlpha, warmAlpha } from './alpha-setup.js';
+import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
 
@@ -90,7 +91,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
 
   const barMs = barMsOf(cfg.schedule.barInterval);
   const simStartMs = Date.parse(cfg.sim.start);
-  const seed = opts.seed ?? cfg.sim.seed;
+  let seed = opts.seed ?? cfg.sim.seed;
   const days = opts.days ?? cfg.sim.days;
 
   const durable = opts.mode !== 'backtest';
@@ -115,11 +116,18 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
     if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
     const recorded = recordedDir === null ? null : openRecordedMarket(recordedDir, barMs);
+    if (recorded !== null) {
+      // The data's seed is the run's seed: a resume on the generator must find the same market.
+      if (opts.seed !== undefined && opts.seed !== recorded.meta.seed) {
+        throw new UsageError(`--seed ${opts.seed} does not match the recorded data's seed ${recorded.meta.seed} (${recordedDir})`);
+      }
+      seed = recorded.meta.seed;
+    }
     // Exchange modes start with the bar now in progress; sim/backtest at sim.start (or the recorded data's start).
     const firstCycle =
       state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) : cycleOfOpenMs(simStartMs, barMs));
     const market: MarketDataSource =
-      recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
+      recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     let resumedFromCycle: number | null = null;
     const gateWarmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);

@@ -3,7 +3,9 @@ import type { Bar, MarketSnapshot } from './market-data-source.js';
 /** What the gate remembers about an asset between cycles (kept in state.json so a restart decides the same). */
 export interface AssetMemory {
   firstSeenMs: number;
+  /** Open time of the last bar seen in order (accepted, or rejected as a jump). */
   lastOpenMs: number;
+  /** Close of the last accepted bar: the reference of the jump check. */
   lastClose: number;
   /** Consecutive bars rejected as jumps: after `maxStaleBars` of them the new level is accepted as real. */
   jumpStreak: number;
@@ -95,10 +97,12 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
       reject(symbol, `gap of ${gapBars} bars exceeds market.quality.max_gap_bars ${rules.maxGapBars}`);
       continue;
     }
-    if (prev !== undefined && gapBars === 0) {
+    if (prev !== undefined) {
+      // Against the last accepted close, also across short gaps. A rejected bar moves lastOpenMs on (so the next
+      // bar is not a gap) but not the reference close; a level that persists for max_stale_bars bars is accepted.
       const jump = Math.abs(Math.log(bar.close / prev.lastClose));
       if (jump > rules.maxAbsLogReturn && prev.jumpStreak + 1 < rules.maxStaleBars) {
-        next[symbol] = { ...prev, jumpStreak: prev.jumpStreak + 1 };
+        next[symbol] = { ...prev, lastOpenMs: bar.openMs, jumpStreak: prev.jumpStreak + 1 };
         reject(symbol, `jump |log return| ${jump.toFixed(3)} exceeds market.quality.max_abs_log_return ${rules.maxAbsLogReturn}`);
         continue;
       }

@@ -24,12 +24,17 @@ export interface Universe {
 /** Tickers that are dollars or euros in disguise. */
 export const STABLECOINS = new Set([
   'USDT', 'USDC', 'BUSD', 'DAI', 'TUSD', 'USDP', 'PAX', 'FDUSD', 'USDD', 'PYUSD', 'USDE', 'FRAX', 'LUSD', 'GUSD',
-  'SUSD', 'CUSD', 'USDJ', 'UST', 'USTC', 'EURS', 'EURT', 'EURC', 'AEUR', 'XSGD', 'RLUSD', 'USD1', 'USDS',
+  'SUSD', 'CUSD', 'USDJ', 'UST', 'USTC', 'EURS', 'EURT', 'EURC', 'AEUR', 'XSGD', 'RLUSD', 'USD1', 'USDS', 'USD0',
+  'BFUSD', 'EURI', 'USDX', 'USDB', 'DOLA', 'GHO', 'CRVUSD', 'MIM',
 ]);
 /** Wrapped or staked claims on another asset: they move with the underlying, not as micro-caps. */
 export const WRAPPED = new Set(['WBTC', 'WETH', 'WBNB', 'WBETH', 'STETH', 'WSTETH', 'CBETH', 'RETH', 'BETH', 'WEETH', 'CBBTC', 'BTCB', 'TBTC', 'RENBTC', 'HBTC']);
-/** Leveraged tokens: BTCUP, ETHDOWN, XRPBULL, BTC3L, ETH5S ... (at least three characters before the suffix). */
-export const LEVERAGED = /^[A-Z0-9]{3,}(UP|DOWN|BULL|BEAR)$|^[A-Z]{2,}[0-9]+[LS]$/;
+/**
+ * Leveraged tokens: an exchange's UP/DOWN/BULL/BEAR tokens on large coins (BTCUP, ETHDOWN, XRPBULL) and the
+ * 3L/5S style (BTC3L, ETH5S). The UP/DOWN family is matched on known bases only, so SYRUP or SETUP are not caught.
+ */
+const LEVERAGED_BASES = 'BTC|ETH|BNB|XRP|ADA|DOT|LINK|LTC|EOS|TRX|XLM|BCH|XTZ|FIL|SXP|UNI|YFI|AAVE|SUSHI|1INCH|DOGE|SOL|AVAX|MATIC|ATOM|ETC';
+export const LEVERAGED = new RegExp(`^(${LEVERAGED_BASES})(UP|DOWN|BULL|BEAR)$|^[A-Z]{2,}[0-9]+[LS]$`);
 
 export function exclusionReason(symbol: string, exclude: readonly string[]): string | null {
   if (exclude.includes(symbol)) return 'in universe.exclude';

@@ -24,7 +24,7 @@ export interface RetryOptions {
 /** Exponential backoff: base, 2 x base, 4 x base ... capped; a server's Retry-After wins when it asks for longer. */
 export function backoffMs(attempt: number, o: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, retryAfterMs?: number | null): number {
   const exp = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt);
-  return Math.max(exp, retryAfterMs ?? 0);
+  return Math.min(o.maxDelayMs, Math.max(exp, retryAfterMs ?? 0));
 }
 
 /** The one retry loop: retries only errors marked retryable, waits with backoff, logs and rethrows when it gives up. */
@@ -33,8 +33,11 @@ export async function withRetry<T>(fn: () => Promise<T>, o: RetryOptions): Promi
     try {
       return await fn();
     } catch (err) {
-      if (!isRetryable(err) || attempt >= o.retries) {
-        o.log.warn({ what: o.what, attempt, err: (err as Error).message }, isRetryable(err) ? 'giving up after retries' : 'not retryable');
+      const asked = (err as RetryHint).retryAfterMs ?? 0;
+      if (!isRetryable(err) || attempt >= o.retries || asked > o.maxDelayMs) {
+        // A server asking for a longer wait than max_delay_ms fails now: the caller skips and tries next cycle.
+        const why = !isRetryable(err) ? 'not retryable' : asked > o.maxDelayMs ? `server asks to wait ${asked} ms, above max_delay_ms ${o.maxDelayMs}` : 'giving up after retries';
+        o.log.warn({ what: o.what, attempt, err: (err as Error).message }, why);
         throw err;
       }
       const waitMs = backoffMs(attempt, o, (err as RetryHint).retryAfterMs);

@@ -80,20 +80,33 @@ describe('qualityGate', () => {
     const r = qualityGate(snap(20, { A: bar(20, 5) }), { A: mem(10, 2) }, RULES);
     expect(r.rejected).toEqual([{ symbol: 'A', reason: 'gap of 9 bars exceeds market.quality.max_gap_bars 6' }]);
     expect(r.memory.A).toEqual({ firstSeenMs: 0, lastOpenMs: 20 * H, lastClose: 5, jumpStreak: 0 });
-    // a short gap is fine, and the jump check is skipped across it
-    expect(qualityGate(snap(15, { A: bar(15, 50) }), { A: mem(10, 2) }, RULES).rejected).toEqual([]);
+    // a short gap is fine
+    expect(qualityGate(snap(15, { A: bar(15, 2.5) }), { A: mem(10, 2) }, RULES).rejected).toEqual([]);
   });
 
-  it('rejects absurd jumps as bad prints, then accepts a level that persists', () => {
-    // log(30 / 2) = 2.708 > 2.5
-    const r1 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2) }, RULES);
-    expect(r1.rejected).toEqual([{ symbol: 'A', reason: 'jump |log return| 2.708 exceeds market.quality.max_abs_log_return 2.5' }]);
-    expect(r1.memory.A).toEqual({ ...mem(9, 2), jumpStreak: 1 });
-    const r2 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2, 1) }, RULES);
-    expect(r2.rejected).toHaveLength(1);
-    const r3 = qualityGate(snap(10, { A: bar(10, 30) }), { A: mem(9, 2, 2) }, RULES);
-    expect(r3.rejected).toEqual([]);
-    expect(r3.memory.A!.lastClose).toBe(30);
+  it('rejects absurd jumps as bad prints, then accepts a level that persists (cycle after cycle)', () => {
+    // log(30 / 2) = 2.708 > 2.5; fed bar after bar as a run does
+    let memory: Record<string, AssetMemory> = { A: mem(9, 2) };
+    const results: string[][] = [];
+    for (let c = 10; c <= 13; c++) {
+      const r = qualityGate(snap(c, { A: bar(c, 30) }), memory, RULES);
+      memory = r.memory;
+      results.push(r.rejected.map((x) => x.reason));
+    }
+    expect(results).toEqual([
+      ['jump |log return| 2.708 exceeds market.quality.max_abs_log_return 2.5'],
+      ['jump |log return| 2.708 exceeds market.quality.max_abs_log_return 2.5'],
+      [], // third bar at the new level: accepted (max_stale_bars 3)
+      [],
+    ]);
+    expect(memory.A).toEqual({ firstSeenMs: 0, lastOpenMs: 13 * H, lastClose: 30, jumpStreak: 0 });
+  });
+
+  it('checks jumps across a short gap too, against the last accepted close', () => {
+    const r = qualityGate(snap(12, { A: bar(12, 50) }), { A: mem(10, 2) }, RULES);
+    expect(r.rejected).toEqual([{ symbol: 'A', reason: 'jump |log return| 3.219 exceeds market.quality.max_abs_log_return 2.5' }]);
+    expect(r.memory.A).toEqual({ firstSeenMs: 0, lastOpenMs: 12 * H, lastClose: 2, jumpStreak: 1 });
+    expect(qualityGate(snap(13, { A: bar(13, 2.2) }), r.memory, RULES).rejected).toEqual([]);
   });
 
   it('cleans sentiment and drops a bad realised volatility without rejecting the bar', () => {

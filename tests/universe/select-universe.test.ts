@@ -66,6 +66,7 @@ describe('selectUniverse', () => {
 
   it('recognises leveraged tokens without catching ordinary tickers', () => {
     for (const s of ['BTCUP', 'ETHDOWN', 'XRPBULL', 'EOSBEAR', 'BTC3L', 'ETH5S']) expect(exclusionReason(s, [])).toBe('leveraged token');
-    for (const s of ['JUP', 'PEPE', 'SUPER', 'GALA', 'L3', 'C98', 'WOO']) expect(exclusionReason(s, [])).toBeNull();
+    for (const s of ['JUP', 'PEPE', 'SUPER', 'GALA', 'L3', 'C98', 'WOO', 'SYRUP', 'SETUP', 'CHESSUP']) expect(exclusionReason(s, [])).toBeNull();
+    for (const s of ['USD0', 'BFUSD', 'EURI']) expect(exclusionReason(s, [])).toBe('stablecoin');
   });
 });

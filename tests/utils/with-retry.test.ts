@@ -19,9 +19,9 @@ const run = async (failures: Error[], retries = 3) => {
 
 describe('withRetry', () => {
   it('retries transient errors with doubling waits, and a server wait when longer', async () => {
-    const r = await run([new TransientSourceError('a'), new TransientSourceError('b'), new RateLimitedError('c', 5000)]);
+    const r = await run([new TransientSourceError('a'), new TransientSourceError('b'), new RateLimitedError('c', 900)]);
     expect(r.out).toBe('ok');
-    expect(r.waits).toEqual([100, 200, 5000]);
+    expect(r.waits).toEqual([100, 200, 900]);
     expect(r.calls).toBe(4);
     expect(r.lines.filter((l) => l.includes('"msg":"retrying"'))).toHaveLength(3);
   });
@@ -35,6 +35,13 @@ describe('withRetry', () => {
     expect(bad.calls).toBe(1);
     expect(bad.waits).toEqual([]);
     expect(bad.lines.at(-1)).toContain('not retryable');
+  });
+
+  it('fails at once when the server asks for a longer wait than max_delay_ms', async () => {
+    const r = await run([new RateLimitedError('ban', 86_400_000)]);
+    expect(r.calls).toBe(1);
+    expect(r.waits).toEqual([]);
+    expect(r.lines.at(-1)).toContain('server asks to wait 86400000 ms, above max_delay_ms 1000');
   });
 
   it('caps the backoff', () => {

@@ -30,6 +30,8 @@ export interface Quote {
 
 const TIMEFRAME: Record<number, string> = { 300_000: '5m', 3_600_000: '1h' };
 const PAGE = 1000;
+/** At most this many pages per call (1000 bars each): a server that never ends a window cannot loop us. */
+const MAX_PAGES = 100;
 
 export interface CcxtExchangeOptions {
   exchangeId: string;
@@ -113,15 +115,17 @@ export class CcxtSpotFeed {
   async bars(symbol: string, sinceMs: number, untilMs: number): Promise<Bar[]> {
     const out: Bar[] = [];
     let since = sinceMs;
-    while (since < untilMs) {
+    for (let page = 0; since < untilMs && page < MAX_PAGES; page++) {
       const rows = await this.call(`fetchOHLCV ${symbol}`, () => this.ex.fetchOHLCV(symbol, this.timeframe, since, PAGE));
       for (const r of rows) {
         const [t, open, high, low, close, volumeBase] = r as number[];
         if (t === undefined || t < since || t + this.o.barMs > untilMs) continue;
+        // A row with a missing or non-finite field is dropped here, before it can poison 30 days of ADV.
+        if (![open, high, low, close, volumeBase].every((v) => v !== undefined && Number.isFinite(v))) continue;
         out.push({ openMs: t, open: open!, high: high!, low: low!, close: close!, volumeBase: volumeBase!, volumeUsd: volumeBase! * close! });
       }
       const last = rows.at(-1)?.[0];
-      if (rows.length < PAGE || last === undefined) break;
+      if (rows.length < PAGE || last === undefined || last + this.o.barMs <= since) break; // a page that does not advance ends it
       since = last + this.o.barMs;
     }
     return out;

@@ -51,14 +51,18 @@ export class CoinGeckoClient {
   async marketsPage(page: number): Promise<CoinMarket[]> {
     const perPage = this.o.perPage ?? 250;
     const url = `${this.o.baseUrl.replace(/\/$/, '')}/coins/markets?vs_currency=usd&order=market_cap_desc&per_page=${perPage}&page=${page}&sparkline=false`;
-    const get = () => fetchJson(url, { headers: this.headers(), timeoutMs: this.o.timeoutMs, nowMs: this.o.nowMs });
-    const { body } = this.o.retry === undefined ? await get() : await withRetry(get, { ...this.o.retry, what: `coingecko markets page ${page}` });
-    const parsed = pageSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new MalformedResponseError(`coingecko /coins/markets page ${page}: unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    }
-    return parsed.data.map((r) => ({
+    // Fetch and shape check together, so a garbled body is retried like any transient failure.
+    const get = async () => {
+      const { body } = await fetchJson(url, { headers: this.headers(), timeoutMs: this.o.timeoutMs, nowMs: this.o.nowMs });
+      const parsed = pageSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new MalformedResponseError(`coingecko /coins/markets page ${page}: unexpected shape at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      }
+      return parsed.data;
+    };
+    const data = this.o.retry === undefined ? await get() : await withRetry(get, { ...this.o.retry, what: `coingecko markets page ${page}` });
+    return data.map((r) => ({
       id: r.id,
       symbol: r.symbol.toUpperCase(),
       priceUsd: r.current_price,

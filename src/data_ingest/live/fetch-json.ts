@@ -41,13 +41,20 @@ export async function fetchJson(url: string, o: FetchJsonOptions): Promise<JsonR
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
     throw new TransientSourceError(`${where(url)}: ${timedOut ? `no answer within ${o.timeoutMs} ms` : `network error (${e.message})`}`, { url: where(url) });
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw new TransientSourceError(`${where(url)}: body not received (${(err as Error).name})`, { url: where(url) });
+  }
   if (res.status === 429 || res.status === 418) {
     throw new RateLimitedError(`${where(url)}: HTTP ${res.status} rate limited`, retryAfterMsOf(res.headers, o.nowMs()), { status: res.status });
   }
   if (res.status >= 500) throw new TransientSourceError(`${where(url)}: HTTP ${res.status}`, { status: res.status });
   if (res.status >= 400) {
-    throw new RejectedRequestError(`${where(url)}: HTTP ${res.status} ${text.slice(0, 200)}`, { status: res.status });
+    // Authentication errors can echo parts of a key: their body is left out of the message.
+    const body = res.status === 401 || res.status === 403 ? '(body not shown)' : text.slice(0, 200);
+    throw new RejectedRequestError(`${where(url)}: HTTP ${res.status} ${body}`, { status: res.status });
   }
   try {
     return { body: JSON.parse(text) as unknown, headers: res.headers };

@@ -35,6 +35,8 @@ export class LiveMarket implements MarketDataSource {
   private tracked: { base: string; symbol: string }[] = [];
   private readonly bars = new Map<string, Bar[]>();
   private caps = new Map<string, number>();
+  /** Last known bid/ask spread per asset: a failed tickers call keeps it rather than blocking every asset. */
+  private readonly spreads = new Map<string, number>();
   private capsAtMs = -Infinity;
 
   constructor(
@@ -88,10 +90,12 @@ export class LiveMarket implements MarketDataSource {
 
   private async updateBars(base: string, symbol: string, untilMs: number): Promise<Bar[]> {
     const have = this.bars.get(base) ?? [];
-    const sinceMs = have.length > 0 ? have.at(-1)!.openMs + this.o.barMs : untilMs - HISTORY_DAYS * DAY_MS;
+    // The last cached bar is fetched again: if it was cached while still forming (clock skew), it is replaced.
+    const sinceMs = have.length > 0 ? have.at(-1)!.openMs : untilMs - HISTORY_DAYS * DAY_MS;
     const fresh = sinceMs < untilMs ? await this.spot.bars(symbol, sinceMs, untilMs) : [];
     const keepFrom = untilMs - HISTORY_DAYS * DAY_MS;
-    const all = [...have, ...fresh].filter((b) => b.openMs >= keepFrom);
+    const firstFresh = fresh[0]?.openMs ?? Infinity;
+    const all = [...have.filter((b) => b.openMs < firstFresh), ...fresh].filter((b) => b.openMs >= keepFrom);
     this.bars.set(base, all);
     return all;
   }
@@ -99,8 +103,8 @@ export class LiveMarket implements MarketDataSource {
   private liquidityOf(base: string, hist: readonly Bar[], quote: Quote | undefined, snap: MarketSnapshot): void {
     const days = Math.max(1, (hist.length * this.o.barMs) / DAY_MS);
     const advUsd = hist.reduce((s, b) => s + b.volumeUsd, 0) / days;
-    const spreadBps =
-      quote?.bid && quote.ask && quote.ask >= quote.bid ? (1e4 * (quote.ask - quote.bid)) / ((quote.ask + quote.bid) / 2) : Number.NaN;
+    if (quote?.bid && quote.ask && quote.ask >= quote.bid) this.spreads.set(base, (1e4 * (quote.ask - quote.bid)) / ((quote.ask + quote.bid) / 2));
+    const spreadBps = this.spreads.get(base) ?? Number.NaN;
     snap.liquidity[base] = { marketCapUsd: this.caps.get(base) ?? Number.NaN, advUsd, spreadBps };
     let sumSq = 0;
     for (let i = 1; i < hist.length; i++) sumSq += Math.log(hist[i]!.close / hist[i - 1]!.close) ** 2;
@@ -116,7 +120,7 @@ export class LiveMarket implements MarketDataSource {
     try {
       quotes = await this.spot.quotes(this.tracked.map((t) => t.symbol));
     } catch (err) {
-      this.o.log.warn({ err: (err as Error).message }, 'quotes unavailable this cycle: spreads unknown');
+      this.o.log.warn({ err: (err as Error).message }, 'quotes unavailable this cycle: last known spreads kept');
     }
     for (const { base, symbol } of this.tracked) {
       let hist: Bar[];

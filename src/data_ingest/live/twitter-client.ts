@@ -31,6 +31,8 @@ export interface TwitterOptions {
   retry?: Omit<RetryOptions, 'what'>;
 }
 
+const MAX_PAGES = 50;
+
 /** X's 512-character query limit for self-serve access. */
 export const MAX_QUERY_LENGTH = 512;
 
@@ -46,16 +48,20 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 export class TwitterClient {
   constructor(private readonly o: TwitterOptions) {}
 
-  private async get(path: string, params: Record<string, string>): Promise<unknown> {
+  /** GET and shape check together, so a garbled body is retried like any transient failure. */
+  private async get<T>(path: string, params: Record<string, string>, schema: z.ZodType<T>): Promise<T> {
     const q = new URLSearchParams(params).toString();
-    const get = () =>
-      fetchJson(`${this.o.baseUrl.replace(/\/$/, '')}${path}?${q}`, {
+    const get = async () => {
+      const { body } = await fetchJson(`${this.o.baseUrl.replace(/\/$/, '')}${path}?${q}`, {
         headers: { authorization: `Bearer ${this.o.bearer}` },
         timeoutMs: this.o.timeoutMs,
         nowMs: this.o.nowMs,
       });
-    const { body } = this.o.retry === undefined ? await get() : await withRetry(get, { ...this.o.retry, what: `x ${path}` });
-    return body;
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) throw new MalformedResponseError(`x ${path}: unexpected shape (${parsed.error.issues[0]!.message})`);
+      return parsed.data;
+    };
+    return this.o.retry === undefined ? get() : withRetry(get, { ...this.o.retry, what: `x ${path}` });
   }
 
   /** Hourly tweet counts for `query` in [startMs, endMs), following next_token. */
@@ -63,12 +69,15 @@ export class TwitterClient {
     if (query.length > MAX_QUERY_LENGTH) throw new RejectedRequestError(`query longer than ${MAX_QUERY_LENGTH} characters: ${query.slice(0, 40)}...`);
     const out: CountBucket[] = [];
     let next: string | undefined;
+    const seen = new Set<string>();
     do {
+      if (next !== undefined && (seen.has(next) || seen.size >= MAX_PAGES)) {
+        throw new MalformedResponseError(`x counts/recent for "${query}": pagination does not end (token repeated or over ${MAX_PAGES} pages)`);
+      }
+      if (next !== undefined) seen.add(next);
       const params: Record<string, string> = { query, granularity: 'hour', start_time: isoSeconds(startMs), end_time: isoSeconds(endMs) };
       if (next !== undefined) params.next_token = next;
-      const parsed = countsSchema.safeParse(await this.get('/2/tweets/counts/recent', params));
-      if (!parsed.success) throw new MalformedResponseError(`x counts/recent: unexpected shape (${parsed.error.issues[0]!.message})`);
-      const b = parsed.data;
+      const b = await this.get('/2/tweets/counts/recent', params, countsSchema);
       if (b.data === undefined && b.errors !== undefined && b.errors.length > 0) {
         throw new RejectedRequestError(`x counts/recent for "${query}": ${b.errors.map((e) => e.detail ?? e.title ?? 'error').join('; ')}`);
       }
@@ -80,8 +89,7 @@ export class TwitterClient {
 
   /** Texts of up to `maxResults` (10-100) recent tweets for `query`. */
   async recentTexts(query: string, maxResults: number): Promise<string[]> {
-    const parsed = searchSchema.safeParse(await this.get('/2/tweets/search/recent', { query, max_results: String(Math.min(100, Math.max(10, maxResults))) }));
-    if (!parsed.success) throw new MalformedResponseError(`x search/recent: unexpected shape (${parsed.error.issues[0]!.message})`);
-    return (parsed.data.data ?? []).map((t) => t.text);
+    const b = await this.get('/2/tweets/search/recent', { query, max_results: String(Math.min(100, Math.max(10, maxResults))) }, searchSchema);
+    return (b.data ?? []).map((t) => t.text);
   }
 }

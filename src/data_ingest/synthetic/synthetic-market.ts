@@ -131,12 +131,14 @@ export class SyntheticMarket implements MarketDataSource {
   }
 
   truth(): SyntheticAssetTruth[] {
+    const perYear = Math.sqrt(YEAR_MS / this.o.barMs);
     return this.assets.map((a) => ({
       symbol: a.symbol,
       sector: a.sector,
       marketBeta: a.betaM,
       sectorBeta: a.betaS,
-      targetVolAnnualPct: a.targetVolAnnualPct,
+      // the model's unconditional volatility (above the drawn target when the idiosyncratic floor binds), before pumps
+      targetVolAnnualPct: 100 * perYear * Math.sqrt(a.betaM ** 2 * this.marketVarBar + a.betaS ** 2 * this.sectorVarBar + a.idioVarBar),
     }));
   }
 
@@ -326,7 +328,9 @@ export class SyntheticMarket implements MarketDataSource {
       const eventReturn = offset - a.eventOffset;
       a.eventOffset = offset;
       // Drift correction keeps the diffusion part a martingale in price.
-      const totalVar = a.betaM ** 2 * this.marketH * stressMult ** 2 + a.betaS ** 2 * this.sectorVarBar + a.garchH;
+      // Conditional variance of this bar's diffusion (current GARCH states, stress scaling included).
+      const sectorH = a.sector >= 0 ? this.sectorH[a.sector]! : 0;
+      const totalVar = a.betaM ** 2 * this.marketH * stressMult ** 2 + a.betaS ** 2 * sectorH + a.garchH * (stressed ? 0.64 : 1);
       const logRet = systematic + idio - 0.5 * totalVar + eventReturn;
       const open = Math.exp(a.logPrice);
       a.logPrice += logRet;

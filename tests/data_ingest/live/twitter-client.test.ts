@@ -40,7 +40,7 @@ describe('TwitterClient against loopback X API v2 endpoints', () => {
       bearer: 'bearer-token-123456',
       timeoutMs: 500,
       nowMs: () => NOW,
-      ...(retries === undefined ? {} : { retry: { retries, baseDelayMs: 10, maxDelayMs: 100, sleep: (ms) => (waits.push(ms), Promise.resolve()), log } }),
+      ...(retries === undefined ? {} : { retry: { retries, baseDelayMs: 10, maxDelayMs: 60_000, sleep: (ms) => (waits.push(ms), Promise.resolve()), log } }),
     });
   };
 

@@ -47,9 +47,9 @@ describe('SyntheticMarket: determinism', () => {
     const s = await new SyntheticMarket(opts({ microCaps: 3 })).snapshot(FIRST);
     expect(s.bars.BTC!.open.toFixed(6)).toBe('60490.295452');
     expect(s.bars.BTC!.close.toFixed(6)).toBe('60894.789673');
-    expect(s.bars.MC001!.close.toFixed(10)).toBe('0.2106587419');
-    expect(s.liquidity.MC001!.advUsd.toFixed(2)).toBe('874114.33');
-    expect(s.sentiment.MC001).toEqual({ mentions: 131, score: -0.02799895264240345 });
+    expect(s.bars.MC001!.close.toFixed(10)).toBe('0.2132062781');
+    expect(s.liquidity.MC001!.advUsd.toFixed(2)).toBe('898263.86');
+    expect(s.sentiment.MC001).toEqual({ mentions: 131, score: -0.060159196072469216 });
     expect(s.realizedVol.BTC!.toFixed(6)).toBe('0.647674');
   });
 
