@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapCcxtError } from '../../../src/data_ingest/live/ccxt-errors.js';
-import { CcxtSpotFeed, createCcxtExchange } from '../../../src/data_ingest/live/ccxt-spot-feed.js';
+import { CcxtSpotFeed, createCcxtExchange, type SpotExchange } from '../../../src/data_ingest/live/ccxt-spot-feed.js';
 import { MalformedResponseError, RateLimitedError, RejectedRequestError, TransientSourceError } from '../../../src/data_ingest/live/source-errors.js';
 import { memoryLogger } from '../../helpers.js';
 import { binanceRoutes, closeAt } from './binance-mock.js';
@@ -78,6 +78,25 @@ describe('CcxtSpotFeed: the real ccxt binance client against a loopback Binance'
     srv.fail('/api/v3/exchangeInfo', { body: '<html>', raw: true }, { body: '<html>', raw: true }, { body: '<html>', raw: true });
     await expect(fresh.markets()).rejects.toThrow('loadMarkets returned no markets');
     expect((await fresh.markets()).size).toBe(4);
+  });
+
+  it('drops rows with missing values and stops a pagination that does not advance', async () => {
+    let calls = 0;
+    const ex: SpotExchange = {
+      loadMarkets: () => Promise.resolve({}),
+      fetchTickers: () => Promise.resolve({}),
+      fetchOHLCV: (_s, _tf, since) => {
+        calls++;
+        const old = (n: number) => Array.from({ length: n }, (_, i) => [since! - 5000 * H + i * H, 1, 1, 1, 1, 10]);
+        // first page: old rows, a row with no volume at `since`, one good row; second page: only old rows (broken)
+        return Promise.resolve(calls === 1 ? [...old(998), [since!, 1, 1, 1, 1, undefined], [since! + H, 2, 2, 2, 2, 5]] : old(1000));
+      },
+    };
+    const f = new CcxtSpotFeed(ex, { quote: 'USDT', barMs: H, retries: 0, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve(), log: memoryLogger().log });
+    const bars = await f.bars('A/USDT', 100 * H, 110 * H);
+    expect(bars.map((b) => b.openMs)).toEqual([101 * H]); // the NaN-volume row at `since` is dropped
+    expect(calls).toBe(2); // the second page starts at 102 h and ends where it began: stop
+    expect(() => new CcxtSpotFeed(ex, { quote: 'USDT', barMs: 60_000, retries: 0, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve(), log: memoryLogger().log })).toThrow('no ccxt timeframe for 60000 ms bars');
   });
 
   it('maps ccxt error classes by name', () => {

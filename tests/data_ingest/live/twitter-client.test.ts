@@ -86,6 +86,12 @@ describe('TwitterClient against loopback X API v2 endpoints', () => {
     await expect(client().hourlyCounts('x'.repeat(513), 0, 1)).rejects.toThrow('query longer than 512 characters');
   });
 
+  it('stops a pagination that repeats its token', async () => {
+    const loop = { body: { data: [{ end: '2026-01-05T11:00:00.000Z', start: '2026-01-05T10:00:00.000Z', tweet_count: 1 }], meta: { total_tweet_count: 1, next_token: 'again' } } };
+    srv.fail('/2/tweets/counts/recent', loop, loop, loop);
+    await expect(client().hourlyCounts('$LOOP', NOW - 3_600_000, NOW)).rejects.toThrow('pagination does not end (token repeated or over 50 pages)');
+  });
+
   it('reads recent texts (none: no data key) and scores them with the lexicon', async () => {
     const texts = await client().recentTexts('$PEPE', 5);
     expect(srv.requests.at(-1)!.query.get('max_results')).toBe('10');

@@ -105,5 +105,11 @@ describe('coce data generate + run --data', () => {
     expect(live.err()).toContain('recorded data (--data) is for sim and backtest, not testnet');
     const again = memoryIo(cwd);
     expect(await main(['data', 'generate', '--out', 'mkt'], again)).toBe(2);
+    // the data's seed is the run's seed
+    const wrongSeed = memoryIo(cwd);
+    expect(await main(['run', '--data', 'mkt', '--days', '1', '--seed', '3', '--state-dir', 'd/data', '--log-dir', 'd/logs'], wrongSeed)).toBe(2);
+    expect(wrongSeed.err()).toContain(`--seed 3 does not match the recorded data's seed 8 (${join(cwd, 'mkt')})`);
+    expect(await main(['run', '--data', 'mkt', '--days', '1', '--state-dir', 'e/data', '--log-dir', 'e/logs'], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
+    expect((JSON.parse(readFileSync(join(cwd, 'e', 'data', 'state.json'), 'utf8')) as { run: { seed: number } }).run.seed).toBe(8);
   });
 });
