@@ -10,6 +10,8 @@ import type { Config } from '../utils/config.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { qualityRules, syntheticOptions } from './build-engine.js';
 import { buildDataset } from './pump-dataset.js';
+import type { ArimaOrder } from '../alpha/arima/fit-arima.js';
+import { selectOrder } from '../alpha/arima/order-selection.js';
 
 export function featureEngineOptions(cfg: Config): FeatureEngineOptions {
   const a = cfg.alpha;
@@ -37,10 +39,33 @@ export async function pumpDataset(cfg: Config, seed: number, days: number): Prom
   });
 }
 
-export async function trainFromConfig(cfg: Config, seed: number, days: number): Promise<PumpModelFile> {
+/**
+ * With alpha.arima.auto_order, the order is chosen on the training market's warm-up history (log volume, log return
+ * and log(1 + mentions) of up to 8 micro-caps) before the dataset is built with it.
+ */
+export async function chooseOrder(cfg: Config, seed: number): Promise<{ order: ArimaOrder; scores: { order: ArimaOrder; mse: number }[] }> {
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
+  const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
+  const history = await market.history(first, cfg.alpha.arima.windowBars);
+  const symbols = market.symbols().filter((s) => !cfg.universe.majors.includes(s)).slice(0, 8);
+  const series: number[][] = [];
+  for (const s of symbols) {
+    const bars = history.map((h) => h.bars[s]).filter((b) => b !== undefined);
+    series.push(bars.map((b) => Math.log(b.volumeUsd)));
+    series.push(bars.slice(1).map((b, i) => Math.log(b.close / bars[i]!.close)));
+    series.push(history.map((h) => Math.log1p(h.sentiment[s]?.mentions ?? 0)));
+  }
+  const r = selectOrder(series, cfg.alpha.arima.candidateOrders);
+  return { order: r.best, scores: r.scores };
+}
+
+export async function trainFromConfig(cfg0: Config, seed: number, days: number): Promise<PumpModelFile> {
+  const selection = cfg0.alpha.arima.autoOrder ? await chooseOrder(cfg0, seed) : null;
+  const cfg: Config = selection === null ? cfg0 : { ...cfg0, alpha: { ...cfg0.alpha, arima: { ...cfg0.alpha.arima, order: selection.order } } };
   const ds = await pumpDataset(cfg, seed, days);
   const c = cfg.alpha.classifier;
-  return trainPumpModel(
+  const file = trainPumpModel(
     ds,
     {
       l2: c.l2,
@@ -60,6 +85,8 @@ export async function trainFromConfig(cfg: Config, seed: number, days: number): 
       featureSettings: { rollingSumBars: cfg.alpha.features.rollingSumBars, sentimentChangeBars: cfg.alpha.features.sentimentChangeBars },
     },
   );
+  if (selection !== null) file.metrics.orderSelection = selection.scores;
+  return file;
 }
 
 export interface EvalReport {

@@ -87,6 +87,8 @@ const alpha = z.strictObject({
     window_bars: posInt.min(30),
     refit_every_bars: posInt,
     refit_method: z.enum(['css', 'css-ml']),
+    auto_order: z.boolean(),
+    candidate_orders: z.array(z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)])).min(1),
   }),
   features: z.strictObject({
     rolling_sum_bars: z.array(posInt).min(1),

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateFromConfig, trainFromConfig } from '../../src/agent/pump-training.js';
+import { chooseOrder, evaluateFromConfig, trainFromConfig } from '../../src/agent/pump-training.js';
 import { readModelFile, writeModelFile } from '../../src/alpha/model-file.js';
 import type { PumpModelFile } from '../../src/alpha/pump-model.js';
 import { main } from '../../src/cli.js';
@@ -66,6 +66,17 @@ describe('pump model: train, evaluate, beat the baseline', () => {
       expect(r.model.medianLeadHours!).toBeGreaterThanOrEqual(1);
       expect(r.model.eventsDetected / r.model.events).toBeGreaterThan(0.7);
     }
+  });
+});
+
+describe('automatic order selection', () => {
+  it('picks one of the candidate orders on the warm-up history and records the scores', async () => {
+    const cfg = small();
+    const r = await chooseOrder(cfg, 1);
+    expect(cfg.alpha.arima.candidateOrders).toContainEqual(r.order);
+    expect(r.scores.map((x) => x.order)).toEqual(cfg.alpha.arima.candidateOrders);
+    const best = Math.min(...r.scores.map((x) => x.mse));
+    expect(r.scores.find((x) => x.order === r.order)!.mse).toBe(best);
   });
 });
 
