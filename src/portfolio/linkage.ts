@@ -121,7 +121,7 @@ export function linkage(dist: readonly number[][], method: LinkageMethod): Merge
     parent[ra] = id;
     parent[rb] = id;
     sizes[id] = sizes[ra]! + sizes[rb]!;
-    return { a: Math.min(ra, rb), b: Math.max(ra, rb), height: e.w, size: sizes[id]! };
+    return { a: Math.min(ra, rb), b: Math.max(ra, rb), height: e.w, size: sizes[id] };
   });
 }
 
