@@ -41,19 +41,39 @@ export function hrpWeights(cov: number[][], opts: { linkage?: LinkageMethod } = 
   return w;
 }
 
-/** Sample covariance of return series (one row per asset, equal lengths), ddof 1. */
+/**
+ * Sample covariance of return series (one row per asset, equal lengths), ddof 1. The hot part of HRP for 500 assets
+ * x 720 bars (90 M multiply-adds): rows are demeaned into one contiguous array and the dot products unrolled by 4.
+ */
 export function covariance(returns: readonly number[][]): number[][] {
   const n = returns.length;
   const t = returns[0]?.length ?? 0;
-  const means = returns.map((r) => r.reduce((a, b) => a + b, 0) / t);
-  const out = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const X = new Float64Array(n * t);
   for (let i = 0; i < n; i++) {
+    const r = returns[i]!;
+    let m = 0;
+    for (let k = 0; k < t; k++) m += r[k]!;
+    m /= t;
+    for (let k = 0; k < t; k++) X[i * t + k] = r[k]! - m;
+  }
+  const out = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const t4 = t - (t % 4);
+  for (let i = 0; i < n; i++) {
+    const oi = i * t;
     for (let j = i; j < n; j++) {
-      let s = 0;
-      const ri = returns[i]!;
-      const rj = returns[j]!;
-      for (let k = 0; k < t; k++) s += (ri[k]! - means[i]!) * (rj[k]! - means[j]!);
-      out[i]![j] = out[j]![i] = s / (t - 1);
+      const oj = j * t;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < t4; k += 4) {
+        s0 += X[oi + k]! * X[oj + k]!;
+        s1 += X[oi + k + 1]! * X[oj + k + 1]!;
+        s2 += X[oi + k + 2]! * X[oj + k + 2]!;
+        s3 += X[oi + k + 3]! * X[oj + k + 3]!;
+      }
+      for (let k = t4; k < t; k++) s0 += X[oi + k]! * X[oj + k]!;
+      out[i]![j] = out[j]![i] = (s0 + s1 + s2 + s3) / (t - 1);
     }
   }
   return out;
