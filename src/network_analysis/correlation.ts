@@ -1,0 +1,91 @@
+/**
+ * Pearson correlation of log returns over a window, robust to short or gappy histories: each pair uses the bars
+ * where both have a value (NaN = missing); assets with fewer than `minOverlap` bars of their own are left out and
+ * reported. Optional shrinkage pulls every off-diagonal toward the average correlation. Pure.
+ */
+export interface CorrelationResult {
+  symbols: string[];
+  /** Row-major, symbols x symbols. */
+  matrix: number[][];
+  excluded: { symbol: string; reason: string }[];
+}
+
+export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]>, o: { minOverlap: number; shrinkage: number }): CorrelationResult {
+  const excluded: CorrelationResult['excluded'] = [];
+  const symbols: string[] = [];
+  for (const [s, r] of [...returns.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const have = r.filter(Number.isFinite).length;
+    if (have < o.minOverlap) excluded.push({ symbol: s, reason: `${have} bars of returns, needs ${o.minOverlap}` });
+    else symbols.push(s);
+  }
+  const n = symbols.length;
+  const m: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const rows = symbols.map((s) => returns.get(s)!);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const a = rows[i]!;
+      const b = rows[j]!;
+      const len = Math.min(a.length, b.length);
+      let k = 0;
+      let sa = 0;
+      let sb = 0;
+      for (let t = 0; t < len; t++) {
+        const x = a[a.length - len + t]!;
+        const y = b[b.length - len + t]!;
+        if (Number.isFinite(x) && Number.isFinite(y)) {
+          k++;
+          sa += x;
+          sb += y;
+        }
+      }
+      let c = 0;
+      if (k >= o.minOverlap) {
+        const ma = sa / k;
+        const mb = sb / k;
+        let sxy = 0;
+        let sxx = 0;
+        let syy = 0;
+        for (let t = 0; t < len; t++) {
+          const x = a[a.length - len + t]!;
+          const y = b[b.length - len + t]!;
+          if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+          sxy += (x - ma) * (y - mb);
+          sxx += (x - ma) ** 2;
+          syy += (y - mb) ** 2;
+        }
+        c = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+      }
+      m[i]![j] = m[j]![i] = c;
+    }
+  }
+  if (o.shrinkage > 0 && n > 1) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sum += m[i]![j]!;
+    const avg = sum / ((n * (n - 1)) / 2);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) m[i]![j] = (1 - o.shrinkage) * m[i]![j]! + o.shrinkage * avg;
+  }
+  return { symbols, matrix: m, excluded };
+}
+
+/** Weighted edges from a correlation matrix: every pair above `minCorrelation`, or each node's k strongest. */
+export function correlationEdges(c: CorrelationResult, o: { method: 'threshold' | 'knn'; minCorrelation: number; k: number }): { source: string; target: string; weight: number }[] {
+  const n = c.symbols.length;
+  const keep = new Set<string>();
+  const out: { source: string; target: string; weight: number }[] = [];
+  const add = (i: number, j: number) => {
+    const [a, b] = i < j ? [i, j] : [j, i];
+    const key = `${a},${b}`;
+    if (keep.has(key)) return;
+    keep.add(key);
+    out.push({ source: c.symbols[a]!, target: c.symbols[b]!, weight: c.matrix[a]![b]! });
+  };
+  for (let i = 0; i < n; i++) {
+    if (o.method === 'threshold') {
+      for (let j = i + 1; j < n; j++) if (c.matrix[i]![j]! > o.minCorrelation) add(i, j);
+    } else {
+      const nbrs = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && c.matrix[i]![j]! > 0).sort((p, q) => c.matrix[i]![q]! - c.matrix[i]![p]! || p - q);
+      for (const j of nbrs.slice(0, o.k)) add(i, j);
+    }
+  }
+  return out;
+}
