@@ -234,11 +234,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const t0 = performance.now();
       const model = await trainFromConfig(cfg, f.seed, f.days);
       writeModelFile(out, model);
-      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number };
+      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean };
       say(
         [
           `${out}: pump model trained on seed ${f.seed}, ${f.days} days (${model.training.rows} rows, ${model.training.positives} positive) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
           `validation after a ${model.training.purgeBars}-bar purge: threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}`,
+          ...(v.precisionTargetMet ? [] : [`note: no threshold reached the precision target ${cfg.alpha.classifier.precisionTarget}; the best-F1 threshold is used`]),
         ].join('\n'),
       );
     });
@@ -255,9 +256,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--no-sleeve-config', 'the sleeve section is in the main config file')
     .action(async (f: { model: string; days: number; seed: number; json?: string; config?: string; sleeveConfig?: string | false }) => {
       const cfg = configFiles(f);
-      const model = readModelFile(resolve(io.cwd, f.model));
+      const modelPath = resolve(io.cwd, f.model);
+      const model = readModelFile(modelPath);
       if (model.file.training.seed === f.seed) say(`note: seed ${f.seed} is the model's training seed; use an unseen seed for an honest score`);
-      const r = await evaluateFromConfig(model, cfg, f.seed, f.days);
+      const r = await evaluateFromConfig(model, cfg, f.seed, f.days, modelPath);
       say(`seed ${r.seed}, ${r.days} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} h before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
       if (f.json) writeFileSync(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n');
     });

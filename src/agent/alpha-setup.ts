@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FeatureEngine } from '../alpha/feature-engine.js';
+import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
 import { readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
@@ -19,6 +19,23 @@ export interface AlphaSetup {
   modelHash: string;
 }
 
+/** The feature engine a model was trained with (its ARIMA and feature settings), refusing another bar size. */
+export function modelFeatureOptions(model: PumpModel, cfg: Config, barMs: number, label: string): FeatureEngineOptions {
+  if (model.file.training.barMs !== barMs) {
+    throw new UsageError(`${label} was trained on ${model.file.training.barMs / 60_000}-minute bars; schedule.bar_interval is ${barMs / 60_000} minutes`);
+  }
+  return {
+    barMs,
+    order: model.file.arima.order,
+    windowBars: model.file.arima.windowBars,
+    refitEveryBars: model.file.arima.refitEveryBars,
+    refitMethod: cfg.alpha.arima.refitMethod,
+    rollingSumBars: model.file.featureSettings.rollingSumBars,
+    sentimentChangeBars: model.file.featureSettings.sentimentChangeBars,
+    exclude: cfg.universe.majors,
+  };
+}
+
 /**
  * The pump model named by alpha.model_path (relative to `cwd`), with a feature engine configured as the model was
  * trained (its ARIMA order, window and feature settings come from the file, not from today's config). Null when no
@@ -28,32 +45,20 @@ export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup |
   const file = resolve(cwd, cfg.alpha.modelPath);
   if (!existsSync(file)) return null;
   const model = readModelFile(file);
-  if (model.file.training.barMs !== barMs) {
-    throw new UsageError(`${file} was trained on ${model.file.training.barMs / 60_000}-minute bars; schedule.bar_interval is ${barMs / 60_000} minutes`);
-  }
-  const engine = new FeatureEngine({
-    barMs,
-    order: model.file.arima.order,
-    windowBars: model.file.arima.windowBars,
-    refitEveryBars: model.file.arima.refitEveryBars,
-    refitMethod: cfg.alpha.arima.refitMethod,
-    rollingSumBars: model.file.featureSettings.rollingSumBars,
-    sentimentChangeBars: model.file.featureSettings.sentimentChangeBars,
-    exclude: cfg.universe.majors,
-  });
+  const engine = new FeatureEngine(modelFeatureOptions(model, cfg, barMs, file));
   const modelHash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
   return { step: new AlphaStep(engine, model, { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates }), engine, model, modelHash };
 }
 
 /**
- * Bring the feature engine to where the run stands, from data alone, so a restarted run scores exactly like an
- * uninterrupted one: first the source's history before the run (gated from a fresh memory), then, when resuming,
- * every completed cycle re-gated from the same warm-up memory the run started with.
+ * Bring the feature engine to where the run stands, from data alone, so a restarted sim or back-test scores exactly
+ * like an uninterrupted one: first the source's history before the run (gated from a fresh memory), then, when
+ * resuming, every completed cycle re-gated from the same warm-up memory the run started with.
  */
 export async function warmAlpha(
   a: AlphaSetup,
   market: MarketDataSource,
-  o: { firstCycle: number; lastCompletedCycle: number | null; quality: QualityRules; gateWarmupBars: number },
+  o: { firstCycle: number; lastCompletedCycle: number | null; quality: QualityRules; gateWarmupBars: number; replayCompleted: boolean },
 ): Promise<void> {
   const historyBars = 2 * a.model.file.arima.windowBars;
   let memory: Record<string, AssetMemory> = {};
@@ -62,7 +67,9 @@ export async function warmAlpha(
     memory = g.memory;
     a.engine.update(g.clean);
   }
-  if (o.lastCompletedCycle === null) return;
+  // Exchange modes do not replay past cycles (that would re-ask the network for every bar): their filters restart
+  // from the source's history, so a restarted live run is close to, not identical with, an uninterrupted one.
+  if (o.lastCompletedCycle === null || !o.replayCompleted) return;
   let runMemory = warmUpMemory((await market.history?.(o.firstCycle, o.gateWarmupBars)) ?? [], o.quality);
   for (let c = o.firstCycle; c <= o.lastCompletedCycle; c++) {
     const g = qualityGate(await market.snapshot(c), runMemory, o.quality);

@@ -114,6 +114,7 @@ export class Engine {
       universe: null,
       pumpProbabilities: {},
       candidates: [],
+      targetWeights: {},
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };
@@ -122,7 +123,8 @@ export class Engine {
     next.lastCompletedCycle = cycle;
     next.lastCompletedTs = ts;
     for (const name of ['trades', 'meta', 'equity'] as const) for (const e of events[name]) this.pending[name].push(e);
-    for (const e of events.meta) this.log.info({ event: e }, `meta event: ${e.type}`);
+    // frequent events go to debug; the rest (universe, clusters, guardrails, halts) are worth an info line
+    for (const e of events.meta) this.log[e.type === 'pump_alarm' || e.type === 'allocation' ? 'debug' : 'info']({ event: e }, `meta event: ${e.type}`);
     this.log.debug({ cycle, ts, ms: +(performance.now() - startedMs).toFixed(2) }, 'cycle completed');
     return next;
   }

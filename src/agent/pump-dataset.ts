@@ -19,7 +19,7 @@ export async function buildDataset(market: SyntheticMarket, firstCycle: number, 
     const gate = qualityGate(raw, memory, o.quality);
     memory = gate.memory;
     const features = engine.update(gate.clean);
-    if (c < firstCycle) continue;
+    // candles from the warm-up on, so the baseline's rolling means are as warm as the model's filters
     for (const [symbol, bar] of Object.entries(gate.clean.bars)) {
       if (o.features.exclude.includes(symbol)) continue;
       let k = candles.get(symbol);
@@ -29,6 +29,7 @@ export async function buildDataset(market: SyntheticMarket, firstCycle: number, 
       k.close.push(bar.close);
       k.volume.push(bar.volumeUsd);
     }
+    if (c < firstCycle) continue;
     const byAsset = new Map<string, PumpWindow[]>();
     for (const e of market.pumpEvents()) {
       if (e.accumulationStartMs > raw.closeMs + horizonMs || e.endMs < raw.closeMs - horizonMs) continue;

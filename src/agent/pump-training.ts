@@ -9,6 +9,7 @@ import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { Config } from '../utils/config.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { qualityRules, syntheticOptions } from './build-engine.js';
+import { modelFeatureOptions } from './alpha-setup.js';
 import { buildDataset } from './pump-dataset.js';
 import type { ArimaOrder } from '../alpha/arima/fit-arima.js';
 import { selectOrder } from '../alpha/arima/order-selection.js';
@@ -28,12 +29,12 @@ export function featureEngineOptions(cfg: Config): FeatureEngineOptions {
 }
 
 /** The synthetic market of (config, seed) over `days` from sim.start, through the gate and the feature engine. */
-export async function pumpDataset(cfg: Config, seed: number, days: number): Promise<Dataset> {
+export async function pumpDataset(cfg: Config, seed: number, days: number, features: FeatureEngineOptions = featureEngineOptions(cfg)): Promise<Dataset> {
   const barMs = barMsOf(cfg.schedule.barInterval);
   const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
   const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
   return buildDataset(market, first, first + days * (DAY_MS / barMs) - 1, {
-    features: featureEngineOptions(cfg),
+    features,
     quality: qualityRules(cfg),
     horizonBars: cfg.alpha.classifier.horizonBars,
   });
@@ -99,9 +100,10 @@ export interface EvalReport {
 }
 
 /** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed). */
-export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number): Promise<EvalReport> {
-  const ds = await pumpDataset(cfg, seed, days);
+export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number, label = 'the model'): Promise<EvalReport> {
   const barMs = barMsOf(cfg.schedule.barInterval);
+  // features exactly as the model was trained (its file), not as today's config says
+  const ds = await pumpDataset(cfg, seed, days, modelFeatureOptions(model, cfg, barMs, label));
   const p = model.score(ds.rows.map((r) => r.x));
   const h = model.file.horizonBars;
   return {

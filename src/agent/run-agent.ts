@@ -160,7 +160,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     if (alpha === null) {
       log.warn({ model: cfg.alpha.modelPath }, 'no pump model: the engine runs without pump probabilities (train one with `coce train`)');
     } else {
-      await warmAlpha(alpha, market, { firstCycle: state.run.firstCycle, lastCompletedCycle: state.lastCompletedCycle, quality: qualityRules(cfg), gateWarmupBars });
+      await warmAlpha(alpha, market, { firstCycle: state.run.firstCycle, lastCompletedCycle: state.lastCompletedCycle, quality: qualityRules(cfg), gateWarmupBars, replayCompleted: !isExchangeMode(opts.mode) });
       if (state.versions.model !== alpha.modelHash) {
         if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
         state.versions.model = alpha.modelHash;

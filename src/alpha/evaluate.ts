@@ -13,12 +13,19 @@ export interface DetectorReport {
   alarms: number;
   falseAlarmsPerAssetDay: number;
   events: number;
+  /** Events with an alarm at least one bar before the peak. */
   eventsDetected: number;
-  /** Median hours from the first alarm to the peak, over detected events. */
-  medianLeadHours: number | null;
+  /**
+   * Median over ALL events of the hours from the first alarm to the peak, the alarm searched from 24 h before the
+   * pump's start up to one bar before the peak; a missed event counts as 0 h.
+   */
+  medianLeadHours: number;
   /** Share of all events with an alarm at or before the pump's start. */
   shareFlaggedBeforeStart: number;
 }
+
+/** How far back an alarm still counts as early warning of a pump (lead time only; precision uses the horizon). */
+const LEAD_SEARCH_MS = 24 * 3_600_000;
 
 const median = (xs: number[]) => {
   if (xs.length === 0) return null;
@@ -41,10 +48,16 @@ export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], s
   });
   const leads: number[] = [];
   let before = 0;
+  let detected = 0;
   for (const e of ds.events) {
-    const times = (firstAlarm.get(e.symbol) ?? []).filter((t) => t >= e.pumpStartMs - horizonBars * barMs && t < e.peakMs);
-    if (times.length === 0) continue;
+    // an alarm closing at least one bar before the peak leaves time to act
+    const times = (firstAlarm.get(e.symbol) ?? []).filter((t) => t >= e.pumpStartMs - LEAD_SEARCH_MS && t <= e.peakMs - barMs);
+    if (times.length === 0) {
+      leads.push(0);
+      continue;
+    }
     const first = Math.min(...times);
+    detected++;
     leads.push((e.peakMs - first) / 3_600_000);
     if (first <= e.pumpStartMs) before++;
   }
@@ -58,26 +71,27 @@ export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], s
     alarms: c.tp + c.fp,
     falseAlarmsPerAssetDay: c.fp / Math.max(1, ds.assets * days),
     events: ds.events.length,
-    eventsDetected: leads.length,
-    medianLeadHours: median(leads),
+    eventsDetected: detected,
+    medianLeadHours: median(leads) ?? 0,
     shareFlaggedBeforeStart: ds.events.length === 0 ? 0 : before / ds.events.length,
   };
 }
 
-/** Kamps & Kleinberg flags for every dataset row (rows without candle history are not flagged). */
-export function baselineAlarms(ds: Dataset, s: KkSetting): boolean[] {
-  const flags = new Map<string, Map<number, boolean>>();
+/** Kamps & Kleinberg flags and scores for every dataset row (rows without candle history are not flagged). */
+export function baselineAlarms(ds: Dataset, s: KkSetting): { alarms: boolean[]; scores: number[] } {
+  const by = new Map<string, Map<number, { flag: boolean; score: number }>>();
   for (const [symbol, k] of ds.candles) {
     const f = kampsKleinbergFlags(k.high, k.close, k.volume, s);
-    flags.set(symbol, new Map(k.cycles.map((c, i) => [c, f[i]!])));
+    by.set(symbol, new Map(k.cycles.map((c, i) => [c, { flag: f.flags[i]!, score: f.scores[i]! }])));
   }
-  return ds.rows.map((r) => flags.get(r.symbol)?.get(r.cycle) ?? false);
+  const hits = ds.rows.map((r) => by.get(r.symbol)?.get(r.cycle));
+  return { alarms: hits.map((h) => h?.flag ?? false), scores: hits.map((h) => h?.score ?? 0) };
 }
 
 export function evaluateBaselines(ds: Dataset, horizonBars: number, barMs: number): DetectorReport[] {
   return KK_SETTINGS.map((s) => {
-    const a = baselineAlarms(ds, s);
-    return evaluateDetector(`kamps-kleinberg ${s.name}`, ds, a, a.map((v) => (v ? 1 : 0)), horizonBars, barMs);
+    const b = baselineAlarms(ds, s);
+    return evaluateDetector(`kamps-kleinberg ${s.name}`, ds, b.alarms, b.scores, horizonBars, barMs);
   });
 }
 
@@ -95,7 +109,7 @@ export function formatReports(reports: readonly DetectorReport[]): string {
     String(r.alarms),
     r.falseAlarmsPerAssetDay.toFixed(3),
     `${r.eventsDetected}/${r.events}`,
-    r.medianLeadHours === null ? 'n/a' : r.medianLeadHours.toFixed(1),
+    r.medianLeadHours.toFixed(1),
     pct(r.shareFlaggedBeforeStart),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));

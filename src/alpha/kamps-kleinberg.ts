@@ -21,9 +21,13 @@ export const KK_SETTINGS: readonly KkSetting[] = [
   { name: 'strict', windowBars: 12, volumeMultiple: 5, priceMultiple: 1.1 },
 ];
 
-/** Flags per candle for one asset's series (oldest first). */
-export function kampsKleinbergFlags(high: readonly number[], close: readonly number[], volume: readonly number[], s: KkSetting): boolean[] {
+/**
+ * Flags per candle for one asset's series (oldest first), and a continuous score for the AUCs: the smaller of
+ * (volume / mean volume) / volumeMultiple and (high / mean close) / priceMultiple; a flag is score > 1.
+ */
+export function kampsKleinbergFlags(high: readonly number[], close: readonly number[], volume: readonly number[], s: KkSetting): { flags: boolean[]; scores: number[] } {
   const out: boolean[] = [];
+  const scores: number[] = [];
   let sumV = 0;
   let sumC = 0;
   for (let i = 0; i < close.length; i++) {
@@ -34,7 +38,10 @@ export function kampsKleinbergFlags(high: readonly number[], close: readonly num
       sumC -= close[i - s.windowBars]!;
     }
     const n = Math.min(i + 1, s.windowBars);
-    out.push(i + 1 >= s.windowBars && volume[i]! > s.volumeMultiple * (sumV / n) && high[i]! > s.priceMultiple * (sumC / n));
+    const warm = i + 1 >= s.windowBars;
+    const score = warm ? Math.min(volume[i]! / (s.volumeMultiple * (sumV / n)), high[i]! / (s.priceMultiple * (sumC / n))) : 0;
+    scores.push(score);
+    out.push(warm && volume[i]! > s.volumeMultiple * (sumV / n) && high[i]! > s.priceMultiple * (sumC / n));
   }
-  return out;
+  return { flags: out, scores };
 }

@@ -1,5 +1,20 @@
-import { scale, type Scaler } from './features.js';
+import { z } from 'zod';
+import { featureNames, scale, type Scaler } from './features.js';
 import { LogisticModel, type LogisticJson } from './logistic-model.js';
+
+const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
+const fileSchema = z.looseObject({
+  format: z.literal('coce-pump-model/1'),
+  features: z.array(z.string()).min(1),
+  scaler: z.strictObject({ mean: z.array(finite), sd: z.array(finite.refine((v) => v > 0, { error: 'must be > 0' })) }),
+  logistic: z.looseObject({ kind: z.literal('coce-logistic/1'), intercept: finite, coef: z.array(finite), l2: finite }),
+  threshold: z.number().gt(0).lt(1),
+  horizonBars: z.number().int().positive(),
+  arima: z.strictObject({ order: z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]), windowBars: z.number().int().positive(), refitEveryBars: z.number().int().positive() }),
+  featureSettings: z.strictObject({ rollingSumBars: z.array(z.number().int().positive()).min(1), sentimentChangeBars: z.number().int().positive() }),
+  training: z.looseObject({ seed: z.number().int(), days: z.number().int(), barMs: z.number().int().positive() }),
+  metrics: z.record(z.string(), z.unknown()),
+});
 
 /** The model file (`coce train` writes it, the engine and `coce eval` read it). */
 export interface PumpModelFile {
@@ -31,14 +46,21 @@ export class PumpModel {
     return this.logistic.predictProba(rows.map((r) => scale(r, this.file.scaler)));
   }
 
+  /** Validates a parsed model file completely (shape, finite numbers, consistent lengths and feature names). */
   static parse(raw: unknown, label: string): PumpModel {
-    const f = raw as Partial<PumpModelFile> | null;
-    if (f === null || typeof f !== 'object' || f.format !== 'coce-pump-model/1' || !Array.isArray(f.features) || f.scaler === undefined || f.logistic === undefined) {
-      throw new TypeError(`${label} is not a coce-pump-model/1 file`);
+    if ((raw as { format?: unknown } | null)?.format !== 'coce-pump-model/1') throw new TypeError(`${label} is not a coce-pump-model/1 file`);
+    const parsed = fileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new TypeError(`${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
     }
-    if (f.features.length !== f.scaler.mean.length || f.features.length !== f.logistic.coef.length) {
-      throw new TypeError(`${label}: ${f.features.length} features but ${f.scaler.mean.length} scaler columns and ${f.logistic.coef.length} coefficients`);
+    const f = parsed.data as unknown as PumpModelFile;
+    const d = f.features.length;
+    if (f.scaler.mean.length !== d || f.scaler.sd.length !== d || f.logistic.coef.length !== d) {
+      throw new TypeError(`${label}: ${d} features but ${f.scaler.mean.length}/${f.scaler.sd.length} scaler columns and ${f.logistic.coef.length} coefficients`);
     }
-    return new PumpModel(f as PumpModelFile);
+    const expected = featureNames(f.featureSettings.rollingSumBars);
+    if (expected.join(',') !== f.features.join(',')) throw new TypeError(`${label}: its feature list does not match its feature settings`);
+    return new PumpModel(f);
   }
 }

@@ -28,7 +28,7 @@ export interface FoldReport {
  * The alarm threshold: the lowest probability whose alarms reach the precision target on validation (so recall is
  * as high as the target allows); when no threshold reaches it, the one with the best F1.
  */
-export function chooseThreshold(y: (0 | 1)[], p: number[], precisionTarget: number): { threshold: number; precision: number; recall: number; f1: number } {
+export function chooseThreshold(y: (0 | 1)[], p: number[], precisionTarget: number): { threshold: number; precision: number; recall: number; f1: number; precisionTargetMet: boolean } {
   const sorted = [...new Set(p)].sort((a, b) => b - a);
   const step = Math.max(1, Math.floor(sorted.length / 400));
   let best: { threshold: number; precision: number; recall: number; f1: number } | null = null;
@@ -39,15 +39,25 @@ export function chooseThreshold(y: (0 | 1)[], p: number[], precisionTarget: numb
     if (c.f1 > bestF1.f1) bestF1 = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
     if (c.precision >= precisionTarget && c.tp >= 3) best = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
   }
-  return best ?? bestF1;
+  return best === null ? { ...bestF1, precisionTargetMet: false } : { ...best, precisionTargetMet: true };
 }
 
 function fit(rows: Dataset['rows'], s: TrainSettings) {
   const scaler = fitScaler(rows.map((r) => r.x));
+  const y = rows.map((r) => r.y);
   const model = new LogisticModel({ l2: s.l2, ...(s.classWeight ? { classWeight: s.classWeight } : {}) }).fit(
     rows.map((r) => scale(r.x, scaler)),
-    rows.map((r) => r.y),
+    y,
   );
+  // Class weights shift the log-odds by log(w1 / w0); taking it back out of the intercept (prior correction, King &
+  // Zeng 2001) makes the outputs probabilities again, so thresholds and entry_probability mean what they say.
+  if (s.classWeight !== null) {
+    const n = y.length;
+    const pos = y.reduce<number>((a, v) => a + v, 0);
+    const w1 = s.classWeight === 'balanced' ? n / (2 * Math.max(pos, 1)) : s.classWeight[1];
+    const w0 = s.classWeight === 'balanced' ? n / (2 * Math.max(n - pos, 1)) : s.classWeight[0];
+    model.intercept -= Math.log(w1 / w0);
+  }
   return { scaler, model };
 }
 

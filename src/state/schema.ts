@@ -80,6 +80,12 @@ export const engineStateSchema = z.strictObject({
   assetMemory: z.record(z.string(), assetMemorySchema),
   /** Tradable micro-caps after the last cycle's universe filter. */
   universe: z.array(z.string()),
+  /** Consensus cluster id per asset from the last re-clustering. */
+  clusters: z.record(z.string(), z.number().int().min(0)),
+  /** Micro-caps in alarm at the last cycle (a new alarm is logged once, not every bar it lasts). */
+  alarmed: z.array(z.string()),
+  /** The allocation's last target weights (fractions of NAV). */
+  targetWeights: z.record(z.string(), z.number().min(0)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
@@ -108,6 +114,9 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     sleevePositions: [],
     assetMemory: {},
     universe: [],
+    clusters: {},
+    alarmed: [],
+    targetWeights: {},
     versions: { model: null, clusters: null, config: configHash },
     logOffsets: {},
   };

@@ -251,6 +251,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'stress_days'], message: 'must be [shortest, longest] with shortest <= longest' });
     if (Date.parse(c.sim.start) % BAR_INTERVAL_MS[c.schedule.bar_interval] !== 0)
       ctx.addIssue({ code: 'custom', path: ['sim', 'start'], message: `must fall on a ${c.schedule.bar_interval} bar boundary (schedule.bar_interval)` });
+    if (c.alpha.classifier.purge_bars < c.alpha.classifier.horizon_bars)
+      ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_bars'], message: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap)' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
       ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
     const levels = c.risk.drawdown_soft_levels;

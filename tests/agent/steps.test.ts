@@ -31,6 +31,7 @@ function ctx(s: MarketSnapshot, state = initialState({ mode: 'sim', seed: 1, mar
     universe: null,
     pumpProbabilities: {},
     candidates: [],
+    targetWeights: {},
     state,
     emit: (log, type, fields = {}) => events.push({ log, type, fields }),
   };

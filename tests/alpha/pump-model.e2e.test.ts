@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseOrder, evaluateFromConfig, trainFromConfig } from '../../src/agent/pump-training.js';
 import { readModelFile, writeModelFile } from '../../src/alpha/model-file.js';
-import type { PumpModelFile } from '../../src/alpha/pump-model.js';
+import { PumpModel, type PumpModelFile } from '../../src/alpha/pump-model.js';
 import { main } from '../../src/cli.js';
 import type { Config } from '../../src/utils/config.js';
 import { baseConfig, BASE_YAML, memoryIo, tmp } from '../helpers.js';
@@ -28,12 +28,15 @@ describe('pump model: train, evaluate, beat the baseline', () => {
     expect(file.logistic.coef).toHaveLength(22);
     expect(file.threshold).toBeGreaterThan(0);
     expect(file.threshold).toBeLessThan(1);
-    // 60 days: fit on the first 70 % (1008 bars), purge 24 bars, validate on the rest
+    // 60 days: fit on the first 70 % (1008 bars), purge 48 bars, validate on the rest
     expect(file.training.trainCycles).toEqual([490_896, 490_896 + 1007]);
-    expect(file.training.validationCycles).toEqual([490_896 + 1008 + 24, 490_896 + 1439]);
+    expect(file.training.validationCycles).toEqual([490_896 + 1008 + 48, 490_896 + 1439]);
     expect(file.training.positives).toBeGreaterThan(40);
     expect((file.metrics.walkForward as unknown[]).length).toBeGreaterThanOrEqual(2);
     expect((file.metrics.validation as { rocAuc: number }).rocAuc).toBeGreaterThan(0.9);
+    expect(typeof (file.metrics.validation as { precisionTargetMet: boolean }).precisionTargetMet).toBe('boolean');
+    // prior-corrected probabilities: their mean on the training rows is near the base rate, not inflated by weights
+    expect(file.threshold).toBeLessThan(0.6);
   });
 
   it('is deterministic for a seed, and the file loads back and scores identically', async () => {
@@ -43,10 +46,19 @@ describe('pump model: train, evaluate, beat the baseline', () => {
     writeModelFile(path, file);
     const loaded = readModelFile(path);
     const rows = [file.scaler.mean, file.scaler.mean.map((m, j) => m + file.scaler.sd[j]!)];
-    expect(loaded.score(rows)).toEqual(readModelFile(path).score(rows));
+    expect(loaded.score(rows)).toEqual(new PumpModel(file).score(rows)); // the trained model, not another load
     expect(loaded.threshold).toBe(file.threshold);
     writeFileSync(path, '{"format":"other"}');
     expect(() => readModelFile(path)).toThrow(`${path} is not a coce-pump-model/1 file`);
+    writeFileSync(path, JSON.stringify({ ...file, threshold: 'x' }));
+    expect(() => readModelFile(path)).toThrow(`${path}: threshold: Invalid input: expected number, received string`);
+    writeFileSync(path, JSON.stringify({ ...file, scaler: { ...file.scaler, sd: [1] } }));
+    expect(() => readModelFile(path)).toThrow('22 features but 22/1 scaler columns and 22 coefficients');
+    writeFileSync(path, JSON.stringify({ ...file, featureSettings: { ...file.featureSettings, rollingSumBars: [1, 2, 48] } }));
+    expect(() => readModelFile(path)).toThrow('its feature list does not match its feature settings');
+    const { training: _t, ...noTraining } = file;
+    writeFileSync(path, JSON.stringify(noTraining));
+    expect(() => readModelFile(path)).toThrow(`${path}: training: Invalid input`);
     expect(() => readModelFile(join(tmp(), 'none.json'))).toThrow('train one with `coce train`');
   });
 
@@ -63,7 +75,7 @@ describe('pump model: train, evaluate, beat the baseline', () => {
         expect(r.model.f1).toBeGreaterThan(b.f1);
         expect(r.model.prAuc).toBeGreaterThan(b.prAuc);
       }
-      expect(r.model.medianLeadHours!).toBeGreaterThanOrEqual(1);
+      expect(r.model.medianLeadHours).toBeGreaterThanOrEqual(1);
       expect(r.model.eventsDetected / r.model.events).toBeGreaterThan(0.7);
     }
   });
@@ -87,7 +99,7 @@ describe('coce train / eval / run with a model', () => {
     writeFileSync(cfgFile, readFileSync(BASE_YAML, 'utf8').replace(/micro_caps: 80 /, 'micro_caps: 20 '));
     const train = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['train', '--days', '40', '--seed', '2', '--config', cfgFile], train)).toBe(0);
-    expect(train.out()).toMatch(/data\/model\.json: pump model trained on seed 2, 40 days \(\d+ rows, \d+ positive\) in [\d.]+ s\nvalidation after a 24-bar purge: threshold /);
+    expect(train.out()).toMatch(/data\/model\.json: pump model trained on seed 2, 40 days \(\d+ rows, \d+ positive\) in [\d.]+ s\nvalidation after a 48-bar purge: threshold /);
     const ev = memoryIo(cwd);
     expect(await main(['eval', '--model', 'data/model.json', '--days', '10', '--seed', '9', '--config', cfgFile, '--json', 'report.json'], ev)).toBe(0);
     expect(ev.out()).toContain('pump model');
@@ -96,6 +108,12 @@ describe('coce train / eval / run with a model', () => {
     const same = memoryIo(cwd);
     await main(['eval', '--model', 'data/model.json', '--days', '10', '--seed', '2', '--config', cfgFile], same);
     expect(same.out()).toContain("note: seed 2 is the model's training seed");
+    // eval builds features as the model file says, whatever today's config: same report with other rolling sums
+    const other = join(cwd, 'other.yaml');
+    writeFileSync(other, readFileSync(cfgFile, 'utf8').replace('rolling_sum_bars: [3, 6, 12]', 'rolling_sum_bars: [1, 2, 48]'));
+    const ev2 = memoryIo(cwd);
+    expect(await main(['eval', '--model', 'data/model.json', '--days', '10', '--seed', '9', '--config', other], ev2)).toBe(0);
+    expect(ev2.out()).toBe(ev.out());
 
     const run = (args: string[], dir: string) => main(['run', '--config', cfgFile, '--state-dir', `${dir}/data`, '--log-dir', `${dir}/logs`, ...args], memoryIo(cwd, { LOG_LEVEL: 'warn' }));
     mkdirSync(join(cwd, 'x'));

@@ -5,7 +5,8 @@ import type { CycleContext, CycleStep } from '../cycle-step.js';
 /**
  * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
  * filters stay in step), probability from the model. Alarms (probability at or above the model's threshold and
- * alpha.entry_probability) are logged with their features; the most probable `maxCandidates` go on to allocation.
+ * alpha.entry_probability) are logged with their features when they start; the most probable `maxCandidates` go on to
+ * allocation.
  */
 export class AlphaStep implements CycleStep {
   readonly name = 'alpha';
@@ -30,7 +31,10 @@ export class AlphaStep implements CycleStep {
     alarms.sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));
     ctx.candidates = alarms.slice(0, this.o.maxCandidates).map((a) => a.symbol);
     const names = this.model.file.features;
+    const before = new Set(ctx.state.alarmed);
+    ctx.state.alarmed = alarms.map((a) => a.symbol).sort();
     for (const a of alarms) {
+      if (before.has(a.symbol)) continue; // logged when it started
       const x = features.get(a.symbol)!;
       ctx.emit('meta', 'pump_alarm', {
         symbol: a.symbol,

@@ -1,0 +1,46 @@
+import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+
+/**
+ * The last `capacity` bars of log returns per asset, aligned by cycle: a bar the gate rejected (or an asset not yet
+ * listed) is NaN, so correlations can use pairwise overlap. Fed with every clean snapshot; rebuilt on restart by
+ * replaying the bars, like the feature engine.
+ */
+export class ReturnHistory {
+  private readonly series = new Map<string, Float64Array>();
+  private readonly lastClose = new Map<string, number>();
+  private head = 0;
+  private filled = 0;
+
+  constructor(readonly capacity: number) {}
+
+  update(snap: MarketSnapshot): void {
+    const slot = this.head;
+    for (const arr of this.series.values()) arr[slot] = Number.NaN;
+    for (const [symbol, bar] of Object.entries(snap.bars)) {
+      let arr = this.series.get(symbol);
+      if (arr === undefined) {
+        arr = new Float64Array(this.capacity).fill(Number.NaN);
+        this.series.set(symbol, arr);
+      }
+      const prev = this.lastClose.get(symbol);
+      arr[slot] = prev === undefined ? Number.NaN : Math.log(bar.close / prev);
+      this.lastClose.set(symbol, bar.close);
+    }
+    this.head = (this.head + 1) % this.capacity;
+    this.filled = Math.min(this.capacity, this.filled + 1);
+  }
+
+  /** The last `bars` returns of `symbol`, oldest first, ending `offset` bars ago (NaN where missing). */
+  window(symbol: string, bars: number, offset = 0): number[] {
+    const arr = this.series.get(symbol);
+    const n = Math.min(bars, this.filled - offset);
+    if (arr === undefined || n <= 0) return [];
+    const out = new Array<number>(n);
+    for (let k = 0; k < n; k++) out[n - 1 - k] = arr[(this.head - 1 - offset - k + 2 * this.capacity) % this.capacity]!;
+    return out;
+  }
+
+  symbols(): string[] {
+    return [...this.series.keys()];
+  }
+}

@@ -1,0 +1,73 @@
+import { applyCaps, clipToCaps, dropSmallTrades, limitTurnover, scaleToGross, turnover, type Weights } from '../../portfolio/constraints.js';
+import { covariance, hrpWeights } from '../../portfolio/hrp.js';
+import type { LinkageMethod } from '../../portfolio/linkage.js';
+import type { ReturnHistory } from '../return-history.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+export interface AllocationSettings {
+  linkage: LinkageMethod;
+  /** Fractions of NAV. */
+  maxAssetWeight: number;
+  maxClusterWeight: number;
+  maxGrossExposure: number;
+  maxTurnover: number;
+  minTradeNotionalUsd: number;
+  rebalanceEveryBars: number;
+  /** Bars of returns for the covariance. */
+  covarianceBars: number;
+}
+
+/**
+ * Target weights for the candidates: HRP over their recent returns, then in order the asset and cluster caps
+ * (excess redistributed or left in cash), the gross exposure the signal allows (max gross x the candidates' mean pump
+ * probability), the turnover limit against the current book, the minimum trade size, and a final clip to the caps.
+ * Until execution fills orders, the previous target stands in for the current book.
+ */
+export class AllocationStep implements CycleStep {
+  readonly name = 'allocation';
+
+  constructor(
+    private readonly history: ReturnHistory,
+    private readonly s: AllocationSettings,
+  ) {}
+
+  run(ctx: CycleContext): void {
+    if (ctx.cycle % this.s.rebalanceEveryBars !== 0) return;
+    const current: Weights = ctx.state.targetWeights;
+    const navUsd = ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd;
+    // candidates with a full, finite return window (HRP needs a covariance of equal-length series)
+    const series = new Map<string, number[]>();
+    for (const s of ctx.candidates) {
+      const r = this.history.window(s, this.s.covarianceBars);
+      if (r.length === this.s.covarianceBars && r.every(Number.isFinite)) series.set(s, r);
+    }
+    const symbols = [...series.keys()];
+    let hrp: Weights = {};
+    if (symbols.length > 0) {
+      const w = hrpWeights(covariance(symbols.map((s) => series.get(s)!)), { linkage: this.s.linkage });
+      hrp = Object.fromEntries(symbols.map((s, i) => [s, w[i]!]));
+    }
+    const clusters = ctx.state.clusters;
+    const capped = applyCaps(hrp, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
+    const strength = symbols.length === 0 ? 0 : symbols.reduce((a, s) => a + (ctx.pumpProbabilities[s] ?? 0), 0) / symbols.length;
+    const gross = this.s.maxGrossExposure * strength;
+    const scaled = scaleToGross(capped.weights, gross);
+    const limited = limitTurnover(current, scaled, this.s.maxTurnover);
+    const traded = dropSmallTrades(current, limited.weights, navUsd, this.s.minTradeNotionalUsd, this.s.maxAssetWeight);
+    const target = clipToCaps(traded, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
+    ctx.targetWeights = target;
+    ctx.state.targetWeights = target;
+    ctx.emit('meta', 'allocation', {
+      candidates: ctx.candidates.length,
+      hrpAssets: symbols.length,
+      signalStrength: strength,
+      grossTarget: gross,
+      gross: Object.values(target).reduce((a, b) => a + b, 0),
+      cashLeftByCaps: capped.cash,
+      turnover: turnover(current, target),
+      turnoverFraction: limited.fraction,
+      weights: target,
+      clusters: Object.fromEntries(Object.keys(target).map((s) => [s, clusters[s] ?? null])),
+    });
+  }
+}
