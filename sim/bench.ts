@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildClock, buildMarket, buildSteps, syntheticOptions } from '../src/agent/build-engine.js';
+import { buildClock, buildMarket, buildSteps, returnHistoryBars, syntheticOptions } from '../src/agent/build-engine.js';
+import { ReturnHistory } from '../src/agent/return-history.js';
 import { SyntheticMarket } from '../src/data_ingest/synthetic/synthetic-market.js';
 import { ArimaFilter, coefficientsOf } from '../src/alpha/arima/arima-filter.js';
 import { fitArima } from '../src/alpha/arima/fit-arima.js';
@@ -128,7 +129,7 @@ async function memoryOver30Days(): Promise<void> {
     market: buildMarket(cfg, 'backtest', 1, first, barMs),
     store,
     logs,
-    steps: [...buildSteps(cfg), sampler],
+    steps: [...buildSteps(cfg, null, new ReturnHistory(returnHistoryBars(cfg))), sampler],
     log: silent,
     barMs,
     catchUp: 'run',

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
 import { readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
-import type { MarketDataSource } from '../data_ingest/market-data-source.js';
+import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
 import type { Config } from '../utils/config.js';
 import { UsageError } from '../utils/errors.js';
@@ -50,30 +50,35 @@ export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup |
   return { step: new AlphaStep(engine, model, { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates }), engine, model, modelHash };
 }
 
+/** Anything that must see every clean bar from the start to be in step (feature engine, return history). */
+export interface BarConsumer {
+  update(clean: MarketSnapshot): unknown;
+}
+
 /**
- * Bring the feature engine to where the run stands, from data alone, so a restarted sim or back-test scores exactly
- * like an uninterrupted one: first the source's history before the run (gated from a fresh memory), then, when
- * resuming, every completed cycle re-gated from the same warm-up memory the run started with.
+ * Bring bar consumers to where the run stands, from data alone, so a restarted sim or back-test is exactly like an
+ * uninterrupted one: first `historyBars` of the source's history before the run (gated from a fresh memory), then,
+ * when resuming, every completed cycle re-gated from the same warm-up memory the run started with.
  */
-export async function warmAlpha(
-  a: AlphaSetup,
+export async function replayBars(
+  consumers: readonly BarConsumer[],
   market: MarketDataSource,
-  o: { firstCycle: number; lastCompletedCycle: number | null; quality: QualityRules; gateWarmupBars: number; replayCompleted: boolean },
+  o: { firstCycle: number; lastCompletedCycle: number | null; quality: QualityRules; gateWarmupBars: number; historyBars: number; replayCompleted: boolean },
 ): Promise<void> {
-  const historyBars = 2 * a.model.file.arima.windowBars;
+  if (consumers.length === 0) return;
   let memory: Record<string, AssetMemory> = {};
-  for (const snap of (await market.history?.(o.firstCycle, historyBars)) ?? []) {
+  for (const snap of (await market.history?.(o.firstCycle, o.historyBars)) ?? []) {
     const g = qualityGate(snap, memory, o.quality);
     memory = g.memory;
-    a.engine.update(g.clean);
+    for (const c of consumers) c.update(g.clean);
   }
-  // Exchange modes do not replay past cycles (that would re-ask the network for every bar): their filters restart
-  // from the source's history, so a restarted live run is close to, not identical with, an uninterrupted one.
+  // Exchange modes do not replay past cycles (that would re-ask the network for every bar): they restart from the
+  // source's history, so a restarted live run is close to, not identical with, an uninterrupted one.
   if (o.lastCompletedCycle === null || !o.replayCompleted) return;
   let runMemory = warmUpMemory((await market.history?.(o.firstCycle, o.gateWarmupBars)) ?? [], o.quality);
   for (let c = o.firstCycle; c <= o.lastCompletedCycle; c++) {
     const g = qualityGate(await market.snapshot(c), runMemory, o.quality);
     runMemory = g.memory;
-    a.engine.update(g.clean);
+    for (const k of consumers) k.update(g.clean);
   }
 }

@@ -19,6 +19,10 @@ import type { UniverseRules } from '../universe/select-universe.js';
 import { barMsOf } from '../utils/time.js';
 import { DataQualityStep } from './steps/data-quality-step.js';
 import { MarkToMarketStep } from './steps/mark-to-market-step.js';
+import { AllocationStep } from './steps/allocation-step.js';
+import { ClusterStep } from './steps/cluster-step.js';
+import { HistoryStep } from './steps/history-step.js';
+import type { ReturnHistory } from './return-history.js';
 import { UniverseStep } from './steps/universe-step.js';
 
 /** The only place that branches on mode: it picks the clock and the adapters; the steps are the same for all. */
@@ -95,11 +99,27 @@ export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
 }
 
 /** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
-export function buildSteps(cfg: Config, alpha: CycleStep | null = null): CycleStep[] {
+/** Bars of returns the cluster and allocation steps need: the window, shifted back for each consensus window. */
+export const returnHistoryBars = (cfg: Config): number => cfg.clusters.windowBars + (cfg.clusters.consensusWindows - 1) * cfg.clusters.rebalanceEveryBars + 1;
+
+export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory): CycleStep[] {
+  const p = cfg.portfolio;
   return [
     new DataQualityStep(qualityRules(cfg)),
+    new HistoryStep(history),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
     ...(alpha === null ? [] : [alpha]),
+    new ClusterStep(history, { ...cfg.clusters }),
+    new AllocationStep(history, {
+      linkage: p.linkage,
+      maxAssetWeight: p.maxAssetWeightPct / 100,
+      maxClusterWeight: p.maxClusterWeightPct / 100,
+      maxGrossExposure: p.maxGrossExposurePct / 100,
+      maxTurnover: p.maxTurnoverPct / 100,
+      minTradeNotionalUsd: p.minTradeNotionalUsd,
+      rebalanceEveryBars: p.rebalanceEveryBars,
+      covarianceBars: cfg.clusters.windowBars,
+    }),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];
 }

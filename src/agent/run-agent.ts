@@ -9,9 +9,10 @@ import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/
 import { DataFileError, StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor } from './build-engine.js';
+import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
-import { loadAlpha, warmAlpha } from './alpha-setup.js';
+import { loadAlpha, replayBars } from './alpha-setup.js';
+import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -157,10 +158,18 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
 
     const alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
+    const history = new ReturnHistory(returnHistoryBars(cfg));
+    await replayBars(alpha === null ? [history] : [alpha.engine, history], market, {
+      firstCycle: state.run.firstCycle,
+      lastCompletedCycle: state.lastCompletedCycle,
+      quality: qualityRules(cfg),
+      gateWarmupBars,
+      historyBars: Math.max(returnHistoryBars(cfg), alpha === null ? 0 : 2 * alpha.model.file.arima.windowBars),
+      replayCompleted: !isExchangeMode(opts.mode),
+    });
     if (alpha === null) {
       log.warn({ model: cfg.alpha.modelPath }, 'no pump model: the engine runs without pump probabilities (train one with `coce train`)');
     } else {
-      await warmAlpha(alpha, market, { firstCycle: state.run.firstCycle, lastCompletedCycle: state.lastCompletedCycle, quality: qualityRules(cfg), gateWarmupBars, replayCompleted: !isExchangeMode(opts.mode) });
       if (state.versions.model !== alpha.modelHash) {
         if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
         state.versions.model = alpha.modelHash;
@@ -180,7 +189,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha?.step ?? null),
+      steps: buildSteps(cfg, alpha?.step ?? null, history),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,
