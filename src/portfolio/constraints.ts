@@ -102,6 +102,41 @@ export function dropSmallTrades(current: Readonly<Weights>, target: Readonly<Wei
   return out;
 }
 
+/**
+ * The last word on minimum trade size, after the final cap clip: a change smaller than `minTradeUsd` is undone when
+ * undoing it keeps every cap; when it cannot be undone (the position must shrink to meet a cap), it becomes a sale of
+ * at least `minTradeUsd`, or of the whole position when less than `minTradeUsd` would remain. Caps win over the turnover limit in that case; the count of such
+ * forced trades is returned.
+ */
+export function enforceMinTrade(
+  current: Readonly<Weights>,
+  target: Readonly<Weights>,
+  o: { navUsd: number; minTradeUsd: number; clusters: Readonly<Record<string, number>>; assetCap: number; clusterCap: number },
+): { weights: Weights; forced: number } {
+  const out: Weights = { ...target };
+  const clusterSum = (c: number) => Object.entries(out).reduce((a, [s, v]) => a + (o.clusters[s] === c ? v : 0), 0);
+  let forced = 0;
+  for (const s of [...new Set([...Object.keys(current), ...Object.keys(target)])].sort()) {
+    const cur = current[s] ?? 0;
+    const tgt = out[s] ?? 0;
+    const dUsd = Math.abs(tgt - cur) * o.navUsd;
+    if (dUsd === 0 || dUsd >= o.minTradeUsd) continue;
+    const c = o.clusters[s];
+    const clusterOk = c === undefined || clusterSum(c) - tgt + cur <= o.clusterCap + EPS;
+    if (cur <= o.assetCap + EPS && clusterOk) {
+      if (cur > EPS) out[s] = cur;
+      else delete out[s];
+    } else {
+      let v = Math.max(0, cur - o.minTradeUsd / o.navUsd);
+      if (v * o.navUsd < o.minTradeUsd) v = 0; // no dust left behind: close the position
+      if (v > EPS) out[s] = v;
+      else delete out[s];
+      forced++;
+    }
+  }
+  return { weights: out, forced };
+}
+
 /** Applies caps again without redistribution: anything over a cap goes to cash (the final, hard check). */
 export function clipToCaps(w: Readonly<Weights>, clusters: Readonly<Record<string, number>>, assetCap: number, clusterCap: number): Weights {
   const out: Weights = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyCaps, applyClusterCap, clipToCaps, dropSmallTrades, limitTurnover, scaleToGross, turnover } from '../../src/portfolio/constraints.js';
+import { applyCaps, applyClusterCap, clipToCaps, dropSmallTrades, enforceMinTrade, limitTurnover, scaleToGross, turnover } from '../../src/portfolio/constraints.js';
 
 const sum = (w: Record<string, number>) => Object.values(w).reduce((a, b) => a + b, 0);
 
@@ -61,6 +61,18 @@ describe('scaleToGross, limitTurnover, dropSmallTrades, clipToCaps', () => {
   it('skips trades below the minimum unless needed to get within the asset cap', () => {
     // NAV 10 000: A moves 0.001 (10 USD < 25) -> kept at 0.2; B moves 0.1 -> traded; C is over cap 0.25 -> always traded
     expect(dropSmallTrades({ A: 0.2, B: 0.1, C: 0.2501 }, { A: 0.201, B: 0.2, C: 0.25 }, 10_000, 25, 0.25)).toEqual({ A: 0.2, B: 0.2, C: 0.25 });
+  });
+
+  it('enforces the minimum trade last: undo small changes that keep caps, round cap-forced sales up', () => {
+    const o = { navUsd: 10_000, minTradeUsd: 25, clusters: { A: 0, B: 0, C: 1 }, assetCap: 0.3, clusterCap: 0.5 };
+    // A: +0.001 (10 USD) undone; B: -0.001 needed for cluster 0 (0.3 + 0.201 > 0.5) -> sold 25 USD; C untouched
+    const r = enforceMinTrade({ A: 0.3, B: 0.201, C: 0.1 }, { A: 0.299, B: 0.2, C: 0.1 }, o);
+    expect(r.weights.A).toBe(0.3);
+    expect(r.weights.B).toBeCloseTo(0.201 - 0.0025, 15);
+    expect(r.weights.C).toBe(0.1);
+    expect(r.forced).toBe(1);
+    // a forced sale that would leave dust closes the position
+    expect(enforceMinTrade({ B: 0.003 }, { B: 0.0029 }, { ...o, clusters: { B: 0 }, clusterCap: 0.001 }).weights).toEqual({});
   });
 
   it('clips to caps without redistribution', () => {

@@ -1,4 +1,4 @@
-import { applyCaps, clipToCaps, dropSmallTrades, limitTurnover, scaleToGross, turnover, type Weights } from '../../portfolio/constraints.js';
+import { applyCaps, clipToCaps, dropSmallTrades, enforceMinTrade, limitTurnover, scaleToGross, turnover, type Weights } from '../../portfolio/constraints.js';
 import { covariance, hrpWeights } from '../../portfolio/hrp.js';
 import type { LinkageMethod } from '../../portfolio/linkage.js';
 import type { ReturnHistory } from '../return-history.js';
@@ -20,7 +20,8 @@ export interface AllocationSettings {
 /**
  * Target weights for the candidates: HRP over their recent returns, then in order the asset and cluster caps
  * (excess redistributed or left in cash), the gross exposure the signal allows (max gross x the candidates' mean pump
- * probability), the turnover limit against the current book, the minimum trade size, and a final clip to the caps.
+ * probability), the turnover limit against the current book, the minimum trade size, a final clip to the caps, and
+ * the minimum trade size again (a cap-forced sale is rounded up to the minimum, so caps win over turnover then).
  * Until execution fills orders, the previous target stands in for the current book.
  */
 export class AllocationStep implements CycleStep {
@@ -54,7 +55,15 @@ export class AllocationStep implements CycleStep {
     const scaled = scaleToGross(capped.weights, gross);
     const limited = limitTurnover(current, scaled, this.s.maxTurnover);
     const traded = dropSmallTrades(current, limited.weights, navUsd, this.s.minTradeNotionalUsd, this.s.maxAssetWeight);
-    const target = clipToCaps(traded, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
+    const clipped = clipToCaps(traded, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
+    const final = enforceMinTrade(current, clipped, {
+      navUsd,
+      minTradeUsd: this.s.minTradeNotionalUsd,
+      clusters,
+      assetCap: this.s.maxAssetWeight,
+      clusterCap: this.s.maxClusterWeight,
+    });
+    const target = final.weights;
     ctx.targetWeights = target;
     ctx.state.targetWeights = target;
     ctx.emit('meta', 'allocation', {
@@ -66,6 +75,7 @@ export class AllocationStep implements CycleStep {
       cashLeftByCaps: capped.cash,
       turnover: turnover(current, target),
       turnoverFraction: limited.fraction,
+      capForcedTrades: final.forced,
       weights: target,
       clusters: Object.fromEntries(Object.keys(target).map((s) => [s, clusters[s] ?? null])),
     });

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticOptions } from '../../src/agent/build-engine.js';
+import { SyntheticMarket } from '../../src/data_ingest/synthetic/synthetic-market.js';
+import { consensusClusters } from '../../src/network_analysis/consensus-clusters.js';
+import { correlationEdges, correlationMatrix } from '../../src/network_analysis/correlation.js';
+import { louvainCommunities } from '../../src/network_analysis/louvain.js';
+import { adjustedRandIndex, matchClusterIds } from '../../src/network_analysis/partition.js';
+import { baseConfig } from '../helpers.js';
+
+const triangles = [
+  { source: 'a', target: 'b' },
+  { source: 'b', target: 'c' },
+  { source: 'a', target: 'c' },
+  { source: 'd', target: 'e' },
+  { source: 'e', target: 'f' },
+  { source: 'd', target: 'f' },
+  { source: 'c', target: 'd', weight: 0.1 },
+];
+
+describe('louvainCommunities', () => {
+  it('splits two triangles joined by a weak edge, with the hand-computed modularity', () => {
+    // m = 6.1; each community: internal weight 3, degree sum 6.1 -> Q = 2 (3 / 6.1 - (6.1 / 12.2)^2)
+    const r = louvainCommunities(triangles, { seed: 1 });
+    expect(r.communities).toEqual({ a: 0, b: 0, c: 0, d: 1, e: 1, f: 1 });
+    expect(r.modularity).toBeCloseTo(2 * (3 / 6.1 - 0.25), 12);
+    expect(louvainCommunities(triangles, { seed: 1 })).toEqual(r);
+    expect(louvainCommunities([], { nodes: ['x', 'y'] })).toEqual({ communities: { x: 0, y: 1 }, modularity: 0 });
+  });
+});
+
+describe('correlation and graph', () => {
+  it('uses pairwise overlap, excludes short histories, and shrinks toward the average', () => {
+    const r = correlationMatrix(
+      new Map([
+        ['A', [1, 2, 3, 4, Number.NaN]],
+        ['B', [2, 4, 6, 8, 10]],
+        ['C', [4, 3, 2, 1, 0]],
+        ['D', [Number.NaN, Number.NaN, Number.NaN, 1, 2]],
+      ]),
+      { minOverlap: 3, shrinkage: 0 },
+    );
+    expect(r.symbols).toEqual(['A', 'B', 'C']);
+    expect(r.excluded).toEqual([{ symbol: 'D', reason: '2 bars of returns, needs 3' }]);
+    expect(r.matrix[0]![1]).toBeCloseTo(1, 12);
+    expect(r.matrix[0]![2]).toBeCloseTo(-1, 12);
+    const shrunk = correlationMatrix(new Map([['A', [1, 2, 3]], ['B', [1, 2, 3]], ['C', [3, 2, 1]]]), { minOverlap: 3, shrinkage: 0.5 });
+    // pairs 1, -1, -1: average -1/3; A-B: 0.5 x 1 + 0.5 x (-1/3) = 1/3
+    expect(shrunk.matrix[0]![1]).toBeCloseTo(1 / 3, 12);
+    expect(shrunk.matrix[0]![0]).toBe(1);
+  });
+
+  it('builds threshold and k-nearest-neighbour edges', () => {
+    const c = { symbols: ['A', 'B', 'C'], matrix: [[1, 0.8, 0.2], [0.8, 1, 0.5], [0.2, 0.5, 1]], excluded: [] };
+    expect(correlationEdges(c, { method: 'threshold', minCorrelation: 0.4, k: 1 })).toEqual([
+      { source: 'A', target: 'B', weight: 0.8 },
+      { source: 'B', target: 'C', weight: 0.5 },
+    ]);
+    expect(correlationEdges(c, { method: 'knn', minCorrelation: 0, k: 1 }).map((e) => `${e.source}-${e.target}`)).toEqual(['A-B', 'B-C']);
+  });
+});
+
+describe('partitions', () => {
+  it('adjusted Rand index: 1 for equal partitions up to labels, hand value otherwise', () => {
+    expect(adjustedRandIndex({ a: 0, b: 0, c: 1, d: 1 }, { a: 5, b: 5, c: 7, d: 7 })).toBe(1);
+    // contingency [[2,0],[1,1]]: index 1, row pairs 1 + 1 = 2, col pairs 3 + 0 = 3, total pairs 6
+    // expected 2 x 3 / 6 = 1, max 2.5 -> (1 - 1) / (2.5 - 1) = 0
+    expect(adjustedRandIndex({ a: 0, b: 0, c: 1, d: 1 }, { a: 0, b: 0, c: 0, d: 1 })).toBe(0);
+  });
+
+  it('keeps cluster ids stable and gives new clusters fresh ids', () => {
+    const prev = { a: 3, b: 3, c: 5, d: 5 };
+    expect(matchClusterIds({ a: 0, b: 0, c: 1, d: 1 }, prev)).toEqual({ a: 3, b: 3, c: 5, d: 5 });
+    expect(matchClusterIds({ a: 1, b: 1, c: 0, d: 2, e: 2 }, prev)).toEqual({ a: 3, b: 3, c: 5, d: 6, e: 6 });
+  });
+});
+
+describe('consensus clusters on the synthetic market', () => {
+  const cfg = baseConfig();
+  const m = new SyntheticMarket(syntheticOptions(cfg, 1, 490_896, 3_600_000));
+  const syms = m.symbols().filter((s) => s.startsWith('MC'));
+  const truth = Object.fromEntries(m.truth().filter((t) => t.sector >= 0).map((t) => [t.symbol, t.sector]));
+  const daily: { cycle: number; graph: ReturnType<typeof correlationEdges> }[] = [];
+  beforeAll(async () => {
+    const rets = new Map<string, number[]>(syms.map((s) => [s, []]));
+    for (let c = 490_896; c < 490_896 + 24 * 45; c++) {
+      const s = await m.snapshot(c);
+      for (const k of syms) rets.get(k)!.push(Math.log(s.bars[k]!.close / s.bars[k]!.open));
+      if ((c - 490_896 + 1) % 24 === 0 && c - 490_896 >= 336) {
+        const corr = correlationMatrix(new Map(syms.map((k) => [k, rets.get(k)!.slice(-336)])), { minOverlap: 168, shrinkage: cfg.clusters.shrinkage });
+        daily.push({ cycle: c, graph: correlationEdges(corr, { method: cfg.clusters.graph.method, minCorrelation: cfg.clusters.graph.minCorrelation, k: cfg.clusters.graph.knnK }) });
+      }
+    }
+  });
+
+  it('recovers the true sectors (ARI >= 0.8) and reshuffles less day to day than single Louvain runs', () => {
+    const consensus: Record<string, number>[] = [];
+    const single: Record<string, number>[] = [];
+    for (let d = 2; d < daily.length; d++) {
+      const graphs = daily.slice(d - 2, d + 1).map((x) => x.graph);
+      consensus.push(consensusClusters(graphs, syms, { resolution: 1, runs: 10, seed: 7 }).communities);
+      single.push(louvainCommunities(daily[d]!.graph, { seed: 100 + d, nodes: syms }).communities);
+    }
+    const aris = consensus.map((p) => adjustedRandIndex(p, truth));
+    // calm regimes on this seed: every day recovers the sectors
+    expect(Math.min(...aris)).toBeGreaterThanOrEqual(0.8);
+    const stability = (ps: Record<string, number>[]) => ps.slice(1).reduce((s, p, i) => s + adjustedRandIndex(p, ps[i]!), 0) / (ps.length - 1);
+    expect(stability(consensus)).toBeGreaterThan(stability(single));
+    expect(consensus.length).toBeGreaterThan(20);
+  });
+});
