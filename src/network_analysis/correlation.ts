@@ -21,8 +21,27 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
   const n = symbols.length;
   const m: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   const rows = symbols.map((s) => returns.get(s)!);
+  // Fast path for the usual case (complete, equal-length series): standardise each once, then correlations are dot
+  // products. Pairs with gaps or different lengths take the pairwise-overlap path below.
+  const len0 = rows[0]?.length ?? 0;
+  const unit = rows.map((r) => {
+    if (r.length !== len0 || !r.every(Number.isFinite)) return null;
+    const mean = r.reduce((a, b) => a + b, 0) / r.length;
+    let ss = 0;
+    for (const v of r) ss += (v - mean) ** 2;
+    const norm = Math.sqrt(ss);
+    return norm > 0 ? Float64Array.from(r, (v) => (v - mean) / norm) : null;
+  });
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
+      const ui = unit[i];
+      const uj = unit[j];
+      if (ui && uj && len0 >= o.minOverlap) {
+        let dot = 0;
+        for (let t = 0; t < len0; t++) dot += ui[t]! * uj[t]!;
+        m[i]![j] = m[j]![i] = Math.max(-1, Math.min(1, dot));
+        continue;
+      }
       const a = rows[i]!;
       const b = rows[j]!;
       const len = Math.min(a.length, b.length);
