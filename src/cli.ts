@@ -75,6 +75,11 @@ function mergedEnv(io: CliIo): NodeJS.ProcessEnv {
   return { ...parsed, ...io.env };
 }
 
+// The config-file options every command that reads the config takes.
+const configOption = () => new Option('--config <file>', 'main config file (default: config/base.yaml)');
+const sleeveConfigOption = () => new Option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)');
+const noSleeveConfigOption = () => new Option('--no-sleeve-config', 'the sleeve section is in the main config file');
+
 interface RunFlags {
   mode: Mode;
   config?: string;
@@ -124,9 +129,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('run')
     .description('run the engine loop: sim/backtest on the embedded synthetic market, testnet/live on an exchange')
     .addOption(new Option('--mode <mode>', 'sim | backtest | testnet | live').choices(MODES).default('sim'))
-    .option('--config <file>', 'main config file (default: config/base.yaml)')
-    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
-    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
     .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
     .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
     .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
@@ -177,8 +182,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('validate-config')
     .description('check a config file (and the sleeve file) against the schema and the hard limits')
     .argument('[file]', 'main config file (default: config/base.yaml)')
-    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
-    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
     .action((file: string | undefined, f: { sleeveConfig?: string | false }) => {
       const main = configPath(file, 'config/base.yaml', io.cwd);
       const sleeve = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
@@ -198,9 +203,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('--out <dir>', 'folder to create (must be new or empty)')
     .option('--days <n>', 'days after the warm-up history (default: sim.days)', intArg(1, '--days'))
     .option('--seed <n>', 'seed (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
-    .option('--config <file>', 'main config file (default: config/base.yaml)')
-    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
-    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
     .action((f: { out: string; days?: number; seed?: number; config?: string; sleeveConfig?: string | false }) => {
       const { cfg } = loadConfig(
         configPath(f.config, 'config/base.yaml', io.cwd),
@@ -225,9 +230,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--days <n>', 'days of synthetic market to train on', intArg(10, '--days'), 120)
     .option('--seed <n>', 'market seed', intArg(0, '--seed', MAX_SEED), 1)
     .option('--out <file>', 'model file to write (default: alpha.model_path)')
-    .option('--config <file>', 'main config file (default: config/base.yaml)')
-    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
-    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
     .action(async (f: { days: number; seed: number; out?: string; config?: string; sleeveConfig?: string | false }) => {
       const cfg = configFiles(f);
       const out = resolve(io.cwd, f.out ?? cfg.alpha.modelPath);
@@ -251,9 +256,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--days <n>', 'days of synthetic market', intArg(10, '--days'), 60)
     .option('--seed <n>', 'market seed (use one the model was not trained on)', intArg(0, '--seed', MAX_SEED), 101)
     .option('--json <file>', 'also write the report as JSON')
-    .option('--config <file>', 'main config file (default: config/base.yaml)')
-    .option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)')
-    .option('--no-sleeve-config', 'the sleeve section is in the main config file')
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
     .action(async (f: { model: string; days: number; seed: number; json?: string; config?: string; sleeveConfig?: string | false }) => {
       const cfg = configFiles(f);
       const modelPath = resolve(io.cwd, f.model);
