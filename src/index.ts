@@ -5,6 +5,8 @@ export type { ArimaFit, ArimaOrder } from './alpha/arima/fit-arima.js';
 export { LogisticModel } from './alpha/logistic-model.js';
 export { rocAuc, prAuc } from './alpha/metrics.js';
 export { maxDrawdown } from './risk_guardrails/drawdown.js';
+export { historicalCvar, historicalVar } from './risk_guardrails/historical-var.js';
+export { hitRate, sharpe } from './risk_guardrails/performance.js';
 export { hrpWeights } from './portfolio/hrp.js';
 export { applyClusterCap, limitTurnover } from './portfolio/constraints.js';
 export { louvainCommunities } from './network_analysis/louvain.js';
