@@ -108,3 +108,28 @@ export function correlationEdges(c: CorrelationResult, o: { method: 'threshold' 
   }
   return out;
 }
+
+/**
+ * Average pairwise Pearson correlation of complete, equal-length series in O(n T): with each series standardised to
+ * unit length, the sum over pairs of dot products is (|sum of the series|^2 - n) / 2. Series with gaps or no
+ * variance are left out; NaN with fewer than two left.
+ */
+export function averageCorrelation(series: readonly (readonly number[])[]): number {
+  const len = series[0]?.length ?? 0;
+  const sum = new Float64Array(len);
+  let n = 0;
+  for (const r of series) {
+    if (r.length !== len || len < 2 || !r.every(Number.isFinite)) continue;
+    const mean = r.reduce((a, b) => a + b, 0) / len;
+    let ss = 0;
+    for (const v of r) ss += (v - mean) ** 2;
+    if (!(ss > 0)) continue;
+    const norm = Math.sqrt(ss);
+    for (let t = 0; t < len; t++) sum[t]! += (r[t]! - mean) / norm;
+    n++;
+  }
+  if (n < 2) return Number.NaN;
+  let sq = 0;
+  for (let t = 0; t < len; t++) sq += sum[t]! * sum[t]!;
+  return (sq - n) / (n * (n - 1));
+}
