@@ -8,6 +8,9 @@ import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
 export class ReturnHistory {
   private readonly series = new Map<string, Float64Array>();
   private readonly lastClose = new Map<string, number>();
+  /** Update count at which each asset's last close was recorded. */
+  private readonly lastSeen = new Map<string, number>();
+  private updates = 0;
   private head = 0;
   private filled = 0;
 
@@ -23,9 +26,12 @@ export class ReturnHistory {
         this.series.set(symbol, arr);
       }
       const prev = this.lastClose.get(symbol);
-      arr[slot] = prev === undefined ? Number.NaN : Math.log(bar.close / prev);
+      // only a one-bar return: after a missing or rejected bar the return would span several bars (an outlier)
+      arr[slot] = prev === undefined || this.lastSeen.get(symbol) !== this.updates - 1 ? Number.NaN : Math.log(bar.close / prev);
       this.lastClose.set(symbol, bar.close);
+      this.lastSeen.set(symbol, this.updates);
     }
+    this.updates++;
     this.head = (this.head + 1) % this.capacity;
     this.filled = Math.min(this.capacity, this.filled + 1);
   }

@@ -10,9 +10,33 @@ export interface ConsensusOptions {
 
 export interface ConsensusResult {
   communities: Record<string, number>;
-  /** Mean modularity of the individual Louvain runs. */
+  /** Modularity of the consensus partition on the most recent window's graph (at the configured resolution). */
   modularity: number;
+  /** Mean modularity of the individual Louvain runs. */
+  meanRunModularity: number;
   clusters: number;
+}
+
+/** Newman's modularity of a partition of a weighted graph: sum over communities of L_c / m - gamma (d_c / 2m)^2. */
+export function modularity(edges: readonly WeightedEdge[], communities: Readonly<Record<string, number>>, resolution = 1): number {
+  let m = 0;
+  const internal = new Map<number, number>();
+  const degree = new Map<number, number>();
+  for (const e of edges) {
+    if (e.source === e.target) continue;
+    const w = e.weight ?? 1;
+    const cs = communities[e.source];
+    const ct = communities[e.target];
+    if (cs === undefined || ct === undefined) continue;
+    m += w;
+    degree.set(cs, (degree.get(cs) ?? 0) + w);
+    degree.set(ct, (degree.get(ct) ?? 0) + w);
+    if (cs === ct) internal.set(cs, (internal.get(cs) ?? 0) + w);
+  }
+  if (m === 0) return 0;
+  let q = 0;
+  for (const [c, d] of degree) q += (internal.get(c) ?? 0) / m - resolution * (d / (2 * m)) ** 2;
+  return q;
 }
 
 /**
@@ -44,6 +68,12 @@ export function consensusClusters(graphs: readonly WeightedEdge[][], nodes: read
   const agreement = o.agreement ?? 0.5;
   const edges: WeightedEdge[] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (runs > 0 && co[i * n + j]! / runs > agreement) edges.push({ source: nodes[i]!, target: nodes[j]!, weight: co[i * n + j]! / runs });
-  const final = louvainCommunities(edges, { resolution: 1, seed: o.seed, nodes });
-  return { communities: final.communities, modularity: runs === 0 ? 0 : modSum / runs, clusters: new Set(Object.values(final.communities)).size };
+  const final = louvainCommunities(edges, { resolution: o.resolution, seed: o.seed, nodes });
+  const latest = graphs[graphs.length - 1] ?? [];
+  return {
+    communities: final.communities,
+    modularity: modularity(latest, final.communities, o.resolution),
+    meanRunModularity: runs === 0 ? 0 : modSum / runs,
+    clusters: new Set(Object.values(final.communities)).size,
+  };
 }

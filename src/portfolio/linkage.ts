@@ -83,7 +83,8 @@ function nnChain(n: number, dist: Float64Array, method: Exclude<LinkageMethod, '
           else if (method === 'average') v = (ni * dik + nj * djk) / (ni + nj);
           else {
             const nk = size[k]!;
-            v = Math.sqrt(((ni + nk) * dik * dik + (nj + nk) * djk * djk - nk * dy * dy) / (ni + nj + nk));
+            const t = 1 / (ni + nj + nk); // as scipy computes it, so exact ties break the same way
+            v = Math.sqrt((ni + nk) * t * dik * dik + (nj + nk) * t * djk * djk - nk * t * dy * dy);
           }
           dist[j * n + k] = v;
           dist[k * n + j] = v;

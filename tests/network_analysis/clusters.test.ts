@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticOptions } from '../../src/agent/build-engine.js';
 import { SyntheticMarket } from '../../src/data_ingest/synthetic/synthetic-market.js';
-import { consensusClusters } from '../../src/network_analysis/consensus-clusters.js';
+import { consensusClusters, modularity } from '../../src/network_analysis/consensus-clusters.js';
 import { correlationEdges, correlationMatrix } from '../../src/network_analysis/correlation.js';
 import { louvainCommunities } from '../../src/network_analysis/louvain.js';
 import { adjustedRandIndex, matchClusterIds } from '../../src/network_analysis/partition.js';
@@ -18,11 +18,12 @@ const triangles = [
 ];
 
 describe('louvainCommunities', () => {
-  it('splits two triangles joined by a weak edge, with the hand-computed modularity', () => {
+  it('splits two triangles joined by a weak edge, with the hand-computed modularity (also from modularity())', () => {
     // m = 6.1; each community: internal weight 3, degree sum 6.1 -> Q = 2 (3 / 6.1 - (6.1 / 12.2)^2)
     const r = louvainCommunities(triangles, { seed: 1 });
     expect(r.communities).toEqual({ a: 0, b: 0, c: 0, d: 1, e: 1, f: 1 });
     expect(r.modularity).toBeCloseTo(2 * (3 / 6.1 - 0.25), 12);
+    expect(modularity(triangles, r.communities)).toBeCloseTo(2 * (3 / 6.1 - 0.25), 12);
     expect(louvainCommunities(triangles, { seed: 1 })).toEqual(r);
     expect(louvainCommunities([], { nodes: ['x', 'y'] })).toEqual({ communities: { x: 0, y: 1 }, modularity: 0 });
   });
@@ -76,35 +77,45 @@ describe('partitions', () => {
 
 describe('consensus clusters on the synthetic market', () => {
   const cfg = baseConfig();
-  const m = new SyntheticMarket(syntheticOptions(cfg, 1, 490_896, 3_600_000));
-  const syms = m.symbols().filter((s) => s.startsWith('MC'));
-  const truth = Object.fromEntries(m.truth().filter((t) => t.sector >= 0).map((t) => [t.symbol, t.sector]));
-  const daily: { cycle: number; graph: ReturnType<typeof correlationEdges> }[] = [];
+  const H = 3_600_000;
+  const W = cfg.clusters.consensusWindows;
+  const days = [1, 2].map((seed) => {
+    const m = new SyntheticMarket(syntheticOptions(cfg, seed, 490_896, H));
+    const syms = m.symbols().filter((s) => s.startsWith('MC'));
+    return { seed, m, syms, truth: Object.fromEntries(m.truth().filter((t) => t.sector >= 0).map((t) => [t.symbol, t.sector])), daily: [] as { endMs: number; graph: ReturnType<typeof correlationEdges> }[] };
+  });
   beforeAll(async () => {
-    const rets = new Map<string, number[]>(syms.map((s) => [s, []]));
-    for (let c = 490_896; c < 490_896 + 24 * 45; c++) {
-      const s = await m.snapshot(c);
-      for (const k of syms) rets.get(k)!.push(Math.log(s.bars[k]!.close / s.bars[k]!.open));
-      if ((c - 490_896 + 1) % 24 === 0 && c - 490_896 >= 336) {
-        const corr = correlationMatrix(new Map(syms.map((k) => [k, rets.get(k)!.slice(-336)])), { minOverlap: 168, shrinkage: cfg.clusters.shrinkage });
-        daily.push({ cycle: c, graph: correlationEdges(corr, { method: cfg.clusters.graph.method, minCorrelation: cfg.clusters.graph.minCorrelation, k: cfg.clusters.graph.knnK }) });
+    for (const d of days) {
+      const rets = new Map<string, number[]>(d.syms.map((s) => [s, []]));
+      for (let c = 490_896; c < 490_896 + 24 * 60; c++) {
+        const s = await d.m.snapshot(c);
+        for (const k of d.syms) rets.get(k)!.push(Math.log(s.bars[k]!.close / s.bars[k]!.open));
+        if ((c - 490_896 + 1) % 24 === 0 && c - 490_896 >= 336) {
+          const corr = correlationMatrix(new Map(d.syms.map((k) => [k, rets.get(k)!.slice(-336)])), { minOverlap: 168, shrinkage: cfg.clusters.shrinkage });
+          d.daily.push({ endMs: (c + 1) * H, graph: correlationEdges(corr, { method: cfg.clusters.graph.method, minCorrelation: cfg.clusters.graph.minCorrelation, k: cfg.clusters.graph.knnK }) });
+        }
       }
     }
   });
 
-  it('recovers the true sectors (ARI >= 0.8) and reshuffles less day to day than single Louvain runs', () => {
-    const consensus: Record<string, number>[] = [];
-    const single: Record<string, number>[] = [];
-    for (let d = 2; d < daily.length; d++) {
-      const graphs = daily.slice(d - 2, d + 1).map((x) => x.graph);
-      consensus.push(consensusClusters(graphs, syms, { resolution: 1, runs: 10, seed: 7 }).communities);
-      single.push(louvainCommunities(daily[d]!.graph, { seed: 100 + d, nodes: syms }).communities);
+  it('recovers the true sectors (ARI >= 0.8) on every calm day and reshuffles less than single Louvain runs', () => {
+    for (const d of days) {
+      const consensus: Record<string, number>[] = [];
+      const single: Record<string, number>[] = [];
+      const calmAri: number[] = [];
+      for (let i = W - 1; i < d.daily.length; i++) {
+        const p = consensusClusters(d.daily.slice(i - W + 1, i + 1).map((x) => x.graph), d.syms, { resolution: cfg.clusters.resolution, runs: cfg.clusters.louvainRuns, seed: 7 }).communities;
+        consensus.push(p);
+        single.push(louvainCommunities(d.daily[i]!.graph, { seed: 100 + i, nodes: d.syms }).communities);
+        // calm: no stress regime touches any of the windows
+        const from = d.daily[i - W + 1]!.endMs - 336 * H;
+        const calm = !d.m.stressPeriods().some((s) => s.startMs < d.daily[i]!.endMs && s.endMs > from);
+        if (calm) calmAri.push(adjustedRandIndex(p, d.truth));
+      }
+      expect(calmAri.length).toBeGreaterThan(20);
+      expect(Math.min(...calmAri)).toBeGreaterThanOrEqual(0.8);
+      const stability = (ps: Record<string, number>[]) => ps.slice(1).reduce((s, p, k) => s + adjustedRandIndex(p, ps[k]!), 0) / (ps.length - 1);
+      expect(stability(consensus)).toBeGreaterThan(stability(single));
     }
-    const aris = consensus.map((p) => adjustedRandIndex(p, truth));
-    // calm regimes on this seed: every day recovers the sectors
-    expect(Math.min(...aris)).toBeGreaterThanOrEqual(0.8);
-    const stability = (ps: Record<string, number>[]) => ps.slice(1).reduce((s, p, i) => s + adjustedRandIndex(p, ps[i]!), 0) / (ps.length - 1);
-    expect(stability(consensus)).toBeGreaterThan(stability(single));
-    expect(consensus.length).toBeGreaterThan(20);
   });
 });

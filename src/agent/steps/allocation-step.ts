@@ -37,10 +37,12 @@ export class AllocationStep implements CycleStep {
     const current: Weights = ctx.state.targetWeights;
     const navUsd = ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd;
     // candidates with a full, finite return window (HRP needs a covariance of equal-length series)
+    // sorted: HRP's split depends on input order when subtrees are uneven, and the candidates' ranking changes bar
+    // to bar; a zero-variance series (a flat price) has no place in a covariance
     const series = new Map<string, number[]>();
-    for (const s of ctx.candidates) {
+    for (const s of [...ctx.candidates].sort()) {
       const r = this.history.window(s, this.s.covarianceBars);
-      if (r.length === this.s.covarianceBars && r.every(Number.isFinite)) series.set(s, r);
+      if (r.length === this.s.covarianceBars && r.every(Number.isFinite) && r.some((v) => v !== r[0])) series.set(s, r);
     }
     const symbols = [...series.keys()];
     let hrp: Weights = {};
@@ -53,7 +55,10 @@ export class AllocationStep implements CycleStep {
     const strength = symbols.length === 0 ? 0 : symbols.reduce((a, s) => a + (ctx.pumpProbabilities[s] ?? 0), 0) / symbols.length;
     const gross = this.s.maxGrossExposure * strength;
     const scaled = scaleToGross(capped.weights, gross);
-    const limited = limitTurnover(current, scaled, this.s.maxTurnover);
+    // New clusters can put the current book over a cap: those sales come first and do not spend the turnover budget.
+    const currentWithinCaps = clipToCaps(current, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
+    const capForcedTurnover = turnover(current, currentWithinCaps);
+    const limited = limitTurnover(currentWithinCaps, scaled, this.s.maxTurnover);
     const traded = dropSmallTrades(current, limited.weights, navUsd, this.s.minTradeNotionalUsd, this.s.maxAssetWeight);
     const clipped = clipToCaps(traded, clusters, this.s.maxAssetWeight, this.s.maxClusterWeight);
     const final = enforceMinTrade(current, clipped, {
@@ -76,6 +81,7 @@ export class AllocationStep implements CycleStep {
       turnover: turnover(current, target),
       turnoverFraction: limited.fraction,
       capForcedTrades: final.forced,
+      capForcedTurnover,
       weights: target,
       clusters: Object.fromEntries(Object.keys(target).map((s) => [s, clusters[s] ?? null])),
     });

@@ -44,7 +44,7 @@ export class ClusterStep implements CycleStep {
         excluded = corr.excluded;
         nodes = corr.symbols;
       }
-      graphs.push(correlationEdges(corr, { method: this.s.graph.method, minCorrelation: this.s.graph.minCorrelation, k: this.s.graph.knnK }));
+      graphs.unshift(correlationEdges(corr, { method: this.s.graph.method, minCorrelation: this.s.graph.minCorrelation, k: this.s.graph.knnK }));
     }
     if (nodes.length < 2) return;
     const consensus = consensusClusters(graphs, nodes, { resolution: this.s.resolution, runs: this.s.louvainRuns, seed: this.s.seed });
@@ -57,6 +57,7 @@ export class ClusterStep implements CycleStep {
       assets: nodes.length,
       clusters: consensus.clusters,
       modularity: consensus.modularity,
+      meanRunModularity: consensus.meanRunModularity,
       stabilityAri: stability,
       excluded,
     });

@@ -105,6 +105,7 @@ export class SyntheticMarket implements MarketDataSource {
   private lastMarketShock = 0;
   private lastSectorShocks: number[] = [];
   private stressUntilMs = -Infinity;
+  private readonly stress: { startMs: number; endMs: number }[] = [];
   private nextCycle = 0;
   private last: MarketSnapshot | null = null;
 
@@ -124,6 +125,11 @@ export class SyntheticMarket implements MarketDataSource {
   /** Every pump scheduled so far (pump start at or before the last generated bar, and a few days ahead). */
   pumpEvents(): readonly PumpEvent[] {
     return this.schedule.pumps;
+  }
+
+  /** Stress regimes generated so far (correlations jump inside them): ground truth for tests. */
+  stressPeriods(): readonly { startMs: number; endMs: number }[] {
+    return this.stress;
   }
 
   hypeBursts(): readonly HypeBurst[] {
@@ -162,6 +168,7 @@ export class SyntheticMarket implements MarketDataSource {
     this.lastMarketShock = 0;
     this.lastSectorShocks = Array.from({ length: o.sectors }, () => 0);
     this.stressUntilMs = -Infinity;
+    this.stress.length = 0;
     const assets: Asset[] = [];
     const make = (symbol: string, isMajor: boolean, f: Partial<Asset> & Pick<Asset, 'betaM' | 'betaS' | 'idioVarBar' | 'sector' | 'targetVolAnnualPct'>, price: number, capUsd: number, turnoverPerDay: number, mentionsPerHour: number, spreadFloorBps: number) => {
       assets.push({
@@ -286,6 +293,7 @@ export class SyntheticMarket implements MarketDataSource {
     if (openMs % DAY_MS === 0 && openMs >= this.stressUntilMs && this.factorRng.next() < o.stressRegimeProbPerDay) {
       const [d0, d1] = o.stressDays;
       this.stressUntilMs = openMs + (d0 + this.factorRng.int(d1 - d0 + 1)) * DAY_MS;
+      this.stress.push({ startMs: openMs, endMs: this.stressUntilMs });
     }
     const stressed = openMs < this.stressUntilMs;
     const stressMult = stressed ? o.stressVolMultiple : 1;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { CycleContext } from '../../src/agent/cycle-step.js';
+import { ReturnHistory } from '../../src/agent/return-history.js';
+import { AllocationStep } from '../../src/agent/steps/allocation-step.js';
+import { initialState } from '../../src/state/schema.js';
+
+const H = 3_600_000;
+const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
+
+function ctx(current: Record<string, number>, clusters: Record<string, number>, candidates: string[] = []) {
+  const state = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100_000, 'h');
+  state.targetWeights = current;
+  state.clusters = clusters;
+  const events: Record<string, unknown>[] = [];
+  const c: CycleContext = {
+    cycle: 10,
+    closeMs: 11 * H,
+    ts: '',
+    snapshot: { cycle: 10, closeMs: 11 * H, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} },
+    rejected: [],
+    universe: null,
+    pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])),
+    candidates,
+    targetWeights: {},
+    state,
+    emit: (_log, _type, fields = {}) => events.push(fields),
+  };
+  return { c, events };
+}
+
+describe('AllocationStep', () => {
+  it('sells what new clusters force first, then spends the turnover budget from there', () => {
+    // A and B now share a cluster: 0.20 > 0.12 cap -> forced to 0.06 each (0.08 of turnover, outside the budget)
+    const { c, events } = ctx({ A: 0.1, B: 0.1, C: 0.05 }, { A: 0, B: 0, C: 1 });
+    new AllocationStep(new ReturnHistory(10), settings).run(c);
+    const e = events[0]!;
+    expect(e.capForcedTurnover).toBeCloseTo(0.08, 12);
+    expect(e.turnover as number).toBeLessThanOrEqual(0.05 + 0.08 + 1e-12);
+    expect(c.targetWeights.A! + c.targetWeights.B!).toBeLessThanOrEqual(0.12 + 1e-12);
+  });
+
+  it('leaves out a candidate with a flat price (no variance) instead of failing', () => {
+    const h = new ReturnHistory(10);
+    const bar = (close: number) => ({ openMs: 0, open: close, high: close, low: close, close, volumeBase: 1, volumeUsd: close });
+    [1, 2, 3, 4].forEach((k) => h.update({ cycle: k, closeMs: k, bars: { FLAT: bar(1), UP: bar(1 + k * k * 0.01) }, liquidity: {}, sentiment: {}, realizedVol: {} }));
+    const { c, events } = ctx({}, {}, ['UP', 'FLAT']);
+    new AllocationStep(h, settings).run(c);
+    expect(events[0]!.hrpAssets).toBe(1);
+    expect(Object.keys(c.targetWeights)).toEqual(['UP']);
+  });
+});
+
+describe('ReturnHistory', () => {
+  it('records one-bar returns only: after a missing bar the next return is NaN', () => {
+    const h = new ReturnHistory(5);
+    const snap = (k: number, bars: Record<string, number>) => ({ cycle: k, closeMs: k, bars: Object.fromEntries(Object.entries(bars).map(([s, c]) => [s, { openMs: 0, open: c, high: c, low: c, close: c, volumeBase: 1, volumeUsd: 1 }])), liquidity: {}, sentiment: {}, realizedVol: {} });
+    h.update(snap(1, { A: 1 }));
+    h.update(snap(2, { A: 2 }));
+    h.update(snap(3, {}));
+    h.update(snap(4, { A: 8 }));
+    h.update(snap(5, { A: 16 }));
+    const w = h.window('A', 5);
+    expect(w[0]).toBeNaN();
+    expect(w[1]).toBeCloseTo(Math.log(2), 12);
+    expect(w[2]).toBeNaN(); // missing bar
+    expect(w[3]).toBeNaN(); // spans two bars: not recorded
+    expect(w[4]).toBeCloseTo(Math.log(2), 12);
+    expect(h.window('NOPE', 3)).toEqual([]);
+  });
+});
