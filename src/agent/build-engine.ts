@@ -16,12 +16,18 @@ import { SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
 import type { UniverseRules } from '../universe/select-universe.js';
-import { barMsOf } from '../utils/time.js';
+import { barMsOf, DAY_MS } from '../utils/time.js';
 import { DataQualityStep } from './steps/data-quality-step.js';
 import { MarkToMarketStep } from './steps/mark-to-market-step.js';
 import { AllocationStep } from './steps/allocation-step.js';
 import { ClusterStep } from './steps/cluster-step.js';
 import { HistoryStep } from './steps/history-step.js';
+import { GuardrailStep } from './steps/guardrail-step.js';
+import { AdvCap } from '../risk_guardrails/adv-cap.js';
+import { CorrelationSpike } from '../risk_guardrails/correlation-spike.js';
+import { DrawdownGuard } from '../risk_guardrails/drawdown-guard.js';
+import type { Guardrail } from '../risk_guardrails/guardrail.js';
+import { VarFloor } from '../risk_guardrails/var-floor.js';
 import type { ReturnHistory } from './return-history.js';
 import { UniverseStep } from './steps/universe-step.js';
 
@@ -99,8 +105,29 @@ export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
 }
 
 /** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
-/** Bars of returns the cluster and allocation steps need: the window, shifted back for each consensus window. */
-export const returnHistoryBars = (cfg: Config): number => cfg.clusters.windowBars + (cfg.clusters.consensusWindows - 1) * cfg.clusters.rebalanceEveryBars + 1;
+/** Bars of returns kept: the cluster windows (shifted back for each consensus window), the VaR lookback, the long correlation window. */
+export const returnHistoryBars = (cfg: Config): number =>
+  Math.max(
+    cfg.clusters.windowBars + (cfg.clusters.consensusWindows - 1) * cfg.clusters.rebalanceEveryBars + 1,
+    cfg.risk.var.lookbackDays * (DAY_MS / barMsOf(cfg.schedule.barInterval)),
+    cfg.risk.corrSpike.longWindowBars,
+  );
+
+/** The guardrails in their fixed order (see risk_guardrails/pipeline.ts). */
+export function buildGuardrails(cfg: Config): Guardrail[] {
+  const r = cfg.risk;
+  return [
+    new DrawdownGuard({
+      softLevels: r.drawdownSoftLevels.map((l) => ({ drawdown: l.drawdownPct / 100, grossScale: l.grossScale })),
+      maxDrawdown: r.maxDrawdownPct / 100,
+      onMax: r.onMaxDrawdown,
+      reduceFraction: r.reduceFraction,
+    }),
+    new CorrelationSpike({ threshold: r.corrSpike.threshold, grossScale: r.corrSpike.grossScale }),
+    new VarFloor({ level: r.var.level, maxVar: r.var.maxVarPct / 100 }),
+    new AdvCap({ orderCap: r.advCapPct / 100, positionCap: r.maxPositionAdvMultiple }),
+  ];
+}
 
 export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory): CycleStep[] {
   const p = cfg.portfolio;
@@ -119,6 +146,12 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       minTradeNotionalUsd: p.minTradeNotionalUsd,
       rebalanceEveryBars: p.rebalanceEveryBars,
       covarianceBars: cfg.clusters.windowBars,
+    }),
+    new GuardrailStep(buildGuardrails(cfg), history, {
+      barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval),
+      varLookbackDays: cfg.risk.var.lookbackDays,
+      corrShortBars: cfg.risk.corrSpike.shortWindowBars,
+      corrLongBars: cfg.risk.corrSpike.longWindowBars,
     }),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];

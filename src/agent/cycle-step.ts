@@ -20,8 +20,10 @@ export interface CycleContext {
   pumpProbabilities: Record<string, number>;
   /** Alarmed micro-caps, most probable first, at most alpha.max_candidates: the allocation's candidates. */
   candidates: string[];
-  /** Target weights (fractions of NAV) from the allocation step, for the guardrails and execution. */
+  /** Target weights (fractions of NAV) proposed by the allocation step. */
   targetWeights: Record<string, number>;
+  /** The book the guardrails approved: what execution works toward. */
+  approvedWeights: Record<string, number>;
   state: EngineState;
   /** Queue an event line for logs/<name>; written with the cycle, before state is saved. */
   emit(log: LogName, type: string, fields?: Record<string, unknown>): void;

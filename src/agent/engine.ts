@@ -115,6 +115,7 @@ export class Engine {
       pumpProbabilities: {},
       candidates: [],
       targetWeights: {},
+      approvedWeights: {},
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };

@@ -86,6 +86,8 @@ export const engineStateSchema = z.strictObject({
   alarmed: z.array(z.string()),
   /** The allocation's last target weights (fractions of NAV). */
   targetWeights: z.record(z.string(), z.number().min(0)),
+  /** The last book the guardrails approved; until execution fills orders it stands in for the current book. */
+  approvedWeights: z.record(z.string(), z.number().min(0)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
@@ -117,6 +119,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     clusters: {},
     alarmed: [],
     targetWeights: {},
+    approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
     logOffsets: {},
   };

@@ -9,7 +9,7 @@ const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWe
 
 function ctx(current: Record<string, number>, clusters: Record<string, number>, candidates: string[] = []) {
   const state = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100_000, 'h');
-  state.targetWeights = current;
+  state.approvedWeights = current;
   state.clusters = clusters;
   const events: Record<string, unknown>[] = [];
   const c: CycleContext = {
@@ -22,6 +22,7 @@ function ctx(current: Record<string, number>, clusters: Record<string, number>, 
     pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])),
     candidates,
     targetWeights: {},
+    approvedWeights: {},
     state,
     emit: (_log, _type, fields = {}) => events.push(fields),
   };

@@ -32,6 +32,7 @@ function ctx(s: MarketSnapshot, state = initialState({ mode: 'sim', seed: 1, mar
     pumpProbabilities: {},
     candidates: [],
     targetWeights: {},
+    approvedWeights: {},
     state,
     emit: (log, type, fields = {}) => events.push({ log, type, fields }),
   };

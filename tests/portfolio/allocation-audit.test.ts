@@ -10,6 +10,8 @@ import { baseConfig, BASE_YAML, memoryIo, tmp } from '../helpers.js';
 interface AllocationEvent {
   cycle: number;
   weights: Record<string, number>;
+  /** The book the allocation started from (the guardrails' last approved book). */
+  from: Record<string, number>;
   clusters: Record<string, number | null>;
   gross: number;
   turnover: number;
@@ -38,9 +40,9 @@ describe('allocation audit over a 180-day sim', () => {
       const e = JSON.parse(l) as { cycle: number; navUsd: number };
       return [e.cycle, e.navUsd] as const;
     }));
-    let prev: Record<string, number> = {};
     let turnoverLimited = 0;
     for (const a of allocations) {
+      const prev = a.from;
       const w = a.weights;
       for (const v of Object.values(w)) {
         expect(v).toBeGreaterThan(0);
@@ -62,7 +64,6 @@ describe('allocation audit over a 180-day sim', () => {
         const closesDust = (w[s] ?? 0) === 0 && (prev[s] ?? 0) * nav < p.minTradeNotionalUsd;
         if (dUsd > 0 && !closesDust) expect(dUsd).toBeGreaterThanOrEqual(p.minTradeNotionalUsd - 1e-6);
       }
-      prev = w;
     }
     expect(turnoverLimited).toBeGreaterThan(0); // the limiter was exercised
     const clusterEvents = events.filter((e) => e.type === 'clusters');

@@ -22,7 +22,7 @@ export interface AllocationSettings {
  * (excess redistributed or left in cash), the gross exposure the signal allows (max gross x the candidates' mean pump
  * probability), the turnover limit against the current book, the minimum trade size, a final clip to the caps, and
  * the minimum trade size again (a cap-forced sale is rounded up to the minimum, so caps win over turnover then).
- * Until execution fills orders, the previous target stands in for the current book.
+ * Until execution fills orders, the last book the guardrails approved stands in for the current book.
  */
 export class AllocationStep implements CycleStep {
   readonly name = 'allocation';
@@ -34,7 +34,7 @@ export class AllocationStep implements CycleStep {
 
   run(ctx: CycleContext): void {
     if (ctx.cycle % this.s.rebalanceEveryBars !== 0) return;
-    const current: Weights = ctx.state.targetWeights;
+    const current: Weights = ctx.state.approvedWeights;
     const navUsd = ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd;
     // candidates with a full, finite return window (HRP needs a covariance of equal-length series)
     // sorted: HRP's split depends on input order when subtrees are uneven, and the candidates' ranking changes bar
@@ -83,7 +83,8 @@ export class AllocationStep implements CycleStep {
       capForcedTrades: final.forced,
       capForcedTurnover,
       weights: target,
-      clusters: Object.fromEntries(Object.keys(target).map((s) => [s, clusters[s] ?? null])),
+      from: current,
+      clusters: Object.fromEntries([...new Set([...Object.keys(target), ...Object.keys(current)])].sort().map((s) => [s, clusters[s] ?? null])),
     });
   }
 }

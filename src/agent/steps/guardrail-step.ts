@@ -1,0 +1,60 @@
+import { averageCorrelation } from '../../network_analysis/correlation.js';
+import type { Guardrail } from '../../risk_guardrails/guardrail.js';
+import { runGuardrails } from '../../risk_guardrails/pipeline.js';
+import type { ReturnHistory } from '../return-history.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+export interface GuardrailStepSettings {
+  barsPerDay: number;
+  varLookbackDays: number;
+  corrShortBars: number;
+  corrLongBars: number;
+}
+
+/**
+ * Puts the allocation's proposed book through the guardrail pipeline (drawdown, correlation spike, VaR floor, ADV
+ * cap, in that order) against the current book, and passes on only the approved book. Every trip is a
+ * `guardrail_trip` event with the numbers that tripped it.
+ */
+export class GuardrailStep implements CycleStep {
+  readonly name = 'guardrails';
+
+  constructor(
+    private readonly guardrails: readonly Guardrail[],
+    private readonly history: ReturnHistory,
+    private readonly s: GuardrailStepSettings,
+  ) {}
+
+  /** Daily simple returns, oldest first: each day the sum of its bars' log returns (missing bars count 0). */
+  private dailyReturns(symbol: string): number[] {
+    const bars = this.history.window(symbol, this.s.varLookbackDays * this.s.barsPerDay);
+    const out: number[] = [];
+    for (let end = bars.length; end - this.s.barsPerDay >= 0; end -= this.s.barsPerDay) {
+      let sum = 0;
+      for (let k = end - this.s.barsPerDay; k < end; k++) sum += Number.isFinite(bars[k]!) ? bars[k]! : 0;
+      out.unshift(Math.expm1(sum));
+    }
+    return out;
+  }
+
+  run(ctx: CycleContext): void {
+    const universe = ctx.universe?.tradable ?? [];
+    const avg = (bars: number) => averageCorrelation(universe.map((s) => this.history.window(s, bars)));
+    const advUsd: Record<string, number> = {};
+    for (const [s, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[s] = l.advUsd;
+    const r = runGuardrails(this.guardrails, {
+      cycle: ctx.cycle,
+      navUsd: ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd,
+      current: ctx.state.approvedWeights,
+      proposed: ctx.targetWeights,
+      advUsd,
+      dailyReturns: (s) => this.dailyReturns(s),
+      peakEquityUsd: ctx.state.peakEquityUsd,
+      avgCorrelationShort: avg(this.s.corrShortBars),
+      avgCorrelationLong: avg(this.s.corrLongBars),
+    });
+    for (const t of r.trips) ctx.emit('meta', 'guardrail_trip', { guardrail: t.guardrail, reason: t.reason, ...t.values, entriesBlocked: r.entriesBlocked });
+    ctx.approvedWeights = r.weights;
+    ctx.state.approvedWeights = r.weights;
+  }
+}
