@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildClock, buildMarket, buildSteps, returnHistoryBars, syntheticOptions } from '../src/agent/build-engine.js';
+import { buildClock, buildGuardrails, buildMarket, buildSteps, returnHistoryBars, syntheticOptions } from '../src/agent/build-engine.js';
+import { runGuardrails } from '../src/risk_guardrails/pipeline.js';
 import { ReturnHistory } from '../src/agent/return-history.js';
 import { SyntheticMarket } from '../src/data_ingest/synthetic/synthetic-market.js';
 import { ArimaFilter, coefficientsOf } from '../src/alpha/arima/arima-filter.js';
@@ -234,6 +235,36 @@ function portfolioCosts(): void {
   rows.push({ what: `Louvain consensus, 300 assets, 3 windows x 10 runs (${cons.clusters} clusters)`, figure: `${(performance.now() - t2).toFixed(1)} ms`, target: '' });
 }
 
+/** The guardrail pipeline on a 300-asset book (the VaR floor's historical simulation dominates). */
+function guardrailCost(): void {
+  const { cfg } = loadConfig(BASE, SLEEVE);
+  const rng = createRng(13);
+  const n = 300;
+  const symbols = Array.from({ length: n }, (_, i) => `A${i}`);
+  const daily = new Map(symbols.map((s) => [s, Array.from({ length: cfg.risk.var.lookbackDays }, () => 0.05 * rng.normal())]));
+  const current = Object.fromEntries(symbols.map((s) => [s, 0.5 / n]));
+  const proposed = Object.fromEntries(symbols.map((s) => [s, (0.5 + rng.next()) / n]));
+  const input = {
+    cycle: 1,
+    navUsd: 1e6,
+    current,
+    proposed,
+    advUsd: Object.fromEntries(symbols.map((s) => [s, 1e6 * (1 + rng.next())])),
+    dailyReturns: (s: string) => daily.get(s)!,
+    peakEquityUsd: 1.05e6,
+    avgCorrelationShort: 0.3,
+    avgCorrelationLong: 0.2,
+  };
+  const guards = buildGuardrails(cfg);
+  for (let i = 0; i < 20; i++) runGuardrails(guards, input);
+  const runs = 200;
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) runGuardrails(guards, input);
+  const ms = (performance.now() - t0) / runs;
+  rows.push({ what: `guardrail pipeline, ${n}-asset book (drawdown, spike, ${cfg.risk.var.lookbackDays}-day VaR, ADV)`, figure: `${ms.toFixed(2)} ms (${((ms / n) * 1000).toFixed(1)} us per asset)`, target: '<< 1 ms per asset' });
+}
+
+guardrailCost();
 portfolioCosts();
 arimaCosts();
 logisticCost();

@@ -7,6 +7,7 @@ import { syntheticOptions } from './agent/build-engine.js';
 import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
 import { formatReports } from './alpha/evaluate.js';
 import { readModelFile, writeModelFile } from './alpha/model-file.js';
+import { resumeTrading } from './agent/resume.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
 import { generateMarketFiles } from './data_ingest/recorded/generate-market-files.js';
 import { barMsOf, cycleOfOpenMs } from './utils/time.js';
@@ -267,6 +268,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const r = await evaluateFromConfig(model, cfg, f.seed, f.days, modelPath);
       say(`seed ${r.seed}, ${r.days} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} h before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
       if (f.json) writeFileSync(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n');
+    });
+
+  program
+    .command('resume')
+    .description('lift a kill-switch halt (the daemon must be stopped); the reason is logged')
+    .requiredOption('--reason <text>', 'why trading may start again')
+    .option('--state-dir <dir>', 'where state.json lives', 'data')
+    .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
+    .action((f: { reason: string; stateDir: string; logDir: string }) => {
+      const r = resumeTrading({ stateDir: resolve(io.cwd, f.stateDir), logDir: resolve(io.cwd, f.logDir), reason: f.reason, nowMs: Date.now() });
+      say(`trading resumed after cycle ${r.cycle} (halted since cycle ${r.haltedSinceCycle}: ${r.previousReason ?? 'no reason recorded'})`);
     });
 
   program

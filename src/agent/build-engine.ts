@@ -23,6 +23,7 @@ import { AllocationStep } from './steps/allocation-step.js';
 import { ClusterStep } from './steps/cluster-step.js';
 import { HistoryStep } from './steps/history-step.js';
 import { GuardrailStep } from './steps/guardrail-step.js';
+import { MetaStep } from './steps/meta-step.js';
 import { AdvCap } from '../risk_guardrails/adv-cap.js';
 import { CorrelationSpike } from '../risk_guardrails/correlation-spike.js';
 import { DrawdownGuard } from '../risk_guardrails/drawdown-guard.js';
@@ -153,6 +154,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       corrShortBars: cfg.risk.corrSpike.shortWindowBars,
       corrLongBars: cfg.risk.corrSpike.longWindowBars,
     }),
+    new MetaStep({ ...cfg.meta, barMs: barMsOf(cfg.schedule.barInterval) }),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];
 }

@@ -86,6 +86,8 @@ export const engineStateSchema = z.strictObject({
   alarmed: z.array(z.string()),
   /** The allocation's last target weights (fractions of NAV). */
   targetWeights: z.record(z.string(), z.number().min(0)),
+  /** Trades closed recently (bounded to the audit window), for the hit rate. */
+  closedTrades: z.array(z.strictObject({ closedCycle: z.number().int(), pnlUsd: finite })),
   /** The last book the guardrails approved; until execution fills orders it stands in for the current book. */
   approvedWeights: z.record(z.string(), z.number().min(0)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
@@ -119,6 +121,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     clusters: {},
     alarmed: [],
     targetWeights: {},
+    closedTrades: [],
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
     logOffsets: {},

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initialState, type EngineState } from '../../src/state/schema.js';
+import { engineStateSchema, initialState, type EngineState } from '../../src/state/schema.js';
 import { FileStateStore, parseState } from '../../src/state/state-store.js';
 import { PathError, StateError } from '../../src/utils/errors.js';
 import { readText, tmp } from '../helpers.js';
@@ -12,6 +12,13 @@ const stateAt = (cycle: number | null, navUsd = 100_000): EngineState => ({
   lastCompletedCycle: cycle,
   lastCompletedTs: cycle === null ? null : new Date((cycle + 1) * 3_600_000).toISOString(),
   equityCurve: cycle === null ? [] : [{ cycle, ts: new Date((cycle + 1) * 3_600_000).toISOString(), navUsd }],
+});
+
+describe('initialState', () => {
+  it('lists its keys in schema order, so a fresh and a reloaded state serialise identically', () => {
+    const s = initialState({ ...RUN }, 100_000, 'abc');
+    expect(Object.keys(s)).toEqual(Object.keys(engineStateSchema.parse(JSON.parse(JSON.stringify(s)))));
+  });
 });
 
 describe('FileStateStore', () => {

@@ -1,0 +1,66 @@
+import { hitRate, sharpe } from '../risk_guardrails/performance.js';
+
+/** One closed trade's result (execution records them). */
+export interface ClosedTrade {
+  closedCycle: number;
+  pnlUsd: number;
+}
+
+export interface AuditSettings {
+  windowDays: number;
+  minSharpe: number;
+  minHitRate: number;
+  minTrades: number;
+  minDays: number;
+}
+
+export interface AuditResult {
+  /** 7-day Sharpe of daily returns, annualised with sqrt(365) (crypto trades every day), rf = 0. */
+  sharpe: number | null;
+  hitRate: number | null;
+  days: number;
+  trades: number;
+  verdict: 'ok' | 'halt' | 'not-judged';
+  reasons: string[];
+}
+
+/**
+ * The performance audit behind the kill-switch. Daily returns come from the NAV at each UTC day's last bar over the
+ * last `windowDays` days; the hit rate from the trades closed in that window. With fewer than `minDays` days or
+ * `minTrades` closed trades the audit says so instead of halting on noise. Pure.
+ */
+export function auditPerformance(dailyNavUsd: readonly number[], trades: readonly ClosedTrade[], s: AuditSettings): AuditResult {
+  const navs = dailyNavUsd.slice(-(s.windowDays + 1));
+  const returns = navs.slice(1).map((v, i) => v / navs[i]! - 1);
+  const days = returns.length;
+  const tradeCount = trades.length;
+  if (days < s.minDays || tradeCount < s.minTrades) {
+    const why: string[] = [];
+    if (days < s.minDays) why.push(`${days} days of returns, needs ${s.minDays}`);
+    if (tradeCount < s.minTrades) why.push(`${tradeCount} closed trades, needs ${s.minTrades}`);
+    return { sharpe: days >= 2 ? sharpe(returns, 365) : null, hitRate: tradeCount > 0 ? hitRate(trades.map((t) => t.pnlUsd)) : null, days, trades: tradeCount, verdict: 'not-judged', reasons: why };
+  }
+  const sr = sharpe(returns, 365);
+  const hr = hitRate(trades.map((t) => t.pnlUsd));
+  const reasons: string[] = [];
+  if (!(sr >= s.minSharpe)) reasons.push(`7-day Sharpe ${sr.toFixed(2)} < ${s.minSharpe}`);
+  if (!(hr >= s.minHitRate)) reasons.push(`hit rate ${(100 * hr).toFixed(1)} % < ${(100 * s.minHitRate).toFixed(0)} %`);
+  return { sharpe: sr, hitRate: hr, days, trades: tradeCount, verdict: reasons.length > 0 ? 'halt' : 'ok', reasons };
+}
+
+/** NAV at the last bar of each UTC day in the equity curve (oldest first). */
+export function dailyNav(curve: readonly { ts: string; navUsd: number }[]): number[] {
+  const out: number[] = [];
+  let lastDay = '';
+  for (const p of curve) {
+    const day = p.ts.slice(0, 10);
+    // a bar closing at 00:00 belongs to the day before
+    const key = p.ts.slice(11, 19) === '00:00:00' ? new Date(Date.parse(p.ts) - 1).toISOString().slice(0, 10) : day;
+    if (key === lastDay) out[out.length - 1] = p.navUsd;
+    else {
+      out.push(p.navUsd);
+      lastDay = key;
+    }
+  }
+  return out;
+}

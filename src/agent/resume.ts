@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { EventLogs } from '../state/event-logs.js';
+import { acquireRunLock } from '../state/run-lock.js';
+import { FileStateStore } from '../state/state-store.js';
+import { StateError, UsageError } from '../utils/errors.js';
+import { isoOf } from '../utils/time.js';
+
+export interface ResumeResult {
+  cycle: number;
+  haltedSinceCycle: number | null;
+  previousReason: string | null;
+}
+
+/**
+ * `coce resume`: the one way to lift a halt. Takes the run's locks (the daemon must be stopped), records a `resume`
+ * event with the operator's reason in meta_events.jsonl, then saves the state with the kill-switch active again.
+ */
+export function resumeTrading(o: { stateDir: string; logDir: string; reason: string; nowMs: number }): ResumeResult {
+  if (o.reason.trim().length < 3) throw new UsageError('coce resume needs --reason "<why trading may start again>"');
+  const store = new FileStateStore(o.stateDir);
+  const locks = [acquireRunLock(o.stateDir)];
+  const logs = new EventLogs(o.logDir);
+  try {
+    if (resolve(o.logDir) !== resolve(o.stateDir)) locks.push(acquireRunLock(o.logDir));
+    const state = store.load();
+    if (state === null) throw new StateError(`no state in ${store.path}: nothing to resume`);
+    if (state.killSwitch.state !== 'halted') throw new UsageError(`trading is not halted (kill-switch ${state.killSwitch.state}); nothing to resume`);
+    logs.open();
+    logs.recover(state.logOffsets);
+    const cycle = state.lastCompletedCycle ?? state.run.firstCycle;
+    const was = state.killSwitch;
+    logs.append({ trades: [], equity: [], meta: [{ ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason }] });
+    state.killSwitch = { state: 'active', reason: null, sinceCycle: null };
+    state.logOffsets = logs.offsets();
+    store.save(state);
+    return { cycle, haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
+  } finally {
+    logs.close();
+    for (const l of locks) l.release();
+  }
+}

@@ -1,0 +1,51 @@
+import { withoutEntries } from '../../risk_guardrails/guardrail.js';
+import { auditPerformance, dailyNav, type AuditSettings } from '../meta-audit.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+export interface MetaSettings extends AuditSettings {
+  barMs: number;
+  onHalt: 'hold' | 'flatten';
+  dailyAuditHourUtc: number;
+  weeklyAuditWeekday: number;
+}
+
+/**
+ * The meta kill-switch. At the daily audit hour it audits performance (in full, with the settings in the event, on
+ * the weekly audit day) and halts trading when the edge is gone. While halted, whatever the allocation and the
+ * guardrails proposed, no position is opened or increased: the book is held or flattened (meta.on_halt). Only
+ * `coce resume` lifts a halt.
+ */
+export class MetaStep implements CycleStep {
+  readonly name = 'meta';
+
+  constructor(private readonly s: MetaSettings) {}
+
+  run(ctx: CycleContext): void {
+    const close = new Date(ctx.closeMs);
+    if (close.getUTCHours() === this.s.dailyAuditHourUtc && close.getUTCMinutes() === 0) {
+      const windowStart = ctx.cycle - (this.s.windowDays * 86_400_000) / this.s.barMs;
+      const trades = ctx.state.closedTrades.filter((t) => t.closedCycle > windowStart);
+      const a = auditPerformance(dailyNav(ctx.state.equityCurve), trades, this.s);
+      const weekly = close.getUTCDay() === this.s.weeklyAuditWeekday;
+      ctx.emit('meta', weekly ? 'weekly_audit' : 'daily_audit', {
+        sharpe: a.sharpe,
+        hitRate: a.hitRate,
+        days: a.days,
+        trades: a.trades,
+        verdict: a.verdict,
+        reasons: a.reasons,
+        ...(weekly ? { minSharpe: this.s.minSharpe, minHitRate: this.s.minHitRate, minTrades: this.s.minTrades, minDays: this.s.minDays } : {}),
+      });
+      if (a.verdict === 'halt' && ctx.state.killSwitch.state !== 'halted') {
+        ctx.state.killSwitch = { state: 'halted', reason: a.reasons.join('; '), sinceCycle: ctx.cycle };
+        ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, sharpe: a.sharpe, hitRate: a.hitRate, onHalt: this.s.onHalt });
+      }
+    }
+    if (ctx.state.killSwitch.state === 'halted') {
+      const current = ctx.state.approvedWeights;
+      const book = this.s.onHalt === 'flatten' ? {} : withoutEntries(current, current);
+      ctx.approvedWeights = book;
+      ctx.state.approvedWeights = book;
+    }
+  }
+}

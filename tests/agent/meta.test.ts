@@ -1,0 +1,137 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CycleContext } from '../../src/agent/cycle-step.js';
+import { auditPerformance, dailyNav } from '../../src/agent/meta-audit.js';
+import { MetaStep } from '../../src/agent/steps/meta-step.js';
+import { main } from '../../src/cli.js';
+import { initialState, type EngineState } from '../../src/state/schema.js';
+import { createRng } from '../../src/utils/rng.js';
+import { memoryIo, tmp } from '../helpers.js';
+
+const H = 3_600_000;
+const S = { windowDays: 7, minSharpe: 1.2, minHitRate: 0.6, minTrades: 3, minDays: 7 };
+
+describe('auditPerformance', () => {
+  it('halts on a low Sharpe or hit rate with the numbers, and judges nothing on too little data', () => {
+    // NAV 100, 99, 100, 99, ...: returns -1 %, +1.01 %, ... four losses, three gains -> mean < 0, Sharpe < 0
+    const navs = [100, 99, 100, 99, 100, 99, 100, 99];
+    const trades = [{ closedCycle: 1, pnlUsd: 5 }, { closedCycle: 2, pnlUsd: -1 }, { closedCycle: 3, pnlUsd: -2 }];
+    const a = auditPerformance(navs, trades, S);
+    expect(a.verdict).toBe('halt');
+    expect(a.days).toBe(7);
+    expect(a.hitRate).toBeCloseTo(1 / 3, 15);
+    expect(a.reasons[1]).toBe('hit rate 33.3 % < 60 %');
+    expect(a.reasons[0]).toMatch(/^7-day Sharpe [-\d.]+ < 1.2$/);
+    // steady +1 % a day with winners: fine
+    const up = [100, 101, 102.01, 103.03, 104.06, 105.1, 106.15, 107.21];
+    expect(auditPerformance(up.map((v, i) => v + (i % 2) * 0.01), [{ closedCycle: 1, pnlUsd: 1 }, { closedCycle: 2, pnlUsd: 1 }, { closedCycle: 3, pnlUsd: 1 }], S).verdict).toBe('ok');
+    const few = auditPerformance(navs.slice(0, 4), [], S);
+    expect(few).toMatchObject({ verdict: 'not-judged', reasons: ['3 days of returns, needs 7', '0 closed trades, needs 3'], hitRate: null });
+  });
+
+  it('takes the NAV at the last bar of each UTC day (a bar closing at 00:00 closes the previous day)', () => {
+    const curve = [
+      { ts: '2026-01-01T01:00:00.000Z', navUsd: 1 },
+      { ts: '2026-01-01T23:00:00.000Z', navUsd: 2 },
+      { ts: '2026-01-02T00:00:00.000Z', navUsd: 3 },
+      { ts: '2026-01-02T01:00:00.000Z', navUsd: 4 },
+    ];
+    expect(dailyNav(curve)).toEqual([3, 4]);
+  });
+});
+
+function ctx(state: EngineState, cycle: number, proposed: Record<string, number>): { c: CycleContext; events: { type: string; fields: Record<string, unknown> }[] } {
+  const events: { type: string; fields: Record<string, unknown> }[] = [];
+  const c: CycleContext = {
+    cycle,
+    closeMs: (cycle + 1) * H,
+    ts: new Date((cycle + 1) * H).toISOString(),
+    snapshot: { cycle, closeMs: (cycle + 1) * H, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} },
+    rejected: [],
+    universe: null,
+    pumpProbabilities: {},
+    candidates: [],
+    targetWeights: proposed,
+    approvedWeights: proposed,
+    state,
+    emit: (_log, type, fields = {}) => events.push({ type, fields }),
+  };
+  state.approvedWeights = proposed;
+  return { c, events };
+}
+
+describe('MetaStep (kill-switch)', () => {
+  const settings = { ...S, barMs: H, onHalt: 'hold' as const, dailyAuditHourUtc: 0, weeklyAuditWeekday: 1 };
+  const badState = () => {
+    const s = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100, 'h');
+    // 8 daily closes alternating 100 / 101 and three losing trades
+    s.equityCurve = Array.from({ length: 8 }, (_, d) => ({ cycle: d * 24 + 23, ts: new Date((d * 24 + 24) * H + Date.parse('2025-12-28T00:00:00Z')).toISOString(), navUsd: d % 2 === 0 ? 100 : 99 }));
+    s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, pnlUsd: -k }));
+    return s;
+  };
+
+  it('halts at the audit hour, logs the audit and the halt, and from then on allows no entries', () => {
+    const state = badState();
+    const audit = 490_991; // closes at 2026-01-05T00:00Z (a Monday): the weekly audit
+    const { c, events } = ctx(state, audit, { A: 0.1 });
+    state.approvedWeights = { A: 0.05 };
+    c.approvedWeights = { A: 0.1 };
+    new MetaStep(settings).run(c);
+    expect(events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
+    expect(state.killSwitch).toMatchObject({ state: 'halted', sinceCycle: audit });
+    expect(c.approvedWeights).toEqual({ A: 0.05 }); // hold: no increase
+    // property: whatever is proposed later, no position opens or grows while halted
+    const rng = createRng(11);
+    let book: Record<string, number> = { ...state.approvedWeights };
+    for (let k = 1; k < 500; k++) {
+      const proposed = Object.fromEntries(['A', 'B', 'C'].map((s) => [s, rng.next() * 0.2]));
+      const { c: next } = ctx(state, audit + k, proposed);
+      state.approvedWeights = book;
+      next.approvedWeights = proposed;
+      new MetaStep(settings).run(next);
+      for (const [s, v] of Object.entries(next.approvedWeights)) expect(v).toBeLessThanOrEqual(book[s] ?? 0);
+      book = next.approvedWeights;
+    }
+    const flat = badState();
+    const f = ctx(flat, audit, { A: 0.1 }).c;
+    new MetaStep({ ...settings, onHalt: 'flatten' }).run(f);
+    expect(f.approvedWeights).toEqual({});
+  });
+
+  it('says "not judged" without enough closed trades, and audits only at the audit hour', () => {
+    const state = badState();
+    state.closedTrades = [];
+    const { c, events } = ctx(state, 490_967, {}); // closes 2026-01-04T00:00Z, a Sunday: daily audit
+    new MetaStep(settings).run(c);
+    expect(events.map((e) => e.type)).toEqual(['daily_audit']);
+    expect(events[0]!.fields.verdict).toBe('not-judged');
+    const later = ctx(state, 490_968, {});
+    new MetaStep(settings).run(later.c);
+    expect(later.events).toEqual([]);
+  });
+});
+
+describe('coce resume', () => {
+  it('lifts a halt with a logged reason, and refuses when not halted or without a reason', async () => {
+    const cwd = tmp();
+    expect(await main(['run', '--days', '1'], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
+    const file = join(cwd, 'data', 'state.json');
+    const notHalted = memoryIo(cwd);
+    expect(await main(['resume', '--reason', 'checked'], notHalted)).toBe(2);
+    expect(notHalted.err()).toContain('trading is not halted (kill-switch active); nothing to resume');
+    const s = JSON.parse(readFileSync(file, 'utf8')) as EngineState;
+    s.killSwitch = { state: 'halted', reason: '7-day Sharpe 0.10 < 1.2', sinceCycle: 490_900 };
+    writeFileSync(file, JSON.stringify(s));
+    const ok = memoryIo(cwd);
+    expect(await main(['resume', '--reason', 'reviewed the week, model retrained'], ok)).toBe(0);
+    expect(ok.out()).toBe('trading resumed after cycle 490919 (halted since cycle 490900: 7-day Sharpe 0.10 < 1.2)\n');
+    expect((JSON.parse(readFileSync(file, 'utf8')) as EngineState).killSwitch).toEqual({ state: 'active', reason: null, sinceCycle: null });
+    const last = readFileSync(join(cwd, 'logs', 'meta_events.jsonl'), 'utf8').trim().split('\n').at(-1)!;
+    expect(JSON.parse(last)).toMatchObject({ type: 'resume', cycle: 490_919, reason: 'reviewed the week, model retrained', haltedSinceCycle: 490_900 });
+    expect(await main(['resume'], memoryIo(cwd))).toBe(2); // --reason is required
+    expect(await main(['resume', '--reason', 'x'], memoryIo(cwd))).toBe(2); // too short
+    // the run goes on after a resume
+    expect(await main(['run', '--days', '2'], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
+  });
+});
