@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { CycleContext } from '../../src/agent/cycle-step.js';
 import { ReturnHistory } from '../../src/agent/return-history.js';
 import { AllocationStep } from '../../src/agent/steps/allocation-step.js';
-import { initialState } from '../../src/state/schema.js';
+import { freshState, makeContext } from './context.js';
 
-const H = 3_600_000;
 const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
 
 function ctx(current: Record<string, number>, clusters: Record<string, number>, candidates: string[] = []) {
-  const state = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100_000, 'h');
+  const state = freshState(100_000);
   state.approvedWeights = current;
   state.clusters = clusters;
-  const events: Record<string, unknown>[] = [];
-  const c: CycleContext = {
-    cycle: 10,
-    closeMs: 11 * H,
-    ts: '',
-    snapshot: { cycle: 10, closeMs: 11 * H, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} },
-    rejected: [],
-    universe: null,
-    pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])),
-    candidates,
-    targetWeights: {},
-    approvedWeights: {},
-    state,
-    emit: (_log, _type, fields = {}) => events.push(fields),
-  };
-  return { c, events };
+  const r = makeContext({ state, candidates, pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])) });
+  return r;
 }
 
 describe('AllocationStep', () => {
@@ -34,7 +18,7 @@ describe('AllocationStep', () => {
     // A and B now share a cluster: 0.20 > 0.12 cap -> forced to 0.06 each (0.08 of turnover, outside the budget)
     const { c, events } = ctx({ A: 0.1, B: 0.1, C: 0.05 }, { A: 0, B: 0, C: 1 });
     new AllocationStep(new ReturnHistory(10), settings).run(c);
-    const e = events[0]!;
+    const e = events[0]!.fields;
     expect(e.capForcedTurnover).toBeCloseTo(0.08, 12);
     expect(e.turnover as number).toBeLessThanOrEqual(0.05 + 0.08 + 1e-12);
     expect(c.targetWeights.A! + c.targetWeights.B!).toBeLessThanOrEqual(0.12 + 1e-12);
@@ -46,7 +30,7 @@ describe('AllocationStep', () => {
     [1, 2, 3, 4].forEach((k) => h.update({ cycle: k, closeMs: k, bars: { FLAT: bar(1), UP: bar(1 + k * k * 0.01) }, liquidity: {}, sentiment: {}, realizedVol: {} }));
     const { c, events } = ctx({}, {}, ['UP', 'FLAT']);
     new AllocationStep(h, settings).run(c);
-    expect(events[0]!.hrpAssets).toBe(1);
+    expect(events[0]!.fields.hrpAssets).toBe(1);
     expect(Object.keys(c.targetWeights)).toEqual(['UP']);
   });
 });

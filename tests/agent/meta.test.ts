@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CycleContext } from '../../src/agent/cycle-step.js';
 import { auditPerformance, dailyNav } from '../../src/agent/meta-audit.js';
 import { MetaStep } from '../../src/agent/steps/meta-step.js';
 import { main } from '../../src/cli.js';
 import { initialState, type EngineState } from '../../src/state/schema.js';
+import { emptySnapshot, makeContext } from './context.js';
 import { createRng } from '../../src/utils/rng.js';
 import { memoryIo, tmp } from '../helpers.js';
 
@@ -41,24 +41,9 @@ describe('auditPerformance', () => {
   });
 });
 
-function ctx(state: EngineState, cycle: number, proposed: Record<string, number>): { c: CycleContext; events: { type: string; fields: Record<string, unknown> }[] } {
-  const events: { type: string; fields: Record<string, unknown> }[] = [];
-  const c: CycleContext = {
-    cycle,
-    closeMs: (cycle + 1) * H,
-    ts: new Date((cycle + 1) * H).toISOString(),
-    snapshot: { cycle, closeMs: (cycle + 1) * H, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} },
-    rejected: [],
-    universe: null,
-    pumpProbabilities: {},
-    candidates: [],
-    targetWeights: proposed,
-    approvedWeights: proposed,
-    state,
-    emit: (_log, type, fields = {}) => events.push({ type, fields }),
-  };
+function ctx(state: EngineState, cycle: number, proposed: Record<string, number>) {
   state.approvedWeights = proposed;
-  return { c, events };
+  return makeContext({ snapshot: emptySnapshot(cycle), state, targetWeights: proposed, approvedWeights: proposed });
 }
 
 describe('MetaStep (kill-switch)', () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CycleContext } from '../../src/agent/cycle-step.js';
 import { DataQualityStep } from '../../src/agent/steps/data-quality-step.js';
 import { UniverseStep } from '../../src/agent/steps/universe-step.js';
 import { warmUpMemory } from '../../src/agent/warm-up.js';
 import type { MarketSnapshot } from '../../src/data_ingest/market-data-source.js';
-import { initialState } from '../../src/state/schema.js';
+import { freshState, makeContext } from './context.js';
 
 const H = 3_600_000;
 const RULES = { barMs: H, maxStaleBars: 3, maxGapBars: 6, maxAbsLogReturn: 2.5 };
@@ -20,23 +19,8 @@ function snap(cycle: number, caps: Record<string, number>, bad: string[] = []): 
   return s;
 }
 
-function ctx(s: MarketSnapshot, state = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 1, 'h')) {
-  const events: { log: string; type: string; fields: Record<string, unknown> }[] = [];
-  const c: CycleContext = {
-    cycle: s.cycle,
-    closeMs: s.closeMs,
-    ts: new Date(s.closeMs).toISOString(),
-    snapshot: s,
-    rejected: [],
-    universe: null,
-    pumpProbabilities: {},
-    candidates: [],
-    targetWeights: {},
-    approvedWeights: {},
-    state,
-    emit: (log, type, fields = {}) => events.push({ log, type, fields }),
-  };
-  return { c, events };
+function ctx(snapshot: MarketSnapshot, state = freshState()) {
+  return makeContext({ snapshot, state });
 }
 
 describe('cycle steps', () => {
