@@ -148,13 +148,13 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       rebalanceEveryBars: p.rebalanceEveryBars,
       covarianceBars: cfg.clusters.windowBars,
     }),
+    new MetaStep({ ...cfg.meta, barMs: barMsOf(cfg.schedule.barInterval) }),
     new GuardrailStep(buildGuardrails(cfg), history, {
       barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval),
       varLookbackDays: cfg.risk.var.lookbackDays,
       corrShortBars: cfg.risk.corrSpike.shortWindowBars,
       corrLongBars: cfg.risk.corrSpike.longWindowBars,
     }),
-    new MetaStep({ ...cfg.meta, barMs: barMsOf(cfg.schedule.barInterval) }),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];
 }

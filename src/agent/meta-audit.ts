@@ -47,20 +47,3 @@ export function auditPerformance(dailyNavUsd: readonly number[], trades: readonl
   if (!(hr >= s.minHitRate)) reasons.push(`hit rate ${(100 * hr).toFixed(1)} % < ${(100 * s.minHitRate).toFixed(0)} %`);
   return { sharpe: sr, hitRate: hr, days, trades: tradeCount, verdict: reasons.length > 0 ? 'halt' : 'ok', reasons };
 }
-
-/** NAV at the last bar of each UTC day in the equity curve (oldest first). */
-export function dailyNav(curve: readonly { ts: string; navUsd: number }[]): number[] {
-  const out: number[] = [];
-  let lastDay = '';
-  for (const p of curve) {
-    const day = p.ts.slice(0, 10);
-    // a bar closing at 00:00 belongs to the day before
-    const key = p.ts.slice(11, 19) === '00:00:00' ? new Date(Date.parse(p.ts) - 1).toISOString().slice(0, 10) : day;
-    if (key === lastDay) out[out.length - 1] = p.navUsd;
-    else {
-      out.push(p.navUsd);
-      lastDay = key;
-    }
-  }
-  return out;
-}

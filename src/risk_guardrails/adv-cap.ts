@@ -28,7 +28,7 @@ export class AdvCap implements Guardrail {
       }
       const maxOrder = (this.s.orderCap * adv) / i.navUsd;
       const maxPosition = (this.s.positionCap * adv) / i.navUsd;
-      let target = Math.min(want, Math.max(cur, maxPosition)); // never buy above the position cap (selling down is fine)
+      let target = Math.min(want, maxPosition); // no position above the cap, held ones included (sold down over time)
       const delta = target - cur;
       if (Math.abs(delta) > maxOrder) target = cur + Math.sign(delta) * maxOrder;
       if (target !== want) cuts.push(`${s}: ${(want * i.navUsd).toFixed(0)} -> ${(target * i.navUsd).toFixed(0)} USD (ADV ${adv.toFixed(0)})`);

@@ -86,6 +86,8 @@ export const engineStateSchema = z.strictObject({
   alarmed: z.array(z.string()),
   /** The allocation's last target weights (fractions of NAV). */
   targetWeights: z.record(z.string(), z.number().min(0)),
+  /** NAV at the last bar of each UTC day (the kill-switch's daily returns), last 60 days. */
+  dailyNav: z.array(z.strictObject({ day: z.string(), navUsd: finite })),
   /** Trades closed recently (bounded to the audit window), for the hit rate. */
   closedTrades: z.array(z.strictObject({ closedCycle: z.number().int(), pnlUsd: finite })),
   /** The last book the guardrails approved; until execution fills orders it stands in for the current book. */
@@ -121,6 +123,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     clusters: {},
     alarmed: [],
     targetWeights: {},
+    dailyNav: [],
     closedTrades: [],
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },

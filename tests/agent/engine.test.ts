@@ -58,6 +58,8 @@ describe('Engine', () => {
     // AAA closes 11..15; NAV = 900 + 10 x close; curve keeps the last 3 points
     expect(saved.equityCurve.map((p) => p.navUsd)).toEqual([1030, 1040, 1050]);
     expect(saved.peakEquityUsd).toBe(1050);
+    // bars closing 05:00-09:00 on 1970-01-05: one daily close, the last NAV
+    expect(saved.dailyNav).toEqual([{ day: '1970-01-05', navUsd: 1050 }]);
     expect(saved.positions.AAA!.lastPriceUsd).toBe(15);
     const equity = readFileSync(join(dir, 'logs', 'equity.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(equity).toHaveLength(5);

@@ -1,8 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditPerformance, dailyNav } from '../../src/agent/meta-audit.js';
+import { auditPerformance } from '../../src/agent/meta-audit.js';
 import { MetaStep } from '../../src/agent/steps/meta-step.js';
+import { GuardrailStep } from '../../src/agent/steps/guardrail-step.js';
+import { buildGuardrails } from '../../src/agent/build-engine.js';
+import { ReturnHistory } from '../../src/agent/return-history.js';
+import { baseConfig } from '../helpers.js';
 import { main } from '../../src/cli.js';
 import { initialState, type EngineState } from '../../src/state/schema.js';
 import { emptySnapshot, makeContext } from './context.js';
@@ -10,6 +14,11 @@ import { createRng } from '../../src/utils/rng.js';
 import { memoryIo, tmp } from '../helpers.js';
 
 const H = 3_600_000;
+/** A snapshot with deep liquidity for A, B, C (so the ADV cap never binds). */
+const liquid = (cycle: number) => ({
+  ...emptySnapshot(cycle),
+  liquidity: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { marketCapUsd: 1e8, advUsd: 1e12, spreadBps: 10 }])),
+});
 const S = { windowDays: 7, minSharpe: 1.2, minHitRate: 0.6, minTrades: 3, minDays: 7 };
 
 describe('auditPerformance', () => {
@@ -29,16 +38,6 @@ describe('auditPerformance', () => {
     const few = auditPerformance(navs.slice(0, 4), [], S);
     expect(few).toMatchObject({ verdict: 'not-judged', reasons: ['3 days of returns, needs 7', '0 closed trades, needs 3'], hitRate: null });
   });
-
-  it('takes the NAV at the last bar of each UTC day (a bar closing at 00:00 closes the previous day)', () => {
-    const curve = [
-      { ts: '2026-01-01T01:00:00.000Z', navUsd: 1 },
-      { ts: '2026-01-01T23:00:00.000Z', navUsd: 2 },
-      { ts: '2026-01-02T00:00:00.000Z', navUsd: 3 },
-      { ts: '2026-01-02T01:00:00.000Z', navUsd: 4 },
-    ];
-    expect(dailyNav(curve)).toEqual([3, 4]);
-  });
 });
 
 function ctx(state: EngineState, cycle: number, proposed: Record<string, number>) {
@@ -51,37 +50,36 @@ describe('MetaStep (kill-switch)', () => {
   const badState = () => {
     const s = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100, 'h');
     // 8 daily closes alternating 100 / 101 and three losing trades
-    s.equityCurve = Array.from({ length: 8 }, (_, d) => ({ cycle: d * 24 + 23, ts: new Date((d * 24 + 24) * H + Date.parse('2025-12-28T00:00:00Z')).toISOString(), navUsd: d % 2 === 0 ? 100 : 99 }));
+    s.dailyNav = Array.from({ length: 8 }, (_, d) => ({ day: `2025-12-${28 + d}`, navUsd: d % 2 === 0 ? 100 : 99 }));
     s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, pnlUsd: -k }));
     return s;
   };
 
-  it('halts at the audit hour, logs the audit and the halt, and from then on allows no entries', () => {
+  it('halts at the audit hour, logs the audit and the halt, and from then on no entry passes meta + guardrails', () => {
     const state = badState();
     const audit = 490_991; // closes at 2026-01-05T00:00Z (a Monday): the weekly audit
-    const { c, events } = ctx(state, audit, { A: 0.1 });
     state.approvedWeights = { A: 0.05 };
-    c.approvedWeights = { A: 0.1 };
+    const { c, events } = makeContext({ snapshot: liquid(audit), state, targetWeights: { A: 0.1, B: 0.1 } });
     new MetaStep(settings).run(c);
     expect(events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
     expect(state.killSwitch).toMatchObject({ state: 'halted', sinceCycle: audit });
-    expect(c.approvedWeights).toEqual({ A: 0.05 }); // hold: no increase
-    // property: whatever is proposed later, no position opens or grows while halted
+    expect(c.targetWeights).toEqual({ A: 0.05 }); // hold: the proposal becomes the current book
+    // property: whatever the allocation proposes later, nothing opens or grows through meta and the guardrails
+    const guards = new GuardrailStep(buildGuardrails(baseConfig()), new ReturnHistory(10), { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336 });
     const rng = createRng(11);
-    let book: Record<string, number> = { ...state.approvedWeights };
-    for (let k = 1; k < 500; k++) {
+    for (let k = 1; k < 300; k++) {
+      const before = { ...state.approvedWeights };
       const proposed = Object.fromEntries(['A', 'B', 'C'].map((s) => [s, rng.next() * 0.2]));
-      const { c: next } = ctx(state, audit + k, proposed);
-      state.approvedWeights = book;
-      next.approvedWeights = proposed;
+      const { c: next } = makeContext({ snapshot: liquid(audit + k), state, targetWeights: proposed });
       new MetaStep(settings).run(next);
-      for (const [s, v] of Object.entries(next.approvedWeights)) expect(v).toBeLessThanOrEqual(book[s] ?? 0);
-      book = next.approvedWeights;
+      guards.run(next);
+      for (const [s, v] of Object.entries(next.approvedWeights)) expect(v).toBeLessThanOrEqual(before[s] ?? 0);
     }
     const flat = badState();
-    const f = ctx(flat, audit, { A: 0.1 }).c;
+    flat.approvedWeights = { A: 0.1 };
+    const f = makeContext({ snapshot: liquid(audit), state: flat, targetWeights: { A: 0.2 } }).c;
     new MetaStep({ ...settings, onHalt: 'flatten' }).run(f);
-    expect(f.approvedWeights).toEqual({});
+    expect(f.targetWeights).toEqual({});
   });
 
   it('says "not judged" without enough closed trades, and audits only at the audit hour', () => {

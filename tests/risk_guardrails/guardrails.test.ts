@@ -24,14 +24,14 @@ describe('AdvCap', () => {
   const g = new AdvCap({ orderCap: 0.01, positionCap: 0.05 });
   it('cuts orders above 1 % of ADV and positions above 5 % of ADV, listing each cut', () => {
     // NAV 100 k; A: ADV 1 M -> order <= 10 k (0.1), position <= 50 k (0.5); wants 0 -> 0.3: cut to 0.1
-    // B: ADV 100 k -> order <= 1 k (0.01), position <= 5 k (0.05); holds 0.06, wants 0.2: above the position cap -> hold 0.06
+    // B: ADV 100 k -> order <= 1 k (0.01), position <= 5 k (0.05); holds 0.06, wants 0.2: sold toward the cap, 0.05
     // C: sell 0.2 -> 0 with ADV 5 M: order cap 50 k (0.5) -> fine
     const r = g.check(input({ current: { B: 0.06, C: 0.2 }, proposed: { A: 0.3, B: 0.2 }, advUsd: { A: 1e6, B: 1e5, C: 5e6 } }));
     expect(r.weights.A).toBeCloseTo(0.1, 15);
-    expect(r.weights.B).toBe(0.06);
+    expect(r.weights.B).toBeCloseTo(0.05, 15);
     expect(r.weights.C).toBeUndefined();
     expect(r.trip!.reason).toBe('2 order(s) cut to the ADV limits');
-    expect(r.trip!.values.cuts).toBe('A: 30000 -> 10000 USD (ADV 1000000); B: 20000 -> 6000 USD (ADV 100000)');
+    expect(r.trip!.values.cuts).toBe('A: 30000 -> 10000 USD (ADV 1000000); B: 20000 -> 5000 USD (ADV 100000)');
   });
   it('cannot trade an asset without ADV, and says nothing when all orders fit', () => {
     expect(g.check(input({ current: { Z: 0.1 }, proposed: { Z: 0.3 }, advUsd: {} })).weights).toEqual({ Z: 0.1 });

@@ -19,6 +19,11 @@ export class MarkToMarketStep implements CycleStep {
     s.positions = m.positions;
     s.peakEquityUsd = Math.max(s.peakEquityUsd, m.navUsd);
     s.equityCurve.push({ cycle: ctx.cycle, ts: ctx.ts, navUsd: m.navUsd });
+    // the UTC day this bar belongs to (a bar closing at 00:00 closes the previous day); its NAV is the day's close
+    const day = new Date(ctx.closeMs - 1).toISOString().slice(0, 10);
+    if (s.dailyNav.at(-1)?.day === day) s.dailyNav[s.dailyNav.length - 1] = { day, navUsd: m.navUsd };
+    else s.dailyNav.push({ day, navUsd: m.navUsd });
+    if (s.dailyNav.length > 60) s.dailyNav.splice(0, s.dailyNav.length - 60);
     const benchPx = prices[s.benchmark.symbol];
     if (s.benchmark.startPriceUsd === null && benchPx !== undefined) s.benchmark.startPriceUsd = benchPx;
     const benchmarkNavUsd =

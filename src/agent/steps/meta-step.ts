@@ -1,5 +1,5 @@
 import { withoutEntries } from '../../risk_guardrails/guardrail.js';
-import { auditPerformance, dailyNav, type AuditSettings } from '../meta-audit.js';
+import { auditPerformance, type AuditSettings } from '../meta-audit.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
 export interface MetaSettings extends AuditSettings {
@@ -10,10 +10,11 @@ export interface MetaSettings extends AuditSettings {
 }
 
 /**
- * The meta kill-switch. At the daily audit hour it audits performance (in full, with the settings in the event, on
- * the weekly audit day) and halts trading when the edge is gone. While halted, whatever the allocation and the
- * guardrails proposed, no position is opened or increased: the book is held or flattened (meta.on_halt). Only
- * `coce resume` lifts a halt.
+ * The meta kill-switch, between allocation and the guardrails. At the daily audit hour it audits performance (in
+ * full, with the settings in the event, on the weekly audit day) and halts trading when the edge is gone. While
+ * halted it replaces the allocation's proposal with the current book held, or flattened (meta.on_halt); the
+ * guardrails then still apply (a flattening sells no faster than the ADV cap allows), and no guardrail can open or
+ * increase a position. Only `coce resume` lifts a halt.
  */
 export class MetaStep implements CycleStep {
   readonly name = 'meta';
@@ -25,7 +26,7 @@ export class MetaStep implements CycleStep {
     if (close.getUTCHours() === this.s.dailyAuditHourUtc && close.getUTCMinutes() === 0) {
       const windowStart = ctx.cycle - (this.s.windowDays * 86_400_000) / this.s.barMs;
       const trades = ctx.state.closedTrades.filter((t) => t.closedCycle > windowStart);
-      const a = auditPerformance(dailyNav(ctx.state.equityCurve), trades, this.s);
+      const a = auditPerformance(ctx.state.dailyNav.map((d) => d.navUsd), trades, this.s);
       const weekly = close.getUTCDay() === this.s.weeklyAuditWeekday;
       ctx.emit('meta', weekly ? 'weekly_audit' : 'daily_audit', {
         sharpe: a.sharpe,
@@ -43,9 +44,7 @@ export class MetaStep implements CycleStep {
     }
     if (ctx.state.killSwitch.state === 'halted') {
       const current = ctx.state.approvedWeights;
-      const book = this.s.onHalt === 'flatten' ? {} : withoutEntries(current, current);
-      ctx.approvedWeights = book;
-      ctx.state.approvedWeights = book;
+      ctx.targetWeights = this.s.onHalt === 'flatten' ? {} : withoutEntries(current, current);
     }
   }
 }
