@@ -125,7 +125,7 @@ export function buildGuardrails(cfg: Config): Guardrail[] {
       reduceFraction: r.reduceFraction,
     }),
     new CorrelationSpike({ threshold: r.corrSpike.threshold, grossScale: r.corrSpike.grossScale }),
-    new VarFloor({ level: r.var.level, maxVar: r.var.maxVarPct / 100 }),
+    new VarFloor({ level: r.var.level, maxVar: r.var.maxVarPct / 100, minDays: Math.ceil(r.var.lookbackDays / 4) }),
     new AdvCap({ orderCap: r.advCapPct / 100, positionCap: r.maxPositionAdvMultiple }),
   ];
 }

@@ -13,18 +13,37 @@ export function bookPnl(w: Readonly<Weights>, dailyReturns: (s: string) => numbe
 /**
  * Historical VaR floor: the proposed book's 1-day VaR at `level`, by historical simulation over its assets' last
  * days of returns (loss as a positive fraction of NAV, linear interpolation). Above `maxVar` the whole book is scaled
- * down to fit: VaR of a scaled book scales linearly, so the factor is maxVar / VaR.
+ * down to fit: VaR of a scaled book scales linearly, so the factor is maxVar / VaR. An asset with fewer than
+ * `minDays` days of real returns (a new listing) cannot be measured, so it may not be bought or increased.
  */
 export class VarFloor implements Guardrail {
   readonly name = 'var';
 
-  constructor(private readonly s: { level: number; maxVar: number }) {}
+  constructor(private readonly s: { level: number; maxVar: number; minDays: number }) {}
 
   describe(): string {
     return `historical VaR ${(100 * this.s.level).toFixed(0)} % 1-day <= ${(100 * this.s.maxVar).toFixed(2)} % of NAV, else the book is scaled to fit`;
   }
 
   check(i: GuardrailInput): GuardrailResult {
+    const unmeasured = Object.keys(i.proposed).filter((s) => (i.proposed[s] ?? 0) > (i.current[s] ?? 0) && i.dailyReturns(s).filter(Number.isFinite).length < this.s.minDays).sort();
+    if (unmeasured.length > 0) {
+      const weights = { ...i.proposed };
+      for (const s of unmeasured) {
+        const cur = i.current[s] ?? 0;
+        if (cur > 0) weights[s] = cur;
+        else delete weights[s];
+      }
+      const rest = this.check({ ...i, proposed: weights });
+      return {
+        weights: rest.weights,
+        trip: {
+          guardrail: this.name,
+          reason: `${unmeasured.length} asset(s) with under ${this.s.minDays} days of returns not increased: ${unmeasured.join(', ')}${rest.trip ? `; ${rest.trip.reason}` : ''}`,
+          values: { ...(rest.trip?.values ?? {}), unmeasured: unmeasured.join(','), minDays: this.s.minDays },
+        },
+      };
+    }
     const pnl = bookPnl(i.proposed, i.dailyReturns);
     if (pnl.length < 2) return { weights: { ...i.proposed }, trip: null };
     const v = historicalVar(pnl, this.s.level);

@@ -61,12 +61,16 @@ describe('VarFloor', () => {
   it('scales the book so its 1-day historical VaR fits the limit', () => {
     // one asset, daily returns -10 % .. +8 % (10 days); weight 0.5: P&L -5 % .. +4 %; VaR95 = 0.5 x 9.1 % = 4.55 %
     const rets = [-0.1, -0.08, -0.06, -0.04, -0.02, 0, 0.02, 0.04, 0.06, 0.08];
-    const g = new VarFloor({ level: 0.95, maxVar: 0.03 });
+    const g = new VarFloor({ level: 0.95, maxVar: 0.03, minDays: 5 });
     const r = g.check(input({ proposed: { A: 0.5 }, dailyReturns: () => rets }));
     expect(r.trip!.values.var).toBeCloseTo(0.0455, 12);
     expect(r.weights.A).toBeCloseTo(0.5 * (0.03 / 0.0455), 12);
     expect(g.check(input({ proposed: { A: 0.2 }, dailyReturns: () => rets })).trip).toBeNull(); // 1.82 %
     expect(bookPnl({ A: 0.5, B: 1 }, (s) => (s === 'A' ? [0.02, 0.04] : [0.01]))).toEqual([0.01, 0.03]);
+    // a new listing (2 real days of 10) is not bought; what is held stays
+    const young = g.check(input({ current: { N: 0.01 }, proposed: { A: 0.2, N: 0.1, M: 0.05 }, dailyReturns: (s) => (s === 'A' ? rets : [Number.NaN, Number.NaN, 0.1, -0.2]) }));
+    expect(young.weights).toEqual({ A: 0.2, N: 0.01 });
+    expect(young.trip!.reason).toBe('2 asset(s) with under 5 days of returns not increased: M, N');
   });
 });
 
@@ -105,7 +109,7 @@ describe('runGuardrails', () => {
     const guards = [
       new DrawdownGuard({ softLevels: [], maxDrawdown: 0.5, onMax: 'hold', reduceFraction: 0 }),
       new CorrelationSpike({ threshold: 0.25, grossScale: 0.5 }),
-      new VarFloor({ level: 0.95, maxVar: 1 }),
+      new VarFloor({ level: 0.95, maxVar: 1, minDays: 0 }),
       new AdvCap({ orderCap: 0.01, positionCap: 1 }),
     ];
     const r = runGuardrails(guards, input({ current: { A: 0.2 }, proposed: { A: 0.5, B: 0.3 }, advUsd: { A: 1e5, B: 1e7 }, avgCorrelationShort: 0.9, avgCorrelationLong: 0.1 }));

@@ -25,14 +25,22 @@ export class GuardrailStep implements CycleStep {
     private readonly s: GuardrailStepSettings,
   ) {}
 
-  /** Daily simple returns, oldest first: each day the sum of its bars' log returns (missing bars count 0). */
+  /**
+   * Daily simple returns, oldest first: each day the sum of its bars' log returns; a day with fewer than half its
+   * bars (not listed yet, or rejected by the gate) is NaN, so the VaR floor can see how much history is real.
+   */
   private dailyReturns(symbol: string): number[] {
     const bars = this.history.window(symbol, this.s.varLookbackDays * this.s.barsPerDay);
     const out: number[] = [];
     for (let end = bars.length; end - this.s.barsPerDay >= 0; end -= this.s.barsPerDay) {
       let sum = 0;
-      for (let k = end - this.s.barsPerDay; k < end; k++) sum += Number.isFinite(bars[k]!) ? bars[k]! : 0;
-      out.unshift(Math.expm1(sum));
+      let have = 0;
+      for (let k = end - this.s.barsPerDay; k < end; k++) {
+        if (!Number.isFinite(bars[k]!)) continue;
+        sum += bars[k]!;
+        have++;
+      }
+      out.unshift(have * 2 >= this.s.barsPerDay ? Math.expm1(sum) : Number.NaN);
     }
     return out;
   }
