@@ -40,6 +40,8 @@ export interface Guardrail {
   /** One line for the start-up banner. */
   describe(): string;
   check(input: GuardrailInput): GuardrailResult;
+  /** Optional look at the final book after every check ran (a later check may have undone part of this one). */
+  recheck?(input: GuardrailInput, finalBook: Readonly<Weights>): GuardrailTrip | null;
 }
 
 /** Only reductions of `current`: opening or increasing a position is undone (a blocked-entries book). */

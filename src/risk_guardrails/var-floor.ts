@@ -1,5 +1,5 @@
 import { historicalCvar, historicalVar } from './historical-var.js';
-import { gross, scaleWeights, type Guardrail, type GuardrailInput, type GuardrailResult, type Weights } from './guardrail.js';
+import { gross, scaleWeights, type Guardrail, type GuardrailInput, type GuardrailResult, type GuardrailTrip, type Weights } from './guardrail.js';
 
 /** Daily P&L of a book (fraction of NAV) from its assets' aligned daily returns; days missing for an asset count 0. */
 export function bookPnl(w: Readonly<Weights>, dailyReturns: (s: string) => number[]): number[] {
@@ -23,6 +23,18 @@ export class VarFloor implements Guardrail {
 
   describe(): string {
     return `historical VaR ${(100 * this.s.level).toFixed(0)} % 1-day <= ${(100 * this.s.maxVar).toFixed(2)} % of NAV, else the book is scaled to fit`;
+  }
+
+  recheck(i: GuardrailInput, finalBook: Readonly<Weights>): GuardrailTrip | null {
+    const pnl = bookPnl(finalBook, i.dailyReturns);
+    if (pnl.length < 2) return null;
+    const v = historicalVar(pnl, this.s.level);
+    if (!(v > this.s.maxVar * (1 + 1e-9))) return null;
+    return {
+      guardrail: this.name,
+      reason: `book still at 1-day VaR ${(100 * v).toFixed(2)} % > ${(100 * this.s.maxVar).toFixed(2)} % after the ADV cap slowed its sales`,
+      values: { var: v, limit: this.s.maxVar, afterAdvCap: true },
+    };
   }
 
   check(i: GuardrailInput): GuardrailResult {

@@ -104,6 +104,17 @@ describe('CorrelationSpike', () => {
   });
 });
 
+describe('runGuardrails: recheck', () => {
+  it('reports a book still above the VaR limit when the ADV cap slowed its sales', () => {
+    const rets = [-0.1, -0.08, -0.06, -0.04, -0.02, 0, 0.02, 0.04, 0.06, 0.08];
+    // holds A 0.5 (VaR 4.55 %); the VaR floor wants 0.33; the ADV cap (1 % of 1 M = 10 k = 0.1 of NAV) sells 0.1
+    const r = runGuardrails([new VarFloor({ level: 0.95, maxVar: 0.03, minDays: 5 }), new AdvCap({ orderCap: 0.01, positionCap: 100 })], input({ current: { A: 0.5 }, proposed: { A: 0.5 }, advUsd: { A: 1e6 }, dailyReturns: () => rets }));
+    expect(r.weights.A).toBeCloseTo(0.4, 15);
+    expect(r.trips.map((t) => t.guardrail)).toEqual(['var', 'adv-cap', 'var']);
+    expect(r.trips[2]!.reason).toBe('book still at 1-day VaR 3.64 % > 3.00 % after the ADV cap slowed its sales'); // 0.4 x 9.1 %
+  });
+});
+
 describe('runGuardrails', () => {
   it('runs in order, collects every trip, and keeps entries blocked to the end', () => {
     const guards = [
