@@ -64,12 +64,6 @@ export class PathError extends CoceError {
   readonly exitCode = 2;
 }
 
-/** Bad market data that cannot be used for a cycle. */
-export class MarketDataError extends CoceError {
-  override name = 'MarketDataError';
-  readonly exitCode = 1;
-}
-
 export const exitCodeOf = (err: unknown): 1 | 2 => (err instanceof CoceError ? err.exitCode : 1);
 
 const FS_REASONS: Record<string, string> = {

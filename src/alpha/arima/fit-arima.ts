@@ -133,4 +133,3 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
   );
 }
 
-export { coefficientsToPacf };
