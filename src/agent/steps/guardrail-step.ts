@@ -48,6 +48,13 @@ export class GuardrailStep implements CycleStep {
   run(ctx: CycleContext): void {
     const universe = ctx.universe?.tradable ?? [];
     const avg = (bars: number) => averageCorrelation(universe.map((s) => this.history.window(s, bars)));
+    // one daily series per asset per cycle: the VaR floor reads it for its history check, its P&L and its recheck
+    const daily = new Map<string, number[]>();
+    const dailyReturns = (s: string) => {
+      let d = daily.get(s);
+      if (d === undefined) daily.set(s, (d = this.dailyReturns(s)));
+      return d;
+    };
     const advUsd: Record<string, number> = {};
     for (const [s, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[s] = l.advUsd;
     const r = runGuardrails(this.guardrails, {
@@ -56,7 +63,7 @@ export class GuardrailStep implements CycleStep {
       current: ctx.state.approvedWeights,
       proposed: ctx.targetWeights,
       advUsd,
-      dailyReturns: (s) => this.dailyReturns(s),
+      dailyReturns,
       peakEquityUsd: ctx.state.peakEquityUsd,
       avgCorrelationShort: avg(this.s.corrShortBars),
       avgCorrelationLong: avg(this.s.corrLongBars),
