@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildClock, buildGuardrails, buildMarket, buildSteps, returnHistoryBars, syntheticOptions } from '../src/agent/build-engine.js';
+import { buildClock, buildGuardrails, buildMarket, buildSteps, paperExecution, returnHistoryBars, syntheticOptions } from '../src/agent/build-engine.js';
 import { runGuardrails } from '../src/risk_guardrails/pipeline.js';
 import { ReturnHistory } from '../src/agent/return-history.js';
 import { SyntheticMarket } from '../src/data_ingest/synthetic/synthetic-market.js';
@@ -129,17 +129,20 @@ async function memoryOver30Days(): Promise<void> {
       }
     },
   };
+  const clock = buildClock('backtest', first * barMs, 0);
+  const market = buildMarket(cfg, 'backtest', 1, first, barMs);
+  const state0 = initialState({ mode: 'backtest', seed: 1, marketSource: 'synthetic-v1', barMs, firstCycle: first }, 1e5, hash);
   const engine = new Engine({
-    clock: buildClock('backtest', first * barMs, 0),
-    market: buildMarket(cfg, 'backtest', 1, first, barMs),
+    clock,
+    market,
     store,
     logs,
-    steps: [...buildSteps(cfg, null, new ReturnHistory(returnHistoryBars(cfg))), sampler],
+    steps: [...buildSteps(cfg, null, new ReturnHistory(returnHistoryBars(cfg)), paperExecution(cfg, state0, market, clock, silent)), sampler],
     log: silent,
     barMs,
     catchUp: 'run',
   });
-  await engine.run(initialState({ mode: 'backtest', seed: 1, marketSource: 'synthetic-v1', barMs, firstCycle: first }, 1e5, hash), first + 30 * 24 - 1, new AbortController().signal);
+  await engine.run(state0, first + 30 * 24 - 1, new AbortController().signal);
   logs.close();
   const growth = (heap[30]! / heap[5]! - 1) * 100;
   rows.push({

@@ -31,6 +31,14 @@ import type { Guardrail } from '../risk_guardrails/guardrail.js';
 import { VarFloor } from '../risk_guardrails/var-floor.js';
 import type { ReturnHistory } from './return-history.js';
 import { UniverseStep } from './steps/universe-step.js';
+import { OrderSyncStep } from './steps/order-sync-step.js';
+import { ExecutionStep } from './steps/execution-step.js';
+import { PaperVenue } from '../execution/paper-venue.js';
+import { CcxtVenue, type TradingExchange } from '../execution/ccxt-venue.js';
+import type { Venue } from '../execution/venue.js';
+import type { CostModelSettings } from '../execution/cost-model.js';
+import { MemoryOrderJournal, type OrderJournal } from '../state/order-journal.js';
+import type { EngineState } from '../state/schema.js';
 
 /** The only place that branches on mode: it picks the clock and the adapters; the steps are the same for all. */
 export const isExchangeMode = (mode: Mode): boolean => mode === 'testnet' || mode === 'live';
@@ -105,7 +113,6 @@ export function buildClock(mode: Mode, startMs: number, speed: number): Clock {
   return new SimClock(startMs, mode === 'backtest' ? 0 : speed);
 }
 
-/** The cycle pipeline, in order. Later steps (alpha, clusters, allocation, guardrails, execution) slot in here. */
 /** Bars of returns kept: the cluster windows (shifted back for each consensus window), the VaR lookback, the long correlation window. */
 export const returnHistoryBars = (cfg: Config): number =>
   Math.max(
@@ -130,11 +137,74 @@ export function buildGuardrails(cfg: Config): Guardrail[] {
   ];
 }
 
-export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory): CycleStep[] {
+/** What execution needs from the run: the venue, the order journal, time, and the assets the market serves. */
+export interface ExecutionDeps {
+  venue: Venue;
+  journal: OrderJournal;
+  nowMs: () => number;
+  /** Waits between slices; a no-op on the simulated clock. */
+  wait: (ms: number) => Promise<void>;
+  tracked: ReadonlySet<string>;
+  log: Logger;
+}
+
+/** Paper venue for sim and back-tests, seeded from the saved book; the exchange through ccxt for testnet and live. */
+export function buildPaperVenue(cfg: Config, state: EngineState): PaperVenue {
+  return new PaperVenue(costModelOf(cfg), {
+    cashUsd: state.cashUsd,
+    assets: Object.fromEntries(Object.entries(state.positions).map(([s, p]) => [s, p.qty])),
+  });
+}
+
+/** Execution for sim and back-tests: the paper venue, an in-memory journal, no waiting on the simulated clock. */
+export function paperExecution(cfg: Config, state: EngineState, market: MarketDataSource, clock: Clock, log: Logger): ExecutionDeps {
+  return {
+    venue: buildPaperVenue(cfg, state),
+    journal: new MemoryOrderJournal(),
+    nowMs: () => clock.nowMs(),
+    wait: () => Promise.resolve(),
+    tracked: new Set(market.symbols()),
+    log: log.child({ component: 'execution' }),
+  };
+}
+
+/** testnet/live: the configured exchange through ccxt (sandbox on testnet), with the keys from the environment. */
+export async function buildExchangeVenue(cfg: Config, mode: Mode, env: Env, log: Logger): Promise<Venue> {
+  const src = cfg.market.sources;
+  const exchange = await createCcxtExchange({
+    exchangeId: cfg.universe.exchange,
+    sandbox: mode === 'testnet',
+    apiKey: env.secrets.EXCHANGE_API_KEY,
+    secret: env.secrets.EXCHANGE_API_SECRET,
+    apiUrl: src.exchangeApiUrl,
+    timeoutMs: src.requestTimeoutMs,
+  });
+  return new CcxtVenue(exchange as unknown as TradingExchange, { quote: cfg.universe.quote, takerFeeBps: cfg.execution.takerFeeBps, log: log.child({ component: 'ccxt-venue' }) });
+}
+
+export function costModelOf(cfg: Config): CostModelSettings {
+  const e = cfg.execution;
+  return { impactCoefficient: e.impactCoefficient, makerFeeBps: e.makerFeeBps, takerFeeBps: e.takerFeeBps, maxBarVolumeFraction: e.maxBarVolumePct / 100 };
+}
+
+/** The cycle pipeline, in order (see DESIGN.md "Cycle"). */
+export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory, exec: ExecutionDeps): CycleStep[] {
   const p = cfg.portfolio;
+  const e = cfg.execution;
+  const place = { retries: e.retries.max, baseDelayMs: e.retries.baseDelayMs, maxDelayMs: e.retries.maxDelayMs, sleep: exec.wait, log: exec.log };
+  const dustUsd = p.minTradeNotionalUsd / 25;
   return [
     new DataQualityStep(qualityRules(cfg)),
     new HistoryStep(history),
+    new OrderSyncStep(exec.venue, exec.journal, {
+      prefix: e.clientOrderPrefix,
+      orderTtlMs: e.orderTtlMs,
+      reconcileTolerance: e.reconcileTolerancePct / 100,
+      dustUsd,
+      tracked: exec.tracked,
+      place,
+      nowMs: exec.nowMs,
+    }),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
     ...(alpha === null ? [] : [alpha]),
     new ClusterStep(history, { ...cfg.clusters }),
@@ -154,6 +224,20 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       varLookbackDays: cfg.risk.var.lookbackDays,
       corrShortBars: cfg.risk.corrSpike.shortWindowBars,
       corrLongBars: cfg.risk.corrSpike.longWindowBars,
+    }),
+    new ExecutionStep(exec.venue, exec.journal, {
+      prefix: e.clientOrderPrefix,
+      orderType: e.orderType,
+      maxSlippageBps: e.maxSlippageBps,
+      minTradeNotionalUsd: p.minTradeNotionalUsd,
+      dustUsd,
+      advCap: cfg.risk.advCapPct / 100,
+      slicesPerCycle: e.slicesPerCycle,
+      orderTtlMs: e.orderTtlMs,
+      takerFeeBps: e.takerFeeBps,
+      place,
+      nowMs: exec.nowMs,
+      wait: exec.wait,
     }),
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];

@@ -14,6 +14,14 @@ export interface CycleContext {
   snapshot: MarketSnapshot;
   /** Assets the data-quality step skipped this cycle, with reasons. */
   rejected: Rejection[];
+  /** NAV at this bar's closes, after the order sync applied fills (set by the order-sync step). */
+  navUsd: number;
+  /** The held book as fractions of navUsd: what the allocation and the guardrails move from. */
+  currentWeights: Record<string, number>;
+  /** Why no order may be sent this cycle (venue unreachable, reconciliation mismatch); null when trading is allowed. */
+  tradingBlocked: string | null;
+  /** Client ids this cycle has already sent or adopted: never sent again (a replayed cycle finds its own orders). */
+  handledOrderIds: Set<string>;
   /** Set by the universe step. */
   universe: Universe | null;
   /** Pump probability of each tradable micro-cap the model could score this cycle (alpha step). */

@@ -1,15 +1,16 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import { EventLogs } from '../state/event-logs.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { initialState, type EngineState, type RunInfo } from '../state/schema.js';
 import { FileStateStore } from '../state/state-store.js';
+import { FileOrderJournal } from '../state/order-journal.js';
 import { loadConfig, type Config } from '../utils/config.js';
 import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/env.js';
 import { DataFileError, StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildLiveMarket, buildMarket, buildSteps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
+import { buildClock, buildExchangeVenue, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { loadAlpha, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
@@ -184,12 +185,24 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
     const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
     const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
+    const exec: ExecutionDeps = isExchangeMode(opts.mode)
+      ? {
+          venue: await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log),
+          journal: new FileOrderJournal(join(opts.stateDir, 'orders.journal.jsonl')),
+          nowMs: () => clock.nowMs(),
+          wait: (ms) => realSleep(ms, deps.signal),
+          tracked: new Set(market.symbols()),
+          log: deps.log.child({ component: 'execution' }),
+        }
+      : paperExecution(cfg, state, market, clock, deps.log);
+    const venue = exec.venue;
+    await venue.init?.();
     const engine = new Engine({
       clock,
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha?.step ?? null, history),
+      steps: buildSteps(cfg, alpha?.step ?? null, history, exec),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,
@@ -210,6 +223,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       clearTimeout(forceTimer);
     });
     await market.close?.();
+    await venue.close?.();
     log.info({ cyclesRun: out.cyclesRun, stoppedBy: out.stoppedBy, lastCompletedCycle: out.state.lastCompletedCycle }, 'run stopped');
     return {
       report: reportState(out.state),

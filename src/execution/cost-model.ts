@@ -40,7 +40,9 @@ export function estimateFill(r: FillRequest, m: CostModelSettings): FillEstimate
   const wantedUsd = r.qty * r.refPriceUsd;
   const capacityUsd = Math.max(0, m.maxBarVolumeFraction * r.barVolumeUsd);
   const fillUsdAtRef = Math.min(wantedUsd, capacityUsd);
-  const filledQty = fillUsdAtRef / r.refPriceUsd;
+  const partial = fillUsdAtRef < wantedUsd;
+  // an unconstrained fill is the order's own quantity, not qty x price / price (which can miss it by an ulp)
+  const filledQty = partial ? fillUsdAtRef / r.refPriceUsd : r.qty;
   const impactBps = r.advUsd > 0 ? m.impactCoefficient * 10_000 * Math.sqrt(fillUsdAtRef / r.advUsd) : Infinity;
   const slippageBps = r.spreadBps / 2 + impactBps;
   const sign = r.side === 'buy' ? 1 : -1;
@@ -48,11 +50,23 @@ export function estimateFill(r: FillRequest, m: CostModelSettings): FillEstimate
   const notionalUsd = filledQty * avgPriceUsd;
   return {
     filledQty,
-    partial: filledQty < r.qty,
+    partial,
     avgPriceUsd,
     slippageBps,
     slippageUsd: filledQty * Math.abs(avgPriceUsd - r.refPriceUsd),
     feeUsd: (notionalUsd * (r.liquidity === 'maker' ? m.makerFeeBps : m.takerFeeBps)) / 10_000,
     notionalUsd,
   };
+}
+
+/**
+ * Largest notional a limit order can fill before its average price leaves the protection band: half spread +
+ * coefficient x 10 000 x sqrt(notional / ADV) <= bandBps, so notional <= ADV x ((bandBps - half spread) / (coef x 1e4))^2.
+ * Zero when the half spread alone is outside the band; unbounded with no impact.
+ */
+export function maxNotionalWithinBandUsd(spreadBps: number, advUsd: number, bandBps: number, impactCoefficient: number): number {
+  const room = bandBps - spreadBps / 2;
+  if (!(room > 0)) return 0;
+  if (!(impactCoefficient > 0)) return Infinity;
+  return advUsd * (room / (impactCoefficient * 10_000)) ** 2;
 }

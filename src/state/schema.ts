@@ -16,6 +16,8 @@ export const positionSchema = z.strictObject({
   avgEntryPriceUsd: nonNegative,
   lastPriceUsd: nonNegative,
   openedCycle: z.number().int(),
+  /** P&L realised so far in this round trip, fees included (a buy's fee is a realised cost). */
+  realizedPnlUsd: finite,
 });
 
 export const openOrderSchema = z.strictObject({
@@ -26,7 +28,15 @@ export const openOrderSchema = z.strictObject({
   qty: nonNegative,
   filledQty: nonNegative,
   limitPriceUsd: nonNegative.nullable(),
+  /** Reference (mid) price the order was sized from: its fills' slippage is measured against it. */
+  refPriceUsd: nonNegative,
+  /** Fill price and fees already applied to the book (fills are applied as increases over these). */
+  avgFillPriceUsd: nonNegative,
+  feeUsd: nonNegative,
   placedCycle: z.number().int(),
+  /** Wall or simulated time the order was sent: it is cancelled after execution.order_ttl_ms. */
+  placedMs: z.number().int(),
+  /** pending: sent, but the venue's answer was lost and a lookup has not found it yet. */
   status: z.enum(['pending', 'open', 'partially_filled']),
 });
 
@@ -89,8 +99,8 @@ export const engineStateSchema = z.strictObject({
   /** NAV at the last bar of each UTC day (the kill-switch's daily returns), last 60 days. */
   dailyNav: z.array(z.strictObject({ day: z.string(), navUsd: finite })),
   /** Trades closed recently (bounded to the audit window), for the hit rate. */
-  closedTrades: z.array(z.strictObject({ closedCycle: z.number().int(), pnlUsd: finite })),
-  /** The last book the guardrails approved; until execution fills orders it stands in for the current book. */
+  closedTrades: z.array(z.strictObject({ closedCycle: z.number().int(), symbol: z.string().min(1), openedCycle: z.number().int(), pnlUsd: finite })),
+  /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
@@ -100,6 +110,7 @@ export const engineStateSchema = z.strictObject({
 export type EngineState = z.infer<typeof engineStateSchema>;
 export type Position = z.infer<typeof positionSchema>;
 export type OpenOrder = z.infer<typeof openOrderSchema>;
+export type ClosedTrade = EngineState['closedTrades'][number];
 export type RunInfo = z.infer<typeof runInfoSchema>;
 export type KillSwitchState = EngineState['killSwitch']['state'];
 

@@ -9,7 +9,7 @@ function ctx(current: Record<string, number>, clusters: Record<string, number>, 
   const state = freshState(100_000);
   state.approvedWeights = current;
   state.clusters = clusters;
-  const r = makeContext({ state, candidates, pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])) });
+  const r = makeContext({ state, candidates, currentWeights: current, pumpProbabilities: Object.fromEntries(candidates.map((s) => [s, 0.5])) });
   return r;
 }
 

@@ -39,7 +39,7 @@ function setup(steps: CycleStep[] = [], clock: Clock = new SimClock(FIRST * H), 
   logs.open();
   const { log, lines } = memoryLogger();
   const state = initialState({ mode: 'sim', seed: 1, marketSource: 'fake', barMs: H, firstCycle: FIRST }, 1_000, 'h');
-  state.positions = { AAA: { qty: 10, avgEntryPriceUsd: 10, lastPriceUsd: 10, openedCycle: FIRST } };
+  state.positions = { AAA: { qty: 10, avgEntryPriceUsd: 10, lastPriceUsd: 10, openedCycle: FIRST, realizedPnlUsd: 0 } };
   state.cashUsd = 900;
   state.peakEquityUsd = 1_000;
   const engine = new Engine({ clock, market, store, logs, steps: [new MarkToMarketStep(3), ...steps], log, barMs: H, catchUp: 'skip', saveEveryCycles });
@@ -100,7 +100,7 @@ describe('Engine', () => {
   it('emits drawdown and stale prices from the mark-to-market step', async () => {
     const { dir, engine, state } = setup();
     state.peakEquityUsd = 2_030;
-    state.positions.ZZZ = { qty: 1, avgEntryPriceUsd: 5, lastPriceUsd: 5, openedCycle: FIRST };
+    state.positions.ZZZ = { qty: 1, avgEntryPriceUsd: 5, lastPriceUsd: 5, openedCycle: FIRST, realizedPnlUsd: 0 };
     await engine.run(state, FIRST, new AbortController().signal);
     const line = JSON.parse(readFileSync(join(dir, 'logs', 'equity.jsonl'), 'utf8')) as Record<string, unknown>;
     // NAV = 900 + 10 x 11 + 5 = 1015; drawdown (2030 - 1015) / 2030 = 50 %

@@ -51,7 +51,7 @@ describe('MetaStep (kill-switch)', () => {
     const s = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100, 'h');
     // 8 daily closes alternating 100 / 101 and three losing trades
     s.dailyNav = Array.from({ length: 8 }, (_, d) => ({ day: `2025-12-${28 + d}`, navUsd: d % 2 === 0 ? 100 : 99 }));
-    s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, pnlUsd: -k }));
+    s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, symbol: 'AAA', openedCycle: 490_900, pnlUsd: -k }));
     return s;
   };
 
@@ -59,7 +59,7 @@ describe('MetaStep (kill-switch)', () => {
     const state = badState();
     const audit = 490_991; // closes at 2026-01-05T00:00Z (a Monday): the weekly audit
     state.approvedWeights = { A: 0.05 };
-    const { c, events } = makeContext({ snapshot: liquid(audit), state, targetWeights: { A: 0.1, B: 0.1 } });
+    const { c, events } = makeContext({ snapshot: liquid(audit), state, targetWeights: { A: 0.1, B: 0.1 }, currentWeights: { A: 0.05 } });
     new MetaStep(settings).run(c);
     expect(events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
     expect(state.killSwitch).toMatchObject({ state: 'halted', sinceCycle: audit });
@@ -70,14 +70,15 @@ describe('MetaStep (kill-switch)', () => {
     for (let k = 1; k < 300; k++) {
       const before = { ...state.approvedWeights };
       const proposed = Object.fromEntries(['A', 'B', 'C'].map((s) => [s, rng.next() * 0.2]));
-      const { c: next } = makeContext({ snapshot: liquid(audit + k), state, targetWeights: proposed });
+      // the book held is what was approved last (executed in full)
+      const { c: next } = makeContext({ snapshot: liquid(audit + k), state, targetWeights: proposed, currentWeights: before, navUsd: 100 });
       new MetaStep(settings).run(next);
       guards.run(next);
       for (const [s, v] of Object.entries(next.approvedWeights)) expect(v).toBeLessThanOrEqual(before[s] ?? 0);
     }
     const flat = badState();
     flat.approvedWeights = { A: 0.1 };
-    const f = makeContext({ snapshot: liquid(audit), state: flat, targetWeights: { A: 0.2 } }).c;
+    const f = makeContext({ snapshot: liquid(audit), state: flat, targetWeights: { A: 0.2 }, currentWeights: { A: 0.1 } }).c;
     new MetaStep({ ...settings, onHalt: 'flatten' }).run(f);
     expect(f.targetWeights).toEqual({});
   });

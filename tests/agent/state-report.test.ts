@@ -9,8 +9,8 @@ describe('reportState / formatReport', () => {
     const s = initialState({ ...RUN }, 1_000, 'h');
     s.cashUsd = 500;
     s.positions = {
-      AAA: { qty: 10, avgEntryPriceUsd: 20, lastPriceUsd: 30, openedCycle: 100 },
-      BBB: { qty: -2, avgEntryPriceUsd: 50, lastPriceUsd: 100, openedCycle: 101 },
+      AAA: { qty: 10, avgEntryPriceUsd: 20, lastPriceUsd: 30, openedCycle: 100, realizedPnlUsd: 0 },
+      BBB: { qty: -2, avgEntryPriceUsd: 50, lastPriceUsd: 100, openedCycle: 101, realizedPnlUsd: 0 },
     };
     s.equityCurve = [
       { cycle: 100, ts: '2026-01-01T01:00:00.000Z', navUsd: 1_000 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markToMarket } from '../../src/portfolio/mark-to-market.js';
 
-const pos = (qty: number, last: number) => ({ qty, avgEntryPriceUsd: 1, lastPriceUsd: last, openedCycle: 0 });
+const pos = (qty: number, last: number) => ({ qty, avgEntryPriceUsd: 1, lastPriceUsd: last, openedCycle: 0, realizedPnlUsd: 0 });
 
 describe('markToMarket', () => {
   it('values long and short positions at the closes and adds cash', () => {

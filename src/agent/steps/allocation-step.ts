@@ -22,7 +22,7 @@ export interface AllocationSettings {
  * (excess redistributed or left in cash), the gross exposure the signal allows (max gross x the candidates' mean pump
  * probability), the turnover limit against the current book, the minimum trade size, a final clip to the caps, and
  * the minimum trade size again (a cap-forced sale is rounded up to the minimum, so caps win over turnover then).
- * Until execution fills orders, the last book the guardrails approved stands in for the current book.
+ * The current book is what is held at this bar's prices (the order-sync step values it).
  */
 export class AllocationStep implements CycleStep {
   readonly name = 'allocation';
@@ -33,9 +33,12 @@ export class AllocationStep implements CycleStep {
   ) {}
 
   run(ctx: CycleContext): void {
-    if (ctx.cycle % this.s.rebalanceEveryBars !== 0) return;
-    const current: Weights = ctx.state.approvedWeights;
-    const navUsd = ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd;
+    const current: Weights = ctx.currentWeights;
+    if (ctx.cycle % this.s.rebalanceEveryBars !== 0) {
+      ctx.targetWeights = { ...current }; // between rebalances the book is held
+      return;
+    }
+    const navUsd = ctx.navUsd;
     // candidates with a full, finite return window (HRP needs a covariance of equal-length series)
     // sorted: HRP's split depends on input order when subtrees are uneven, and the candidates' ranking changes bar
     // to bar; a zero-variance series (a flat price) has no place in a covariance

@@ -59,8 +59,8 @@ export class GuardrailStep implements CycleStep {
     for (const [s, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[s] = l.advUsd;
     const r = runGuardrails(this.guardrails, {
       cycle: ctx.cycle,
-      navUsd: ctx.state.equityCurve.at(-1)?.navUsd ?? ctx.state.cashUsd,
-      current: ctx.state.approvedWeights,
+      navUsd: ctx.navUsd,
+      current: ctx.currentWeights,
       proposed: ctx.targetWeights,
       advUsd,
       dailyReturns,

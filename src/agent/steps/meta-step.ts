@@ -43,7 +43,7 @@ export class MetaStep implements CycleStep {
       }
     }
     if (ctx.state.killSwitch.state === 'halted') {
-      const current = ctx.state.approvedWeights;
+      const current = ctx.currentWeights;
       ctx.targetWeights = this.s.onHalt === 'flatten' ? {} : withoutEntries(current, current);
     }
   }

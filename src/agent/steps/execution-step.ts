@@ -1,0 +1,150 @@
+import { clientOrderId } from '../../execution/client-order-id.js';
+import { lookupOrder, placeOrder, type PlaceOptions } from '../../execution/order-placer.js';
+import { planOrders, sliceQty, type ParentOrder, type PlanSettings } from '../../execution/order-plan.js';
+import type { Venue } from '../../execution/venue.js';
+import { mapVenueError } from '../../execution/venue-errors.js';
+import type { OrderJournal } from '../../state/order-journal.js';
+import type { OpenOrder } from '../../state/schema.js';
+import { applyVenueUpdate, recordOf } from '../order-book-keeping.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+export interface ExecutionSettings extends PlanSettings {
+  prefix: string;
+  slicesPerCycle: number;
+  orderTtlMs: number;
+  takerFeeBps: number;
+  place: PlaceOptions;
+  nowMs: () => number;
+  /** Waits between slices and while orders rest; a no-op on the simulated clock. */
+  wait: (ms: number) => Promise<void>;
+}
+
+interface Child {
+  parent: ParentOrder;
+  qty: number;
+  leg: string;
+}
+
+/**
+ * Turns the approved book into orders and works them: sells first (they fund the buys), each parent cut into
+ * slices spread over the order TTL, each slice a limit order inside the price-protection band (or a market order),
+ * sent idempotently (see execution/order-placer.ts) after its intent is journaled. Buys never spend more cash than is
+ * there. Orders still open when their TTL ends are cancelled; what did not fill is re-priced by the next cycle's
+ * plan. Every order event and fill is a line in logs/trades.jsonl.
+ */
+export class ExecutionStep implements CycleStep {
+  readonly name = 'execution';
+
+  constructor(
+    private readonly venue: Venue,
+    private readonly journal: OrderJournal,
+    private readonly s: ExecutionSettings,
+  ) {}
+
+  async run(ctx: CycleContext): Promise<void> {
+    if (ctx.tradingBlocked !== null) {
+      ctx.emit('trades', 'execution_skipped', { reason: ctx.tradingBlocked });
+      return;
+    }
+    const st = ctx.state;
+    const pricesUsd: Record<string, number> = {};
+    for (const [sym, bar] of Object.entries(ctx.snapshot.bars)) pricesUsd[sym] = bar.close;
+    const advUsd: Record<string, number> = {};
+    for (const [sym, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[sym] = l.advUsd;
+    // what open orders will still buy or sell counts as done: the plan covers only the rest
+    const heldQty: Record<string, number> = {};
+    for (const [sym, p] of Object.entries(st.positions)) heldQty[sym] = p.qty;
+    for (const o of st.openOrders) heldQty[o.symbol] = (heldQty[o.symbol] ?? 0) + (o.side === 'buy' ? 1 : -1) * (o.qty - o.filledQty);
+    const plan = planOrders({ navUsd: ctx.navUsd, heldQty, pricesUsd, advUsd, targetWeights: ctx.approvedWeights }, this.s);
+    if (plan.skipped.length > 0) ctx.emit('trades', 'orders_skipped', { skipped: plan.skipped });
+    const rounds: Child[][] = [];
+    for (const parent of [...plan.sells, ...plan.buys]) {
+      sliceQty(parent, this.s.slicesPerCycle, this.s.minTradeNotionalUsd).forEach((qty, k) => {
+        (rounds[k] ??= []).push({ parent, qty, leg: `${parent.side === 'buy' ? 'b' : 's'}${k + 1}` });
+      });
+    }
+    const intervalMs = this.s.orderTtlMs / Math.max(1, rounds.length);
+    const started = this.s.nowMs();
+    for (let k = 0; k < rounds.length; k++) {
+      if (k > 0) await this.s.wait(intervalMs);
+      for (const child of rounds[k]!) {
+        if (!(await this.sendChild(ctx, child))) return; // halted mid-cycle: nothing more goes out
+      }
+    }
+    await this.workOpenOrders(ctx, started);
+  }
+
+  /** Sends one slice; false when the venue said to halt. */
+  private async sendChild(ctx: CycleContext, c: Child): Promise<boolean> {
+    const st = ctx.state;
+    const id = clientOrderId(this.s.prefix, ctx.cycle, c.parent.symbol, c.leg);
+    if (ctx.handledOrderIds.has(id) || st.openOrders.some((o) => o.clientOrderId === id)) return true;
+    let qty = c.qty;
+    if (c.parent.side === 'buy') {
+      const worst = c.parent.limitPriceUsd ?? c.parent.refPriceUsd * (1 + this.s.maxSlippageBps / 10_000);
+      const affordable = Math.max(0, st.cashUsd) / (worst * (1 + this.s.takerFeeBps / 10_000));
+      qty = Math.min(qty, affordable);
+    } else {
+      qty = Math.min(qty, st.positions[c.parent.symbol]?.qty ?? 0);
+    }
+    qty = this.venue.roundQty?.(c.parent.symbol, qty, c.parent.refPriceUsd) ?? qty;
+    if (!(qty > 0) || qty * c.parent.refPriceUsd < this.s.dustUsd) return true;
+    const req = { clientOrderId: id, symbol: c.parent.symbol, side: c.parent.side, qty, type: this.s.orderType, limitPriceUsd: c.parent.limitPriceUsd, refPriceUsd: c.parent.refPriceUsd };
+    this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle });
+    ctx.handledOrderIds.add(id);
+    let out;
+    try {
+      out = await placeOrder(this.venue, req, this.s.place);
+    } catch (err) {
+      const e = mapVenueError(err, `submit ${id}`);
+      ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: req.symbol, side: req.side, qty, action: e.action, error: e.message });
+      ctx.state.killSwitch = { state: 'halted', reason: `venue error: ${e.message}`, sinceCycle: ctx.cycle };
+      ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, source: 'execution' });
+      return false;
+    }
+    const placedMs = this.s.nowMs();
+    const base = { clientOrderId: id, symbol: req.symbol, side: req.side, qty, orderType: req.type, limitPriceUsd: req.limitPriceUsd, refPriceUsd: req.refPriceUsd, advUsd: c.parent.advUsd, parentQty: c.parent.qty, attempts: out.attempts };
+    if (out.kind === 'failed') {
+      ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
+      return true;
+    }
+    if (out.kind === 'unknown') {
+      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending' });
+      ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
+      return true;
+    }
+    ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
+    const rec = recordOf(out.order, ctx, req.refPriceUsd, placedMs);
+    if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
+    return true;
+  }
+
+  /** Polls this cycle's resting orders until they fill or their TTL ends, then cancels what is left. */
+  private async workOpenOrders(ctx: CycleContext, startedMs: number): Promise<void> {
+    const mine = () => ctx.state.openOrders.filter((o) => o.placedCycle === ctx.cycle && o.status !== 'pending');
+    const polls = Math.max(1, this.s.slicesPerCycle * 4);
+    const pollMs = this.s.orderTtlMs / polls;
+    // bounded by a count too: on the simulated clock waiting does not move time
+    for (let n = 0; n < polls && mine().length > 0 && this.s.nowMs() - startedMs < this.s.orderTtlMs; n++) {
+      await this.s.wait(pollMs);
+      await this.update(ctx, mine(), false);
+    }
+    await this.update(ctx, mine(), true);
+  }
+
+  private async update(ctx: CycleContext, recs: OpenOrder[], cancel: boolean): Promise<void> {
+    const done = new Set<string>();
+    for (const rec of recs) {
+      let o = null;
+      try {
+        o = cancel ? await this.venue.cancel(rec.clientOrderId, rec.symbol) : null;
+      } catch (err) {
+        if (mapVenueError(err, `cancel ${rec.clientOrderId}`).action === 'halt') throw err;
+      }
+      const now = o ?? (await lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place));
+      if (now === 'unknown' || now === null) continue; // looked at again next cycle
+      if (applyVenueUpdate(ctx, rec, now, this.s)) done.add(rec.clientOrderId);
+    }
+    ctx.state.openOrders = ctx.state.openOrders.filter((o) => !done.has(o.clientOrderId));
+  }
+}

@@ -1,0 +1,165 @@
+import { markToMarket } from '../../portfolio/mark-to-market.js';
+import { parseClientOrderId } from '../../execution/client-order-id.js';
+import { lookupOrder, type PlaceOptions } from '../../execution/order-placer.js';
+import type { Venue, VenueBalances, VenueOrder } from '../../execution/venue.js';
+import { mapVenueError, VenueError } from '../../execution/venue-errors.js';
+import type { OrderJournal } from '../../state/order-journal.js';
+import type { OpenOrder } from '../../state/schema.js';
+import { applyVenueUpdate, recordOf } from '../order-book-keeping.js';
+import type { CycleContext, CycleStep } from '../cycle-step.js';
+
+export interface OrderSyncSettings {
+  prefix: string;
+  orderTtlMs: number;
+  /** Mismatch between state and venue, as a fraction of NAV, above which trading halts. */
+  reconcileTolerance: number;
+  dustUsd: number;
+  /** Assets that count in the reconciliation (what the market serves); other venue balances are only reported. */
+  tracked: ReadonlySet<string>;
+  place: PlaceOptions;
+  nowMs: () => number;
+}
+
+/**
+ * First thing after the data checks: brings the book in state up to the venue. It adopts orders a crashed cycle sent
+ * (from the write-ahead journal) and open orders carrying our prefix that state does not know; applies every fill
+ * since the last look; cancels orders past their TTL (all of them when trading is halted); then reconciles cash and
+ * positions with the venue's balances. Small differences (fees in another coin, rounding) are adopted from the
+ * venue; a difference above the tolerance halts trading with a clear event instead of trading on a wrong book.
+ * Finally it values the book at this bar's closes: the NAV and current weights every later step works from.
+ */
+export class OrderSyncStep implements CycleStep {
+  readonly name = 'order-sync';
+  private reportedForeign = new Set<string>();
+
+  constructor(
+    private readonly venue: Venue,
+    private readonly journal: OrderJournal,
+    private readonly s: OrderSyncSettings,
+  ) {}
+
+  async run(ctx: CycleContext): Promise<void> {
+    this.venue.observe?.(ctx.snapshot);
+    try {
+      await this.sync(ctx);
+    } catch (err) {
+      const e = err instanceof VenueError ? err : mapVenueError(err, 'order sync');
+      if (e.action === 'halt') this.halt(ctx, `venue error: ${e.message}`);
+      ctx.tradingBlocked = `venue unreachable during order sync: ${e.message}`;
+      ctx.emit('trades', 'sync_failed', { error: e.message, action: e.action });
+    }
+    this.valueBook(ctx);
+  }
+
+  private async sync(ctx: CycleContext): Promise<void> {
+    const st = ctx.state;
+    const known = new Set(st.openOrders.map((o) => o.clientOrderId));
+    this.journal.prune(st.lastCompletedCycle);
+    for (const intent of this.journal.unsettled(st.lastCompletedCycle)) {
+      if (known.has(intent.clientOrderId)) continue;
+      const found = await lookupOrder(this.venue, intent.clientOrderId, intent.symbol, this.s.place);
+      if (found === null) continue; // never reached the venue
+      known.add(intent.clientOrderId);
+      ctx.handledOrderIds.add(intent.clientOrderId);
+      const rec = found === 'unknown' ? this.pendingRecord(intent.clientOrderId, intent.symbol, intent.cycle) : recordOf(found, ctx, 0, this.s.nowMs(), intent.cycle);
+      st.openOrders.push(rec);
+      ctx.emit('trades', 'order_adopted', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, from: 'journal', found: found !== 'unknown' });
+    }
+    for (const o of await this.venue.openOrders(this.s.prefix)) {
+      if (known.has(o.clientOrderId)) continue;
+      const parsed = parseClientOrderId(o.clientOrderId, this.s.prefix);
+      known.add(o.clientOrderId);
+      st.openOrders.push(recordOf(o, ctx, o.limitPriceUsd ?? 0, this.s.nowMs(), parsed?.cycle ?? ctx.cycle));
+      ctx.emit('trades', 'order_adopted', { clientOrderId: o.clientOrderId, symbol: o.symbol, from: 'venue', qty: o.qty, filledQty: o.filledQty });
+    }
+    const halted = st.killSwitch.state === 'halted';
+    const keep: OpenOrder[] = [];
+    for (const rec of st.openOrders) {
+      const o = await this.refresh(rec, halted);
+      if (o === 'unknown') {
+        keep.push(rec);
+        continue;
+      }
+      if (o === null) {
+        ctx.emit('trades', 'order_closed', { clientOrderId: rec.clientOrderId, symbol: rec.symbol, status: 'never_placed', filledQty: 0, qty: rec.qty });
+        continue;
+      }
+      if (!applyVenueUpdate(ctx, rec, o, this.s)) keep.push(rec);
+    }
+    st.openOrders = keep;
+    this.reconcile(ctx, await this.venue.balances());
+  }
+
+  /** The venue's latest on one order, cancelled first when it has outlived its TTL or trading is halted. */
+  private async refresh(rec: OpenOrder, halted: boolean): Promise<VenueOrder | null | 'unknown'> {
+    const expired = this.s.nowMs() - rec.placedMs >= this.s.orderTtlMs;
+    if (rec.status !== 'pending' && (expired || halted)) {
+      try {
+        const o = await this.venue.cancel(rec.clientOrderId, rec.symbol);
+        if (o !== null) return o;
+      } catch (err) {
+        const e = mapVenueError(err, `cancel ${rec.clientOrderId}`);
+        if (e.action === 'halt') throw e;
+      }
+    }
+    return lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place);
+  }
+
+  private pendingRecord(clientOrderId: string, symbol: string, cycle: number): OpenOrder {
+    return { clientOrderId, venueOrderId: null, symbol, side: 'buy', qty: 0, filledQty: 0, limitPriceUsd: null, refPriceUsd: 0, avgFillPriceUsd: 0, feeUsd: 0, placedCycle: cycle, placedMs: this.s.nowMs(), status: 'pending' };
+  }
+
+  private reconcile(ctx: CycleContext, b: VenueBalances): void {
+    const st = ctx.state;
+    const prices = (s: string) => ctx.snapshot.bars[s]?.close ?? st.positions[s]?.lastPriceUsd ?? 0;
+    const nav = markToMarket(st.positions, st.cashUsd, Object.fromEntries(Object.keys(st.positions).map((s) => [s, prices(s)]))).navUsd;
+    const diffs: Record<string, number> = {};
+    let mismatchUsd = Math.abs(b.cashUsd - st.cashUsd);
+    if (mismatchUsd > 0) diffs.cashUsd = b.cashUsd - st.cashUsd;
+    for (const s of [...new Set([...Object.keys(st.positions), ...Object.keys(b.assets)])].sort()) {
+      if (!this.s.tracked.has(s) && st.positions[s] === undefined) {
+        if (!this.reportedForeign.has(s)) ctx.emit('meta', 'unknown_position', { symbol: s, qty: b.assets[s], note: 'held at the venue, not traded by COCE: left alone' });
+        this.reportedForeign.add(s);
+        continue;
+      }
+      const dq = (b.assets[s] ?? 0) - (st.positions[s]?.qty ?? 0);
+      if (dq === 0) continue;
+      diffs[s] = dq;
+      mismatchUsd += Math.abs(dq) * prices(s);
+    }
+    if (Object.keys(diffs).length === 0) return;
+    const fraction = nav > 0 ? mismatchUsd / nav : Infinity;
+    if (fraction > this.s.reconcileTolerance) {
+      ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct: 100 * fraction, tolerancePct: 100 * this.s.reconcileTolerance, diffs });
+      this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD (${(100 * fraction).toFixed(3)} % of NAV, tolerance ${(100 * this.s.reconcileTolerance).toFixed(3)} %)`);
+      ctx.tradingBlocked = 'reconciliation mismatch';
+      return;
+    }
+    // within tolerance: the venue's numbers are the truth
+    st.cashUsd = b.cashUsd;
+    for (const s of Object.keys(diffs)) {
+      if (s === 'cashUsd') continue;
+      const qty = b.assets[s] ?? 0;
+      const p = st.positions[s];
+      if (qty === 0) delete st.positions[s];
+      else st.positions[s] = p === undefined ? { qty, avgEntryPriceUsd: prices(s), lastPriceUsd: prices(s), openedCycle: ctx.cycle, realizedPnlUsd: 0 } : { ...p, qty };
+    }
+    if (mismatchUsd > 1e-6) ctx.emit('meta', 'reconcile_adjusted', { mismatchUsd, mismatchPct: 100 * fraction, diffs });
+  }
+
+  private halt(ctx: CycleContext, reason: string): void {
+    if (ctx.state.killSwitch.state === 'halted') return;
+    ctx.state.killSwitch = { state: 'halted', reason, sinceCycle: ctx.cycle };
+    ctx.emit('meta', 'halt', { reason, source: 'execution' });
+  }
+
+  private valueBook(ctx: CycleContext): void {
+    const prices: Record<string, number> = {};
+    for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
+    const m = markToMarket(ctx.state.positions, ctx.state.cashUsd, prices);
+    ctx.navUsd = m.navUsd;
+    const w: Record<string, number> = {};
+    if (m.navUsd > 0) for (const [s, p] of Object.entries(m.positions)) if (p.qty > 0) w[s] = (p.qty * p.lastPriceUsd) / m.navUsd;
+    ctx.currentWeights = w;
+  }
+}

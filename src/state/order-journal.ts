@@ -1,0 +1,88 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describeFsError, PathError } from '../utils/errors.js';
+
+/** An order COCE is about to send: written (and on disk) before the request leaves. */
+export interface OrderIntent {
+  clientOrderId: string;
+  symbol: string;
+  cycle: number;
+}
+
+/**
+ * Write-ahead journal of orders. state.json is saved once a cycle completes, so an order sent by a cycle that then
+ * crashed is in no saved state; the journal remembers its client id, and the restarted cycle looks it up at the venue
+ * and adopts it instead of placing it again (kill between submit and acknowledgement). Entries of cycles the saved
+ * state already covers are dropped on `prune`.
+ */
+export interface OrderJournal {
+  record(intent: OrderIntent): void;
+  /** Intents of cycles after `lastCompletedCycle` (null: all). */
+  unsettled(lastCompletedCycle: number | null): OrderIntent[];
+  /** Forget intents of cycles up to `lastCompletedCycle`: the saved state accounts for them. */
+  prune(lastCompletedCycle: number | null): void;
+}
+
+/** Sim and back-tests: the paper venue forgets its orders on a crash too, so there is nothing to look up. */
+export class MemoryOrderJournal implements OrderJournal {
+  private intents: OrderIntent[] = [];
+  record(intent: OrderIntent): void {
+    this.intents.push(intent);
+  }
+  unsettled(last: number | null): OrderIntent[] {
+    return this.intents.filter((i) => last === null || i.cycle > last);
+  }
+  prune(last: number | null): void {
+    this.intents = this.unsettled(last);
+  }
+}
+
+function parseIntent(line: string): OrderIntent | null {
+  if (!line.startsWith('{') || !line.endsWith('}')) return null;
+  const o = JSON.parse(line) as OrderIntent;
+  return typeof o.clientOrderId === 'string' && typeof o.symbol === 'string' && Number.isInteger(o.cycle) ? o : null;
+}
+
+/** testnet/live: data/orders.journal.jsonl, one fsynced line per intent. */
+export class FileOrderJournal implements OrderJournal {
+  constructor(readonly file: string) {}
+
+  record(intent: OrderIntent): void {
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const fd = openSync(this.file, 'a');
+      try {
+        writeFileSync(fd, JSON.stringify(intent) + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (err) {
+      throw new PathError(`order journal ${this.file} cannot be written (${describeFsError(err)}): no order is sent without it`, { file: this.file });
+    }
+  }
+
+  private readAll(): OrderIntent[] {
+    if (!existsSync(this.file)) return [];
+    const out: OrderIntent[] = [];
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      // a line torn by a crash mid-write is skipped: its order was never sent (the journal write comes first)
+      const o = parseIntent(line);
+      if (o !== null) out.push(o);
+    }
+    return out;
+  }
+
+  unsettled(last: number | null): OrderIntent[] {
+    return this.readAll().filter((i) => last === null || i.cycle > last);
+  }
+
+  prune(last: number | null): void {
+    const all = this.readAll();
+    const keep = all.filter((i) => last === null || i.cycle > last);
+    if (keep.length === all.length) return;
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, keep.map((i) => JSON.stringify(i) + '\n').join(''));
+    renameSync(tmp, this.file);
+  }
+}
