@@ -65,7 +65,7 @@ export function planOrders(i: PlanInput, s: PlanSettings): OrderPlan {
     if (delta === 0) continue;
     const notional = Math.abs(delta) * px;
     if (notional < s.minTradeNotionalUsd && !(target === 0 && notional >= s.dustUsd)) {
-      if (notional >= s.minTradeNotionalUsd / 100) plan.skipped.push({ symbol, reason: `move of ${notional.toFixed(2)} USD under the minimum trade` });
+      if (notional >= s.dustUsd) plan.skipped.push({ symbol, reason: `move of ${notional.toFixed(2)} USD under the minimum trade` });
       continue;
     }
     const adv = i.advUsd[symbol] ?? 0;
