@@ -224,6 +224,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       varLookbackDays: cfg.risk.var.lookbackDays,
       corrShortBars: cfg.risk.corrSpike.shortWindowBars,
       corrLongBars: cfg.risk.corrSpike.longWindowBars,
+      varLevel: cfg.risk.var.level,
     }),
     new ExecutionStep(exec.venue, exec.journal, {
       prefix: e.clientOrderPrefix,
@@ -232,6 +233,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       minTradeNotionalUsd: p.minTradeNotionalUsd,
       dustUsd,
       advCap: cfg.risk.advCapPct / 100,
+      maxVar: cfg.risk.var.maxVarPct / 100,
       slicesPerCycle: e.slicesPerCycle,
       orderTtlMs: e.orderTtlMs,
       takerFeeBps: e.takerFeeBps,

@@ -32,6 +32,8 @@ export interface CycleContext {
   targetWeights: Record<string, number>;
   /** The book the guardrails approved: what execution works toward. */
   approvedWeights: Record<string, number>;
+  /** 1-day historical VaR (fraction of NAV) of a book at this cycle's data; set by the guardrail step. */
+  varOf: ((weights: Readonly<Record<string, number>>) => number) | null;
   state: EngineState;
   /** Queue an event line for logs/<name>; written with the cycle, before state is saved. */
   emit(log: LogName, type: string, fields?: Record<string, unknown>): void;

@@ -120,6 +120,7 @@ export class Engine {
       candidates: [],
       targetWeights: {},
       approvedWeights: {},
+      varOf: null,
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };

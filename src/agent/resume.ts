@@ -30,7 +30,8 @@ export function resumeTrading(o: { stateDir: string; logDir: string; reason: str
     const cycle = state.lastCompletedCycle ?? state.run.firstCycle;
     const was = state.killSwitch;
     logs.append({ trades: [], equity: [], meta: [{ ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason }] });
-    state.killSwitch = { state: 'active', reason: null, sinceCycle: null };
+    // active again since this cycle: the audits judge only what happens from here (no instant re-halt on old data)
+    state.killSwitch = { state: 'active', reason: `resumed: ${o.reason.trim()}`, sinceCycle: cycle };
     state.logOffsets = logs.offsets();
     store.save(state);
     return { cycle, haltedSinceCycle: was.sinceCycle, previousReason: was.reason };

@@ -32,6 +32,7 @@ export function makeContext(o: Partial<CycleContext> & { snapshot?: MarketSnapsh
     candidates: [],
     targetWeights: {},
     approvedWeights: {},
+    varOf: null,
     state: freshState(),
     emit: (log, type, fields = {}) => events.push({ log, type, fields }),
     ...o,

@@ -31,7 +31,7 @@ function steps(venue: Venue, journal = new MemoryOrderJournal(), over: { nowMs?:
   const place = { retries: 2, baseDelayMs: 1, maxDelayMs: 2, sleep: () => Promise.resolve(), log: memoryLogger().log };
   const nowMs = over.nowMs ?? (() => 0);
   const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 600_000, reconcileTolerance: over.toleranceFraction ?? 0.005, dustUsd: 1, tracked: new Set(['A', 'B']), place, nowMs });
-  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, place, nowMs, wait: () => Promise.resolve() });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs, wait: () => Promise.resolve() });
   return { sync, exec, journal };
 }
 
@@ -94,7 +94,7 @@ describe('order sync + execution on the paper venue', () => {
     await s2.sync.run(r.c);
     expect(r.events.map((e) => e.type)).toEqual(['unknown_position', 'reconcile_adjusted']);
     expect(small.cashUsd).toBe(99_990);
-    expect(small.positions.A!.qty).toBe(10.5);
+    expect(small.positions.A.qty).toBe(10.5);
     expect(small.killSwitch.state).toBe('active');
   });
 
@@ -107,7 +107,7 @@ describe('order sync + execution on the paper venue', () => {
     st.killSwitch = { state: 'halted', reason: 'test', sinceCycle: 9 };
     const { sync, exec } = steps(recording);
     const meta = new MetaStep({ windowDays: 7, minSharpe: 1.2, minHitRate: 0.6, minTrades: 10, minDays: 7, barMs: H, onHalt: 'hold', dailyAuditHourUtc: 0, weeklyAuditWeekday: 1 });
-    const guards = new GuardrailStep(buildGuardrails(baseConfig()), new ReturnHistory(10), { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336 });
+    const guards = new GuardrailStep(buildGuardrails(baseConfig()), new ReturnHistory(10), { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
     const rng = createRng(5);
     for (let k = 0; k < 300; k++) {
       const cycle = 10 + k;

@@ -65,7 +65,7 @@ describe('MetaStep (kill-switch)', () => {
     expect(state.killSwitch).toMatchObject({ state: 'halted', sinceCycle: audit });
     expect(c.targetWeights).toEqual({ A: 0.05 }); // hold: the proposal becomes the current book
     // property: whatever the allocation proposes later, nothing opens or grows through meta and the guardrails
-    const guards = new GuardrailStep(buildGuardrails(baseConfig()), new ReturnHistory(10), { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336 });
+    const guards = new GuardrailStep(buildGuardrails(baseConfig()), new ReturnHistory(10), { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
     const rng = createRng(11);
     for (let k = 1; k < 300; k++) {
       const before = { ...state.approvedWeights };
@@ -110,7 +110,7 @@ describe('coce resume', () => {
     const ok = memoryIo(cwd);
     expect(await main(['resume', '--reason', 'reviewed the week, model retrained'], ok)).toBe(0);
     expect(ok.out()).toBe('trading resumed after cycle 490919 (halted since cycle 490900: 7-day Sharpe 0.10 < 1.2)\n');
-    expect((JSON.parse(readFileSync(file, 'utf8')) as EngineState).killSwitch).toEqual({ state: 'active', reason: null, sinceCycle: null });
+    expect((JSON.parse(readFileSync(file, 'utf8')) as EngineState).killSwitch).toEqual({ state: 'active', reason: 'resumed: reviewed the week, model retrained', sinceCycle: 490_919 });
     const last = readFileSync(join(cwd, 'logs', 'meta_events.jsonl'), 'utf8').trim().split('\n').at(-1)!;
     expect(JSON.parse(last)).toMatchObject({ type: 'resume', cycle: 490_919, reason: 'reviewed the week, model retrained', haltedSinceCycle: 490_900 });
     expect(await main(['resume'], memoryIo(cwd))).toBe(2); // --reason is required

@@ -75,6 +75,7 @@ export class AllocationStep implements CycleStep {
     ctx.targetWeights = target;
     ctx.state.targetWeights = target;
     ctx.emit('meta', 'allocation', {
+      navUsd,
       candidates: ctx.candidates.length,
       hrpAssets: symbols.length,
       signalStrength: strength,

@@ -13,6 +13,8 @@ export interface ExecutionSettings extends PlanSettings {
   slicesPerCycle: number;
   orderTtlMs: number;
   takerFeeBps: number;
+  /** 1-day VaR limit (fraction of NAV): no buy may take the held book above it. */
+  maxVar: number;
   place: PlaceOptions;
   nowMs: () => number;
   /** Waits between slices and while orders rest; a no-op on the simulated clock. */
@@ -63,22 +65,48 @@ export class ExecutionStep implements CycleStep {
         (rounds[k] ??= []).push({ parent, qty, leg: `${parent.side === 'buy' ? 'b' : 's'}${k + 1}` });
       });
     }
-    const intervalMs = this.s.orderTtlMs / Math.max(1, rounds.length);
+    if (rounds.length === 0) return;
+    const intervalMs = this.s.orderTtlMs / rounds.length;
     const started = this.s.nowMs();
+    const cashBefore = st.cashUsd;
+    let sent = 0;
     for (let k = 0; k < rounds.length; k++) {
       if (k > 0) await this.s.wait(intervalMs);
       for (const child of rounds[k]!) {
-        if (!(await this.sendChild(ctx, child))) return; // halted mid-cycle: nothing more goes out
+        const r = await this.sendChild(ctx, child);
+        if (r === 'halt') return; // halted mid-cycle: nothing more goes out
+        if (r === 'sent') sent++;
       }
     }
     await this.workOpenOrders(ctx, started);
+    const held = this.heldWeights(ctx);
+    ctx.emit('trades', 'execution', {
+      orders: sent,
+      cashChangeUsd: st.cashUsd - cashBefore,
+      heldVar: ctx.varOf?.(held) ?? null,
+      maxVar: this.s.maxVar,
+      openOrders: st.openOrders.length,
+    });
   }
 
-  /** Sends one slice; false when the venue said to halt. */
-  private async sendChild(ctx: CycleContext, c: Child): Promise<boolean> {
+  /** The book held now at this bar's closes, fractions of the NAV after this cycle's fills. */
+  private heldWeights(ctx: CycleContext, extra?: { symbol: string; qty: number; costUsd: number }): Record<string, number> {
+    const st = ctx.state;
+    const px = (s: string) => ctx.snapshot.bars[s]?.close ?? st.positions[s]?.lastPriceUsd ?? 0;
+    let nav = st.cashUsd - (extra?.costUsd ?? 0);
+    for (const [s, p] of Object.entries(st.positions)) nav += p.qty * px(s);
+    const w: Record<string, number> = {};
+    if (!(nav > 0)) return w;
+    for (const [s, p] of Object.entries(st.positions)) if (p.qty > 0) w[s] = (p.qty * px(s)) / nav;
+    if (extra) w[extra.symbol] = (w[extra.symbol] ?? 0) + (extra.qty * px(extra.symbol)) / nav;
+    return w;
+  }
+
+  /** Sends one slice: 'halt' when the venue said to stop trading. */
+  private async sendChild(ctx: CycleContext, c: Child): Promise<'sent' | 'not-sent' | 'halt'> {
     const st = ctx.state;
     const id = clientOrderId(this.s.prefix, ctx.cycle, c.parent.symbol, c.leg);
-    if (ctx.handledOrderIds.has(id) || st.openOrders.some((o) => o.clientOrderId === id)) return true;
+    if (ctx.handledOrderIds.has(id) || st.openOrders.some((o) => o.clientOrderId === id)) return 'not-sent';
     let qty = c.qty;
     if (c.parent.side === 'buy') {
       const worst = c.parent.limitPriceUsd ?? c.parent.refPriceUsd * (1 + this.s.maxSlippageBps / 10_000);
@@ -88,7 +116,17 @@ export class ExecutionStep implements CycleStep {
       qty = Math.min(qty, st.positions[c.parent.symbol]?.qty ?? 0);
     }
     qty = this.venue.roundQty?.(c.parent.symbol, qty, c.parent.refPriceUsd) ?? qty;
-    if (!(qty > 0) || qty * c.parent.refPriceUsd < this.s.dustUsd) return true;
+    if (!(qty > 0) || qty * c.parent.refPriceUsd < this.s.dustUsd) return 'not-sent';
+    if (c.parent.side === 'buy' && ctx.varOf !== null) {
+      // pre-trade check on what is really held (earlier sales may have filled only in part): a buy may not take
+      // the book's 1-day VaR past the limit
+      const worstCostUsd = (qty * c.parent.refPriceUsd * (this.s.maxSlippageBps + this.s.takerFeeBps)) / 10_000;
+      const after = ctx.varOf(this.heldWeights(ctx, { symbol: c.parent.symbol, qty, costUsd: worstCostUsd }));
+      if (after > this.s.maxVar) {
+        ctx.emit('trades', 'order_blocked', { clientOrderId: id, symbol: c.parent.symbol, side: 'buy', qty, reason: 'var', varAfter: after, maxVar: this.s.maxVar });
+        return 'not-sent';
+      }
+    }
     const req = { clientOrderId: id, symbol: c.parent.symbol, side: c.parent.side, qty, type: this.s.orderType, limitPriceUsd: c.parent.limitPriceUsd, refPriceUsd: c.parent.refPriceUsd };
     this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle });
     ctx.handledOrderIds.add(id);
@@ -100,23 +138,23 @@ export class ExecutionStep implements CycleStep {
       ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: req.symbol, side: req.side, qty, action: e.action, error: e.message });
       ctx.state.killSwitch = { state: 'halted', reason: `venue error: ${e.message}`, sinceCycle: ctx.cycle };
       ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, source: 'execution' });
-      return false;
+      return 'halt';
     }
     const placedMs = this.s.nowMs();
     const base = { clientOrderId: id, symbol: req.symbol, side: req.side, qty, orderType: req.type, limitPriceUsd: req.limitPriceUsd, refPriceUsd: req.refPriceUsd, advUsd: c.parent.advUsd, parentQty: c.parent.qty, attempts: out.attempts };
     if (out.kind === 'failed') {
       ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
-      return true;
+      return 'sent';
     }
     if (out.kind === 'unknown') {
       st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending' });
       ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
-      return true;
+      return 'sent';
     }
     ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
     const rec = recordOf(out.order, ctx, req.refPriceUsd, placedMs);
     if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
-    return true;
+    return 'sent';
   }
 
   /** Polls this cycle's resting orders until they fill or their TTL ends, then cancels what is left. */

@@ -1,6 +1,8 @@
 import { averageCorrelation } from '../../network_analysis/correlation.js';
 import type { Guardrail } from '../../risk_guardrails/guardrail.js';
 import { runGuardrails } from '../../risk_guardrails/pipeline.js';
+import { bookPnl } from '../../risk_guardrails/var-floor.js';
+import { historicalVar } from '../../risk_guardrails/historical-var.js';
 import type { ReturnHistory } from '../return-history.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
@@ -9,6 +11,8 @@ export interface GuardrailStepSettings {
   varLookbackDays: number;
   corrShortBars: number;
   corrLongBars: number;
+  /** VaR confidence level (risk.var.level), for the VaR of any book later steps ask about. */
+  varLevel: number;
 }
 
 /**
@@ -68,6 +72,10 @@ export class GuardrailStep implements CycleStep {
       avgCorrelationShort: avg(this.s.corrShortBars),
       avgCorrelationLong: avg(this.s.corrLongBars),
     });
+    ctx.varOf = (w) => {
+      const pnl = bookPnl(w, dailyReturns);
+      return pnl.length < 2 ? 0 : historicalVar(pnl, this.s.varLevel);
+    };
     for (const t of r.trips) ctx.emit('meta', 'guardrail_trip', { guardrail: t.guardrail, reason: t.reason, ...t.values, entriesBlocked: r.entriesBlocked });
     ctx.approvedWeights = r.weights;
     ctx.state.approvedWeights = r.weights;

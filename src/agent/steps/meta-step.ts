@@ -24,9 +24,13 @@ export class MetaStep implements CycleStep {
   run(ctx: CycleContext): void {
     const close = new Date(ctx.closeMs);
     if (close.getUTCHours() === this.s.dailyAuditHourUtc && close.getUTCMinutes() === 0) {
-      const windowStart = ctx.cycle - (this.s.windowDays * 86_400_000) / this.s.barMs;
+      // after a resume only what happened since counts (the kill-switch's sinceCycle while active)
+      const since = ctx.state.killSwitch.state === 'active' ? ctx.state.killSwitch.sinceCycle : null;
+      const windowStart = Math.max(ctx.cycle - (this.s.windowDays * 86_400_000) / this.s.barMs, since ?? -Infinity);
       const trades = ctx.state.closedTrades.filter((t) => t.closedCycle > windowStart);
-      const a = auditPerformance(ctx.state.dailyNav.map((d) => d.navUsd), trades, this.s);
+      // the day the resume happened in is the first day's close that counts (the return from it onward)
+      const sinceDay = since === null ? '' : new Date((since + 1) * this.s.barMs - 1).toISOString().slice(0, 10);
+      const a = auditPerformance(ctx.state.dailyNav.filter((d) => d.day >= sinceDay).map((d) => d.navUsd), trades, this.s);
       const weekly = close.getUTCDay() === this.s.weeklyAuditWeekday;
       ctx.emit('meta', weekly ? 'weekly_audit' : 'daily_audit', {
         sharpe: a.sharpe,
