@@ -18,6 +18,7 @@ import { MAX_SEED } from './utils/config-schema.js';
 import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from './utils/env.js';
 import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
+import { LogNotifier } from './utils/notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 
 /** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
@@ -277,7 +278,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
     .action((f: { reason: string; stateDir: string; logDir: string }) => {
-      const r = resumeTrading({ stateDir: resolve(io.cwd, f.stateDir), logDir: resolve(io.cwd, f.logDir), reason: f.reason, nowMs: Date.now() });
+      // the notification goes to stderr as a log line: stdout keeps the one-line answer
+      const level = env instanceof Error ? 'info' : env.logLevel;
+      const notifier = new LogNotifier(createLogger({ level, pretty: false, scrubber, out: io.stderr }).child({ component: 'notifier' }));
+      const r = resumeTrading({ stateDir: resolve(io.cwd, f.stateDir), logDir: resolve(io.cwd, f.logDir), reason: f.reason, nowMs: Date.now(), notifier });
       say(`trading resumed after cycle ${r.cycle} (halted since cycle ${r.haltedSinceCycle}: ${r.previousReason ?? 'no reason recorded'})`);
     });
 

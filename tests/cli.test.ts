@@ -311,7 +311,7 @@ describe('coce status', () => {
         'last cycle      490919  (2026-01-02T00:00:00.000Z)  cycles run 24',
         'NAV             100,000.00 USD  (cash 100,000.00 USD)',
         'return          0.00 %  from 100,000.00 USD at the start of the run',
-        'drawdown        0.00 % now, 0.00 % max  (peak 100,000.00 USD)',
+        'drawdown        0.00 % now, 0.00 % worst in the last 24 bars  (peak 100,000.00 USD)',
         'kill-switch     active',
         'positions       0  open orders 0  sleeve options 0',
         '',

@@ -5,6 +5,7 @@ import type { LogEvent } from '../state/jsonl-log.js';
 import type { EngineState } from '../state/schema.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Logger } from '../utils/logger.js';
+import { notificationOf, type Notifier } from '../utils/notifier.js';
 import { cycleCloseMs, isoOf } from '../utils/time.js';
 import type { Clock } from './clock.js';
 import type { CycleContext, CycleStep } from './cycle-step.js';
@@ -24,6 +25,8 @@ export interface EngineDeps {
    * back-tests save less often for speed (a crash replays the unsaved cycles, the logs are cut back to match).
    */
   saveEveryCycles?: number;
+  /** Audits, halts and reconciliation problems are sent here once their cycle has completed. */
+  notifier?: Notifier;
 }
 
 /**
@@ -130,6 +133,10 @@ export class Engine {
     next.lastCompletedTs = ts;
     for (const name of ['trades', 'meta', 'equity'] as const) for (const e of events[name]) this.pending[name].push(e);
     // frequent events go to debug; the rest (universe, clusters, guardrails, halts) are worth an info line
+    for (const e of events.meta) {
+      const n = notificationOf(e);
+      if (n !== null) this.d.notifier?.notify(n);
+    }
     for (const e of events.meta) this.log[e.type === 'pump_alarm' || e.type === 'allocation' ? 'debug' : 'info']({ event: e }, `meta event: ${e.type}`);
     this.log.debug({ cycle, ts, ms: +(performance.now() - startedMs).toFixed(2) }, 'cycle completed');
     return next;

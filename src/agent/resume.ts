@@ -4,6 +4,7 @@ import { acquireRunLock } from '../state/run-lock.js';
 import { FileStateStore } from '../state/state-store.js';
 import { StateError, UsageError } from '../utils/errors.js';
 import { isoOf } from '../utils/time.js';
+import { notificationOf, type Notifier } from '../utils/notifier.js';
 
 export interface ResumeResult {
   cycle: number;
@@ -15,7 +16,7 @@ export interface ResumeResult {
  * `coce resume`: the one way to lift a halt. Takes the run's locks (the daemon must be stopped), records a `resume`
  * event with the operator's reason in meta_events.jsonl, then saves the state with the kill-switch active again.
  */
-export function resumeTrading(o: { stateDir: string; logDir: string; reason: string; nowMs: number }): ResumeResult {
+export function resumeTrading(o: { stateDir: string; logDir: string; reason: string; nowMs: number; notifier?: Notifier }): ResumeResult {
   if (o.reason.trim().length < 3) throw new UsageError('coce resume needs --reason "<why trading may start again>"');
   const store = new FileStateStore(o.stateDir);
   const locks = [acquireRunLock(o.stateDir)];
@@ -29,11 +30,14 @@ export function resumeTrading(o: { stateDir: string; logDir: string; reason: str
     logs.recover(state.logOffsets);
     const cycle = state.lastCompletedCycle ?? state.run.firstCycle;
     const was = state.killSwitch;
-    logs.append({ trades: [], equity: [], meta: [{ ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason }] });
+    const event = { ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
+    logs.append({ trades: [], equity: [], meta: [event] });
     // active again since this cycle: the audits judge only what happens from here (no instant re-halt on old data)
     state.killSwitch = { state: 'active', reason: `resumed: ${o.reason.trim()}`, sinceCycle: cycle };
     state.logOffsets = logs.offsets();
     store.save(state);
+    const n = notificationOf(event);
+    if (n !== null) o.notifier?.notify(n);
     return { cycle, haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
   } finally {
     logs.close();

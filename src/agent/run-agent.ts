@@ -16,6 +16,7 @@ import { loadAlpha, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
+import { LogNotifier } from '../utils/notifier.js';
 import { reportState, type StateReport } from './state-report.js';
 
 export interface RunOptions {
@@ -207,6 +208,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       barMs,
       catchUp: cfg.schedule.catchUp,
       saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
+      notifier: new LogNotifier(deps.log.child({ component: 'notifier' })),
     });
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {

@@ -15,6 +15,8 @@ export interface StateReport {
   peakEquityUsd: number;
   drawdownPct: number;
   maxDrawdownPct: number;
+  /** Bars of equity curve the worst drawdown was measured over. */
+  curveBars: number;
   killSwitch: EngineState['killSwitch'];
   positions: { symbol: string; qty: number; lastPriceUsd: number; valueUsd: number; weightPct: number }[];
   openOrders: number;
@@ -38,7 +40,9 @@ export function reportState(s: EngineState): StateReport {
     returnPct: startNavUsd === 0 ? null : 100 * (navUsd / startNavUsd - 1),
     peakEquityUsd: s.peakEquityUsd,
     drawdownPct: 100 * currentDrawdown(navUsd, s.peakEquityUsd),
-    maxDrawdownPct: 100 * maxDrawdown(s.equityCurve.map((p) => p.navUsd)),
+    // the curve in state is bounded: its worst drawdown is over the bars kept (the current one counts from the all-time peak)
+    maxDrawdownPct: 100 * Math.max(maxDrawdown(s.equityCurve.map((p) => p.navUsd)), currentDrawdown(navUsd, s.peakEquityUsd)),
+    curveBars: s.equityCurve.length,
     killSwitch: s.killSwitch,
     positions: Object.entries(s.positions)
       .map(([symbol, p]) => {
@@ -63,7 +67,7 @@ export function formatReport(r: StateReport): string {
     `last cycle      ${r.lastCompletedCycle ?? 'none yet'}${r.lastCompletedTs ? `  (${r.lastCompletedTs})` : ''}  cycles run ${r.cycles}`,
     `NAV             ${usd(r.navUsd)}  (cash ${usd(r.cashUsd)})`,
     `return          ${pct(r.returnPct)}  from ${usd(r.startNavUsd)} at the start of the run`,
-    `drawdown        ${pct(r.drawdownPct)} now, ${pct(r.maxDrawdownPct)} max  (peak ${usd(r.peakEquityUsd)})`,
+    `drawdown        ${pct(r.drawdownPct)} now, ${pct(r.maxDrawdownPct)} worst in the last ${r.curveBars} bars  (peak ${usd(r.peakEquityUsd)})`,
     `kill-switch     ${ks.state}${ks.reason ? `: ${ks.reason}` : ''}${ks.sinceCycle === null ? '' : ` since cycle ${ks.sinceCycle}`}`,
     `positions       ${r.positions.length}  open orders ${r.openOrders}  sleeve options ${r.sleevePositions}`,
   ];

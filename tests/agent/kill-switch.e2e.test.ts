@@ -34,7 +34,8 @@ describe('meta kill-switch end to end', () => {
     mkdirSync(join(cwd, 'data'));
     writeModelFile(join(cwd, 'data', 'model.json'), await trainFromConfig(cfg, 5, 30));
     const quiet = () => memoryIo(cwd, { LOG_LEVEL: 'warn' });
-    expect(await main(['run', '--mode', 'sim', '--days', '14', '--seed', '3', '--config', cfgFile], quiet())).toBe(0);
+    const firstRun = quiet();
+    expect(await main(['run', '--mode', 'sim', '--days', '14', '--seed', '3', '--config', cfgFile], firstRun)).toBe(0);
     const meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
     const trades = readJsonl(join(cwd, 'logs', 'trades.jsonl'));
     const first = (JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState).run.firstCycle;
@@ -50,6 +51,7 @@ describe('meta kill-switch end to end', () => {
     expect(buysAfter).toEqual([]);
     const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
     expect(state.killSwitch).toMatchObject({ state: 'halted', sinceCycle: halt.cycle });
+    expect(firstRun.out()).toContain(`COCE halted trading at cycle ${halt.cycle}: ${halt.reason as string}`); // the notifier
 
     // a restart does not lift it; `coce resume` does, and the run trades again
     expect(await main(['run', '--mode', 'sim', '--days', '15', '--seed', '3', '--config', cfgFile], quiet())).toBe(0);
@@ -58,6 +60,7 @@ describe('meta kill-switch end to end', () => {
     expect(await main(['resume', '--reason', 'fees fixed, reviewed the week'], io)).toBe(0);
     const resumedAt = first + 15 * 24 - 1;
     expect(io.out()).toContain(`trading resumed after cycle ${resumedAt}`);
+    expect(io.err()).toContain(`COCE trading resumed after cycle ${resumedAt}: fees fixed, reviewed the week`);
     expect(await main(['run', '--mode', 'sim', '--days', '22', '--seed', '3', '--config', cfgFile], quiet())).toBe(0);
     const after = readJsonl(join(cwd, 'logs', 'trades.jsonl')).filter((e) => e.type === 'order_placed' && e.side === 'buy' && e.cycle > resumedAt);
     expect(after.length).toBeGreaterThan(0);

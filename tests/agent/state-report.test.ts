@@ -33,7 +33,7 @@ describe('reportState / formatReport', () => {
       'last cycle      102  (2026-01-01T03:00:00.000Z)  cycles run 3',
       'NAV             600.00 USD  (cash 500.00 USD)',
       'return          -40.00 %  from 1,000.00 USD at the start of the run',
-      'drawdown        50.00 % now, 50.00 % max  (peak 1,200.00 USD)',
+      'drawdown        50.00 % now, 50.00 % worst in the last 3 bars  (peak 1,200.00 USD)',
       'kill-switch     halted: sharpe 0.40 < 1.2 since cycle 102',
       'positions       2  open orders 0  sleeve options 0',
       '  AAA        qty        10.0000  px      30.0000  value         300.00 USD   50.00 %',
