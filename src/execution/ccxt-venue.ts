@@ -90,13 +90,14 @@ export class CcxtVenue implements Venue {
     return q;
   }
 
-  private toVenueOrder(o: CcxtOrder, fallbackClientId: string): VenueOrder {
+  /** `clientOrderId` is ours, always: binance's cancel answer carries the cancel request's own id in that field. */
+  private toVenueOrder(o: CcxtOrder, clientOrderId: string): VenueOrder {
     const filledQty = o.filled ?? 0;
     const avg = o.average ?? (filledQty > 0 && o.cost !== undefined ? o.cost / filledQty : 0);
     const reported = o.fee?.cost !== undefined && o.fee.currency === this.o.quote ? o.fee.cost : null;
     const status = STATUS[o.status ?? 'open'] ?? 'open';
     return {
-      clientOrderId: o.clientOrderId ?? fallbackClientId,
+      clientOrderId,
       venueOrderId: String(o.id),
       symbol: o.symbol.split('/')[0]!,
       side: o.side === 'sell' ? 'sell' : 'buy',

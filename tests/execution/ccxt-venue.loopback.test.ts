@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ExecutionStep } from '../../src/agent/steps/execution-step.js';
+import { OrderSyncStep } from '../../src/agent/steps/order-sync-step.js';
+import { CcxtVenue, type TradingExchange } from '../../src/execution/ccxt-venue.js';
+import { createCcxtExchange } from '../../src/data_ingest/live/ccxt-spot-feed.js';
+import type { MarketSnapshot } from '../../src/data_ingest/market-data-source.js';
+import { MemoryOrderJournal } from '../../src/state/order-journal.js';
+import { createRng } from '../../src/utils/rng.js';
+import { freshState, H, makeContext, type RecordedEvent } from '../agent/context.js';
+import { memoryLogger } from '../helpers.js';
+import { LoopbackBinance, type FaultRates } from './loopback-binance.js';
+
+const KEY = 'loopback-key-123';
+const SECRET = 'loopback-secret-456';
+const BASES = ['ABC', 'BIGCAP', 'XYZ'];
+
+async function setup(faults: FaultRates, seed: number) {
+  const ex = await new LoopbackBinance({ apiKey: KEY, secret: SECRET, bases: BASES, cashUsdt: 100_000, feeRate: 0.001, faults, seed }).start();
+  const ccxt = await createCcxtExchange({ exchangeId: 'binance', sandbox: false, apiKey: KEY, secret: SECRET, apiUrl: `${ex.base}/api/v3`, timeoutMs: 300, rateLimitMs: 1 });
+  const { log } = memoryLogger();
+  const venue = new CcxtVenue(ccxt as unknown as TradingExchange, { quote: 'USDT', takerFeeBps: 10, log });
+  // loading markets is not what is under test here: no faults until the run starts
+  const saved = ex.faults;
+  ex.faults = {};
+  await venue.init();
+  ex.faults = saved;
+  return { ex, venue, log };
+}
+
+function snapshot(ex: LoopbackBinance, cycle: number): MarketSnapshot {
+  const bars: MarketSnapshot['bars'] = {};
+  const liquidity: MarketSnapshot['liquidity'] = {};
+  for (const b of BASES) {
+    const p = ex.price(b);
+    bars[b] = { openMs: cycle * H, open: p, high: p, low: p, close: p, volumeBase: 1e9 / p, volumeUsd: 1e9 };
+    liquidity[b] = { marketCapUsd: 1e8, advUsd: 1e9, spreadBps: 20 };
+  }
+  return { cycle, closeMs: (cycle + 1) * H, bars, liquidity, sentiment: {}, realizedVol: {} };
+}
+
+/** Cycles of random target books through order sync and execution on the real ccxt client, until `orders` orders. */
+async function trade(ex: LoopbackBinance, venue: CcxtVenue, log: ReturnType<typeof memoryLogger>['log'], orders: number, seed: number) {
+  const place = { retries: 4, baseDelayMs: 1, maxDelayMs: 4, sleep: () => Promise.resolve(), log };
+  let now = 0;
+  const nowMs = () => (now += 1_000);
+  const journal = new MemoryOrderJournal();
+  const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 10_000, reconcileTolerance: 1e-9, dustUsd: 1, tracked: new Set(BASES), place, nowMs });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 10_000, takerFeeBps: 10, maxVar: 1, place, nowMs, wait: () => Promise.resolve() });
+  const state = freshState(100_000);
+  const events: RecordedEvent[] = [];
+  const rng = createRng(seed);
+  let cycle = 1_000;
+  for (; ex.orders.size < orders; cycle++) {
+    const r = makeContext({ snapshot: snapshot(ex, cycle), state });
+    await sync.run(r.c);
+    r.c.approvedWeights = Object.fromEntries(BASES.map((b) => [b, rng.next() < 0.3 ? 0 : rng.next() * 0.3]));
+    await exec.run(r.c);
+    state.lastCompletedCycle = cycle;
+    events.push(...r.events);
+    if (state.killSwitch.state === 'halted') break;
+  }
+  // a last, fault-free sync settles orders whose fate was unknown
+  ex.faults = {};
+  const last = makeContext({ snapshot: snapshot(ex, cycle), state });
+  await sync.run(last.c);
+  events.push(...last.events);
+  return { state, events, cycles: cycle - 1_000 };
+}
+
+describe('CcxtVenue through the real ccxt binance client against a misbehaving loopback exchange', () => {
+  let stop: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await stop?.();
+    stop = null;
+  });
+
+  it('500 orders with 10 % timeouts after accept, 5 % 429 and 5 % 5xx: no duplicate, no lost order, balances = state', async () => {
+    const { ex, venue, log } = await setup({ timeoutAfterAccept: 0.1, rateLimit: 0.05, serverError: 0.05 }, 1);
+    stop = () => ex.stop();
+    const { state, events } = await trade(ex, venue, log, 500, 7);
+    expect(ex.orders.size).toBeGreaterThanOrEqual(500);
+    expect(ex.faultsInjected.timeoutAfterAccept).toBeGreaterThan(30);
+    expect(ex.faultsInjected.rateLimit).toBeGreaterThan(20);
+    expect(ex.faultsInjected.serverError).toBeGreaterThan(20);
+    // no duplicate: no accepted order was ever sent again (a lookup by client id always came first)
+    expect(ex.duplicateSubmissions).toEqual([]);
+    // no lost order: every order the exchange accepted is one COCE recorded as placed or adopted, and is settled
+    const known = new Set(events.filter((e) => e.type === 'order_placed' || e.type === 'order_adopted').map((e) => e.fields.clientOrderId as string));
+    for (const id of ex.orders.keys()) expect(known.has(id), id).toBe(true);
+    expect(state.openOrders).toEqual([]);
+    expect(events.filter((e) => e.type === 'order_adopted').length).toBeGreaterThan(30); // the timed-out ones
+    // the book in state equals the exchange's balances, with no reconciliation ever needed (tolerance 1e-9 of NAV)
+    expect(events.filter((e) => e.type === 'reconcile_mismatch' || e.type === 'halt')).toEqual([]);
+    const adjusted = events.filter((e) => e.type === 'reconcile_adjusted').map((e) => e.fields.mismatchUsd as number);
+    expect(Math.max(0, ...adjusted)).toBeLessThan(1e-6); // fee rounding to 8 decimals at most
+    if (process.env.COCE_TEST_VERBOSE) console.log({ orders: ex.orders.size, submissions: ex.submissions.length, faults: ex.faultsInjected, adopted: events.filter((e) => e.type === 'order_adopted').length, adjusted: adjusted.length, fills: events.filter((e) => e.type === 'fill').length });
+    expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
+    for (const b of BASES) expect(state.positions[b]?.qty ?? 0).toBeCloseTo(ex.balances.get(b) ?? 0, 6);
+  }, 120_000);
+});
