@@ -95,6 +95,7 @@ interface RunFlags {
   restoreBackup?: boolean;
   confirmLive?: boolean;
   data?: string;
+  cycles?: number;
 }
 
 /** Run the `coce` command line; resolves to the process exit code (0 ok, 2 bad input, 1 unexpected failure). */
@@ -137,6 +138,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
     .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
     .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
+    .option('--cycles <n>', 'stop after this many cycles (a smoke run; overrides --days)', intArg(1, '--cycles'))
     .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
@@ -155,6 +157,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         restoreBackup: f.restoreBackup === true,
         confirmLive: f.confirmLive === true,
         ...(f.days === undefined ? {} : { days: f.days }),
+        ...(f.cycles === undefined ? {} : { cycles: f.cycles }),
         ...(f.seed === undefined ? {} : { seed: f.seed }),
         ...(f.speed === undefined ? {} : { speed: f.speed }),
         ...(f.data === undefined ? {} : { dataDir: resolve(io.cwd, f.data) }),

@@ -26,6 +26,8 @@ export interface RunOptions {
   sleeveConfigFile: string | null;
   sleeve: SleeveChoice;
   days?: number;
+  /** Stop after this many cycles (overrides days). */
+  cycles?: number;
   seed?: number;
   speed?: number;
   stateDir: string;
@@ -126,12 +128,17 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       }
       seed = recorded.meta.seed;
     }
-    // Exchange modes start with the bar now in progress; sim/backtest at sim.start (or the recorded data's start).
+    // Exchange modes start with the last closed bar (their first cycle runs at once, as a trader would act on the bar
+    // just closed); sim/backtest at sim.start (or the recorded data's start).
     const firstCycle =
-      state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) : cycleOfOpenMs(simStartMs, barMs));
+      state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) - 1 : cycleOfOpenMs(simStartMs, barMs));
     const market: MarketDataSource =
       recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
+    // the exchange is asked for the account before a new run's state exists (its book is the run's start)
+    const exchangeVenue = isExchangeMode(opts.mode) ? await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log) : null;
+    await exchangeVenue?.init?.();
+    const tracked = new Set(market.symbols());
     let resumedFromCycle: number | null = null;
     const gateWarmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
     if (state === null) {
@@ -142,6 +149,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         );
       }
       state = initialState(wanted, cfg.sim.initialCashUsd, hash, cfg.universe.majors[0]);
+      if (isExchangeMode(opts.mode)) {
+        // a new exchange run starts from the account as it is (not from sim.initial_cash_usd), saved before any
+        // order can be sent; assets COCE does not trade are left alone (the order sync reports them)
+        const b = await exchangeVenue!.balances();
+        state.cashUsd = b.cashUsd;
+        for (const [s, qty] of Object.entries(b.assets)) {
+          if (tracked.has(s) && qty > 0) state.positions[s] = { qty, avgEntryPriceUsd: 0, lastPriceUsd: 0, openedCycle: state.run.firstCycle, realizedPnlUsd: 0 };
+        }
+        log.info({ cashUsd: b.cashUsd, positions: Object.keys(state.positions) }, 'new run: book taken from the venue');
+      }
       state.assetMemory = warmUpMemory((await market.history?.(firstCycle, gateWarmupBars)) ?? [], qualityRules(cfg));
       state.logOffsets = logs.offsets();
       store.save(state);
@@ -179,25 +196,26 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
     const barsPerDay = DAY_MS / barMs;
     // testnet/live run until stopped unless --days is given
-    const endCycle = isExchangeMode(opts.mode) && opts.days === undefined ? null : state.run.firstCycle + days * barsPerDay - 1;
+    const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
+    const endCycle =
+      opts.cycles !== undefined ? nextCycle + opts.cycles - 1 : isExchangeMode(opts.mode) && opts.days === undefined ? null : state.run.firstCycle + days * barsPerDay - 1;
     if (recorded !== null && endCycle !== null && endCycle > recorded.meta.lastCycle) {
       const haveDays = (recorded.meta.lastCycle - state.run.firstCycle + 1) / barsPerDay;
       throw new DataFileError(`${recordedDir} covers ${haveDays} days from the run's first cycle; --days ${days} asks for more`);
     }
-    const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
     const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
-    const exec: ExecutionDeps = isExchangeMode(opts.mode)
-      ? {
-          venue: await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log),
-          journal: new FileOrderJournal(join(opts.stateDir, 'orders.journal.jsonl')),
-          nowMs: () => clock.nowMs(),
-          wait: (ms) => realSleep(ms, deps.signal),
-          tracked: new Set(market.symbols()),
-          log: deps.log.child({ component: 'execution' }),
-        }
-      : paperExecution(cfg, state, market, clock, deps.log);
+    const exec: ExecutionDeps =
+      exchangeVenue === null
+        ? paperExecution(cfg, state, market, clock, deps.log)
+        : {
+            venue: exchangeVenue,
+            journal: new FileOrderJournal(join(opts.stateDir, 'orders.journal.jsonl')),
+            nowMs: () => clock.nowMs(),
+            wait: (ms) => realSleep(ms, deps.signal),
+            tracked,
+            log: deps.log.child({ component: 'execution' }),
+          };
     const venue = exec.venue;
-    await venue.init?.();
     const engine = new Engine({
       clock,
       market,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { createRng, type Rng } from '../../src/utils/rng.js';
 import { binanceRoutes, closeAt } from '../data_ingest/live/binance-mock.js';
+import type { Handler } from '../data_ingest/live/loopback-server.js';
 
 const H = 3_600_000;
 
@@ -65,12 +66,30 @@ export class LoopbackBinance {
   faults: FaultRates;
 
   constructor(
-    private readonly o: { apiKey: string; secret: string; bases: string[]; cashUsdt: number; feeRate: number; faults?: FaultRates; seed?: number; nowMs?: () => number },
+    private readonly o: {
+      apiKey: string;
+      secret: string;
+      bases: string[];
+      cashUsdt: number;
+      feeRate: number;
+      faults?: FaultRates;
+      seed?: number;
+      nowMs?: () => number;
+      /** Units per hourly bar in the klines (liquidity for the universe filter). */
+      barVolume?: Record<string, number>;
+      /** Assets the account holds at the start. */
+      holdings?: Record<string, number>;
+      /** More routes on the same server (CoinGecko and X for a whole testnet run). */
+      extraRoutes?: Record<string, Handler>;
+      /** Called when an order has been accepted and its answer is about to be withheld (timeoutAfterAccept). */
+      onAcceptWithheld?: (clientOrderId: string) => void;
+    },
   ) {
     this.rng = createRng(o.seed ?? 1);
     this.faults = o.faults ?? {};
     this.balances.set('USDT', o.cashUsdt);
-    this.market = binanceRoutes({ bases: o.bases, nowMs: o.nowMs ?? (() => Date.now()) });
+    for (const [a, q] of Object.entries(o.holdings ?? {})) this.balances.set(a, q);
+    this.market = { ...binanceRoutes({ bases: o.bases, nowMs: o.nowMs ?? (() => Date.now()), ...(o.barVolume ? { barVolume: o.barVolume } : {}) }), ...(o.extraRoutes ?? {}) };
   }
 
   private now = (): number => (this.o.nowMs ?? Date.now)();
@@ -121,7 +140,7 @@ export class LoopbackBinance {
     const path = url.pathname;
     if (path === '/api/v3/time') return this.send(res, 200, { serverTime: this.now() });
     const route = this.market[path];
-    if (route && req.method === 'GET' && path !== '/api/v3/order') {
+    if (route && req.method === 'GET' && path !== '/api/v3/order' && path !== '/api/v3/openOrders' && path !== '/api/v3/account') {
       const r = route(url, req);
       return this.send(res, r.status ?? 200, r.body);
     }
@@ -274,7 +293,7 @@ export class LoopbackBinance {
     const o: ExOrder = { symbol, orderId: this.nextId++, clientOrderId: id, price: type === 'LIMIT' ? limit.toFixed(8) : '0.00000000', origQty: qty, executedQty: 0, cummulativeQuoteQty: 0, status: 'NEW', timeInForce: p.get('timeInForce') ?? 'GTC', type, side, time: this.now(), updateTime: this.now(), fillPrice };
     this.orders.set(id, o);
     this.fill(o, this.roll('partialFill') ? Number((Math.floor(qty * 5) / 10).toFixed(8)) : qty);
-    if (this.roll('timeoutAfterAccept')) return; // accepted, answer never sent
+    if (this.roll('timeoutAfterAccept')) return void this.o.onAcceptWithheld?.(id); // accepted, answer never sent
     if (this.roll('dropAfterAccept')) return void res.socket?.destroy();
     const { stopPrice: _s, icebergQty: _i, time: _t, updateTime: _u, isWorking: _w, origQuoteOrderQty: _q, ...result } = this.view(o);
     this.send(res, 200, { ...result, transactTime: this.now() });

@@ -158,6 +158,12 @@ export class OrderSyncStep implements CycleStep {
     for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
     const m = markToMarket(ctx.state.positions, ctx.state.cashUsd, prices);
     ctx.navUsd = m.navUsd;
+    if (ctx.state.lastCompletedCycle === null && ctx.state.equityCurve.length === 0) {
+      // the run's first cycle: its NAV is the base of the run's return and the first peak
+      ctx.state.startNavUsd = m.navUsd;
+      ctx.state.peakEquityUsd = m.navUsd;
+      for (const [s, p] of Object.entries(ctx.state.positions)) if (p.avgEntryPriceUsd === 0) p.avgEntryPriceUsd = m.positions[s]!.lastPriceUsd;
+    }
     const w: Record<string, number> = {};
     if (m.navUsd > 0) for (const [s, p] of Object.entries(m.positions)) if (p.qty > 0) w[s] = (p.qty * p.lastPriceUsd) / m.navUsd;
     ctx.currentWeights = w;

@@ -33,7 +33,9 @@ export const BASE_PRICES: Record<string, number> = { BTC: 60_000, ETH: 3_000, AB
 
 export const closeAt = (base: string, openMs: number) => BASE_PRICES[base]! * (1 + 0.01 * ((openMs / H) % 7));
 
-export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSymbols?: object[] }): Record<string, Handler> {
+/** Units traded per hourly bar (1000 unless a test needs more liquidity). */
+export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSymbols?: object[]; barVolume?: Record<string, number> }): Record<string, Handler> {
+  const vol = (base: string) => o.barVolume?.[base] ?? 1000;
   return {
     '/api/v3/exchangeInfo': () => ({
       body: {
@@ -54,7 +56,8 @@ export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSy
       for (let t = Math.ceil(start / H) * H; t <= o.nowMs() && rows.length < limit; t += H) {
         const c = closeAt(base, t);
         const open = closeAt(base, t - H);
-        rows.push([t, String(open), String(Math.max(open, c) * 1.001), String(Math.min(open, c) * 0.999), String(c), '1000.00000000', t + H - 1, String(1000 * c), 42, '500.0', String(500 * c), '0']);
+        const v = vol(base);
+        rows.push([t, String(open), String(Math.max(open, c) * 1.001), String(Math.min(open, c) * 0.999), String(c), v.toFixed(8), t + H - 1, String(v * c), 42, String(v / 2), String((v / 2) * c), '0']);
       }
       return { body: rows };
     },
@@ -79,8 +82,8 @@ export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSy
             openPrice: String(last),
             highPrice: String(last),
             lowPrice: String(last),
-            volume: '24000.00000000',
-            quoteVolume: String(24000 * last),
+            volume: (24 * vol(base)).toFixed(8),
+            quoteVolume: String(24 * vol(base) * last),
             openTime: o.nowMs() - 86_400_000,
             closeTime: o.nowMs(),
             firstId: 1,

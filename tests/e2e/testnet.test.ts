@@ -1,0 +1,108 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineState } from '../../src/state/schema.js';
+import { BASE_YAML, tmp } from '../helpers.js';
+import { LoopbackBinance } from '../execution/loopback-binance.js';
+import { dirArgs, spawnCoce } from './process.js';
+
+const KEY = 'fake-testnet-key-1234';
+const SECRET = 'fake-testnet-secret-5678';
+const env = { EXCHANGE_API_KEY: KEY, EXCHANGE_API_SECRET: SECRET, TWITTER_BEARER: 'fake-bearer-9999' };
+const cg = (symbol: string, cap: number, vol: number) => ({ id: symbol.toLowerCase(), symbol: symbol.toLowerCase(), name: symbol, current_price: 1, market_cap: cap, total_volume: vol });
+
+/** The loopback exchange with CoinGecko and X on the same server: everything a testnet run reads. */
+function exchange(onAcceptWithheld?: (id: string) => void) {
+  return new LoopbackBinance({
+    apiKey: KEY,
+    secret: SECRET,
+    bases: ['BTC', 'ETH', 'ABC', 'XYZ'],
+    cashUsdt: 100_000,
+    feeRate: 0.001,
+    // ABC trades ~6 M USD a day, so its held 3 000 USD can be sold within the ADV cap in one cycle
+    barVolume: { ABC: 170_000, XYZ: 2e9 },
+    holdings: { ABC: 2_000 },
+    ...(onAcceptWithheld ? { onAcceptWithheld } : {}),
+    extraRoutes: {
+      '/cg/api/v3/coins/markets': (u) => ({ body: u.searchParams.get('page') === '1' ? [cg('BTC', 1e12, 3e10), cg('ETH', 3e11, 1e10), cg('ABC', 5e7, 6e6), cg('XYZ', 8e6, 5e6)] : [] }),
+      '/tw/2/tweets/counts/recent': (u) => ({ body: { data: [{ start: u.searchParams.get('start_time'), end: u.searchParams.get('end_time'), tweet_count: 3 }], meta: { total_tweet_count: 3 } } }),
+    },
+  });
+}
+
+function config(dir: string, base: string): string {
+  const file = join(dir, 'testnet.yaml');
+  writeFileSync(
+    file,
+    readFileSync(BASE_YAML, 'utf8')
+      .replace('exchange_api_url: null', `exchange_api_url: ${base}/api/v3`)
+      .replace(/coingecko_base_url: \S+/, `coingecko_base_url: ${base}/cg/api/v3`)
+      .replace(/twitter_base_url: \S+/, `twitter_base_url: ${base}/tw`)
+      .replace(/request_timeout_ms: 10000/, 'request_timeout_ms: 1500')
+      .replace(/order_ttl_ms: 600000/, 'order_ttl_ms: 200')
+      .replace(/base_delay_ms: 500/, 'base_delay_ms: 10')
+      .replace(/coingecko_pages: 4 /, 'coingecko_pages: 1 '),
+  );
+  return file;
+}
+
+const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+
+describe('coce run --mode testnet against the loopback exchange (fake keys)', () => {
+  let ex: LoopbackBinance | null = null;
+  afterEach(async () => {
+    await ex?.stop();
+    ex = null;
+  });
+
+  it('runs a cycle end to end: live data, decisions, orders through ccxt, fills in state and logs', async () => {
+    ex = await exchange().start();
+    const dir = tmp();
+    const r = await spawnCoce(['run', '--mode', 'testnet', '--cycles', '1', '--config', config(dir, ex.base), ...dirArgs(dir)], { env }).done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('COCE testnet run: 1 cycles this run');
+    const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
+    // the book came from the account (100 000 USDT + 2 000 ABC), and ABC, not wanted by the allocation, was sold
+    const trades = lines(join(dir, 'logs', 'trades.jsonl'));
+    const placed = trades.filter((e) => e.type === 'order_placed');
+    expect(placed.length).toBeGreaterThan(0);
+    expect(placed.every((e) => /^coce-\d+-[A-Z]+-[bs]\d$/.test(e.clientOrderId as string))).toBe(true);
+    expect(placed.some((e) => e.symbol === 'ABC' && e.side === 'sell')).toBe(true);
+    expect([...ex.orders.keys()].sort()).toEqual(placed.map((e) => e.clientOrderId as string).sort());
+    expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
+    expect(state.positions.ABC?.qty ?? 0).toBeCloseTo(ex.balances.get('ABC') ?? 0, 6);
+    expect(state.run).toMatchObject({ mode: 'testnet', seed: null, marketSource: 'live:binance' });
+    expect(state.startNavUsd).toBeGreaterThan(100_000); // cash + the ABC held
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+  }, 60_000);
+
+  it('a kill between submit and acknowledgement, then a restart, places no order twice and loses none', async () => {
+    let killed: string | null = null;
+    let run: ReturnType<typeof spawnCoce> | null = null;
+    ex = await exchange((id) => {
+      killed = id;
+      run?.kill('SIGKILL');
+    }).start();
+    ex.faults = { timeoutAfterAccept: 1 };
+    const dir = tmp();
+    const cfg = config(dir, ex.base);
+    run = spawnCoce(['run', '--mode', 'testnet', '--cycles', '1', '--config', cfg, ...dirArgs(dir)], { env });
+    const first = await run.done;
+    expect(first.signal).toBe('SIGKILL');
+    expect(killed).not.toBeNull();
+    expect(ex.orders.has(killed!)).toBe(true); // the exchange has it; the process never heard back
+    ex.faults = {};
+    const second = await spawnCoce(['run', '--mode', 'testnet', '--cycles', '1', '--config', cfg, ...dirArgs(dir)], { env }).done;
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    expect(ex.duplicateSubmissions).toEqual([]);
+    const trades = lines(join(dir, 'logs', 'trades.jsonl'));
+    expect(trades.find((e) => e.clientOrderId === killed && e.type === 'order_adopted')).toMatchObject({ from: 'journal', found: true });
+    const known = new Set(trades.filter((e) => e.type === 'order_placed' || e.type === 'order_adopted').map((e) => e.clientOrderId as string));
+    for (const id of ex.orders.keys()) expect(known.has(id), id).toBe(true);
+    const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
+    expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
+    expect(state.positions.ABC?.qty ?? 0).toBeCloseTo(ex.balances.get('ABC') ?? 0, 6);
+  }, 60_000);
+});
