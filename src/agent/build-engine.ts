@@ -179,7 +179,7 @@ export async function buildExchangeVenue(cfg: Config, mode: Mode, env: Env, log:
     apiUrl: src.exchangeApiUrl,
     timeoutMs: src.requestTimeoutMs,
   });
-  return new CcxtVenue(exchange as unknown as TradingExchange, { quote: cfg.universe.quote, takerFeeBps: cfg.execution.takerFeeBps, log: log.child({ component: 'ccxt-venue' }) });
+  return new CcxtVenue(exchange as unknown as TradingExchange, { quote: cfg.universe.quote, takerFeeBps: cfg.execution.takerFeeBps, buyFeeAsset: cfg.execution.buyFeeAsset, log: log.child({ component: 'ccxt-venue' }) });
 }
 
 export function costModelOf(cfg: Config): CostModelSettings {

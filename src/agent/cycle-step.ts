@@ -32,6 +32,10 @@ export interface CycleContext {
   targetWeights: Record<string, number>;
   /** The book the guardrails approved: what execution works toward. */
   approvedWeights: Record<string, number>;
+  /** Set by the guardrails: no position may be opened or increased this cycle. */
+  entriesBlocked: boolean;
+  /** The proposal is the held book itself (between rebalances, or halted and holding): nothing rescales it. */
+  proposalIsHeld: boolean;
   /** 1-day historical VaR (fraction of NAV) of a book at this cycle's data; set by the guardrail step. */
   varOf: ((weights: Readonly<Record<string, number>>) => number) | null;
   state: EngineState;

@@ -124,6 +124,8 @@ export class Engine {
       targetWeights: {},
       approvedWeights: {},
       varOf: null,
+      entriesBlocked: false,
+      proposalIsHeld: false,
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     };

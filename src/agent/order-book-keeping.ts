@@ -24,6 +24,7 @@ export function recordOf(o: VenueOrder, ctx: CycleContext, refPriceUsd: number, 
     refPriceUsd,
     avgFillPriceUsd: 0,
     feeUsd: 0,
+    feeBaseQty: 0,
     placedCycle,
     placedMs,
     status: 'open',
@@ -36,11 +37,16 @@ export function recordOf(o: VenueOrder, ctx: CycleContext, refPriceUsd: number, 
  * a round trip that ends becomes a closed trade. Returns whether the order is finished (filled, cancelled, rejected).
  */
 export function applyVenueUpdate(ctx: CycleContext, rec: OpenOrder, o: VenueOrder, s: BookKeepingSettings): boolean {
+  // a record adopted while its order's fate was unknown learns what the order is from the venue
+  rec.side = o.side;
+  rec.qty = o.qty;
+  rec.limitPriceUsd = o.limitPriceUsd;
   const dq = o.filledQty - rec.filledQty;
   if (dq > 1e-12 * Math.max(1, o.qty)) {
     const priceUsd = (o.avgFillPriceUsd * o.filledQty - rec.avgFillPriceUsd * rec.filledQty) / dq;
     const feeUsd = Math.max(0, o.feeUsd - rec.feeUsd);
-    const r = applyFill({ cashUsd: ctx.state.cashUsd, positions: ctx.state.positions }, { symbol: o.symbol, side: o.side, qty: dq, priceUsd, feeUsd, cycle: ctx.cycle }, s.dustUsd);
+    const feeBaseQty = Math.max(0, o.feeBaseQty - rec.feeBaseQty);
+    const r = applyFill({ cashUsd: ctx.state.cashUsd, positions: ctx.state.positions }, { symbol: o.symbol, side: o.side, qty: dq, priceUsd, feeUsd, feeBaseQty, cycle: ctx.cycle }, s.dustUsd);
     ctx.state.cashUsd = r.cashUsd;
     ctx.state.positions = r.positions;
     const sign = o.side === 'buy' ? 1 : -1;
@@ -55,6 +61,7 @@ export function applyVenueUpdate(ctx: CycleContext, rec: OpenOrder, o: VenueOrde
       slippageBps: rec.refPriceUsd > 0 ? (sign * (priceUsd - rec.refPriceUsd) * 10_000) / rec.refPriceUsd : 0,
       slippageUsd: dq * sign * (priceUsd - rec.refPriceUsd),
       feeUsd,
+      ...(feeBaseQty > 0 ? { feeBaseQty } : {}),
       orderFilledQty: o.filledQty,
       orderQty: o.qty,
     });
@@ -66,6 +73,7 @@ export function applyVenueUpdate(ctx: CycleContext, rec: OpenOrder, o: VenueOrde
     rec.filledQty = o.filledQty;
     rec.avgFillPriceUsd = o.avgFillPriceUsd;
     rec.feeUsd = Math.max(rec.feeUsd, o.feeUsd);
+    rec.feeBaseQty = Math.max(rec.feeBaseQty, o.feeBaseQty);
   }
   rec.venueOrderId = o.venueOrderId;
   if (isTerminal(o.status)) {

@@ -42,6 +42,8 @@ export interface CcxtVenueOptions {
   quote: string;
   /** Fee charged when the exchange does not report one (binance's RESULT answers carry none). */
   takerFeeBps: number;
+  /** Where an unreported buy fee is taken: Binance takes it from the coins bought unless BNB pays fees. */
+  buyFeeAsset: 'base' | 'quote';
   log: Logger;
 }
 
@@ -94,17 +96,26 @@ export class CcxtVenue implements Venue {
   private toVenueOrder(o: CcxtOrder, clientOrderId: string): VenueOrder {
     const filledQty = o.filled ?? 0;
     const avg = o.average ?? (filledQty > 0 && o.cost !== undefined ? o.cost / filledQty : 0);
-    const reported = o.fee?.cost !== undefined && o.fee.currency === this.o.quote ? o.fee.cost : null;
+    const base = o.symbol.split('/')[0]!;
+    const side = o.side === 'sell' ? 'sell' : 'buy';
+    // the fee as reported (quote or base); unreported, estimated at the taker rate in the asset the exchange takes
+    let feeUsd = 0;
+    let feeBaseQty = 0;
+    if (o.fee?.cost !== undefined && o.fee.currency === this.o.quote) feeUsd = o.fee.cost;
+    else if (o.fee?.cost !== undefined && o.fee.currency === base) feeBaseQty = o.fee.cost;
+    else if (side === 'buy' && this.o.buyFeeAsset === 'base') feeBaseQty = (filledQty * this.o.takerFeeBps) / 10_000;
+    else feeUsd = (filledQty * avg * this.o.takerFeeBps) / 10_000;
     const status = STATUS[o.status ?? 'open'] ?? 'open';
     return {
       clientOrderId,
       venueOrderId: String(o.id),
-      symbol: o.symbol.split('/')[0]!,
-      side: o.side === 'sell' ? 'sell' : 'buy',
+      symbol: base,
+      side,
       qty: o.amount ?? 0,
       filledQty,
       avgFillPriceUsd: avg,
-      feeUsd: reported ?? (filledQty * avg * this.o.takerFeeBps) / 10_000,
+      feeUsd,
+      feeBaseQty,
       limitPriceUsd: o.price ?? null,
       status: status === 'open' && filledQty > 0 ? 'partially_filled' : status,
     };

@@ -38,11 +38,14 @@ export async function lookupOrder(venue: Venue, clientOrderId: string, symbol: s
 }
 
 /**
- * Sends one order so that it can never be placed twice or lost. After any error the order may already be on the
- * book (a timeout after the exchange accepted it, a 5xx from a proxy behind which it went through, a "duplicate"
- * reject of an earlier attempt), so it is looked up by its client id before anything is sent again: found, it is
- * adopted; not found, the error decides (retry with backoff, skip, or halt by throwing). When even the lookup fails
- * the outcome is 'unknown' and the caller records the order as pending, to be looked up next cycle, never resent.
+ * Sends one order so that it can never be placed twice or lost.
+ * - A refusal before processing (429/418) is sent again after backoff, under the same client id.
+ * - An unknown outcome (timeout, dropped connection, 5xx) is never sent again: the order may be on the book, or
+ *   still on its way to it. It is looked up by client id, with backoff, a few times; found, it is adopted; never
+ *   found, it is 'unknown' and the caller keeps it as pending for the next cycle's sync to settle (and a later plan
+ *   re-sends what is still missing under a new id).
+ * - A reject (insufficient funds, invalid order, "duplicate order" after an earlier attempt) is looked up once (the
+ *   duplicate case) and otherwise skipped; an authentication or permission error halts by throwing.
  */
 export async function placeOrder(venue: Venue, req: OrderRequest, o: PlaceOptions): Promise<PlaceOutcome> {
   let last: VenueError | null = null;
@@ -52,15 +55,26 @@ export async function placeOrder(venue: Venue, req: OrderRequest, o: PlaceOption
     } catch (err) {
       last = mapVenueError(err, `submit ${req.clientOrderId}`);
       if (last.action === 'halt') throw last;
-      const found = await lookupOrder(venue, req.clientOrderId, req.symbol, o);
-      if (found === 'unknown') return { kind: 'unknown', error: last, attempts: attempt + 1 };
-      if (found !== null) return { kind: 'adopted', order: found, attempts: attempt + 1 };
-      if (last.action === 'skip') return { kind: 'failed', error: last, attempts: attempt + 1 };
-      if (attempt < o.retries) {
-        const waitMs = backoffMs(attempt, o, last.retryAfterMs);
-        o.log.info({ clientOrderId: req.clientOrderId, attempt, waitMs, err: last.message }, 'order not on the book: sending it again');
-        await o.sleep(waitMs);
+      if (last.action === 'retry') {
+        if (attempt < o.retries) {
+          const waitMs = backoffMs(attempt, o, last.retryAfterMs);
+          o.log.info({ clientOrderId: req.clientOrderId, attempt, waitMs, err: last.message }, 'order refused before processing: sending it again');
+          await o.sleep(waitMs);
+        }
+        continue;
       }
+      if (last.action === 'skip') {
+        const found = await lookupOrder(venue, req.clientOrderId, req.symbol, o);
+        if (found !== null && found !== 'unknown') return { kind: 'adopted', order: found, attempts: attempt + 1 };
+        return { kind: found === 'unknown' ? 'unknown' : 'failed', error: last, attempts: attempt + 1 };
+      }
+      // unknown outcome: look, wait, look again; never send it again
+      for (let look = 0; look <= o.retries; look++) {
+        const found = await lookupOrder(venue, req.clientOrderId, req.symbol, o);
+        if (found !== null && found !== 'unknown') return { kind: 'adopted', order: found, attempts: attempt + 1 };
+        if (look < o.retries) await o.sleep(backoffMs(look, o));
+      }
+      return { kind: 'unknown', error: last, attempts: attempt + 1 };
     }
   }
   return { kind: 'failed', error: last!, attempts: o.retries + 1 };

@@ -18,7 +18,6 @@ export class PaperVenue implements Venue {
   private readonly orders = new Map<string, VenueOrder>();
   private snapshot: MarketSnapshot | null = null;
   private readonly usedUsd = new Map<string, number>();
-  private nextId = 1;
 
   constructor(
     private readonly model: CostModelSettings,
@@ -46,13 +45,15 @@ export class PaperVenue implements Venue {
     const liq = this.snapshot?.liquidity[o.symbol];
     const order: VenueOrder = {
       clientOrderId: o.clientOrderId,
-      venueOrderId: `paper-${this.nextId++}`,
+      // from the client id, not a counter: a restarted sim numbers its orders exactly as an uninterrupted one
+      venueOrderId: `paper-${o.clientOrderId}`,
       symbol: o.symbol,
       side: o.side,
       qty: o.qty,
       filledQty: 0,
       avgFillPriceUsd: 0,
       feeUsd: 0,
+      feeBaseQty: 0,
       limitPriceUsd: o.limitPriceUsd,
       status: 'canceled',
     };

@@ -38,11 +38,12 @@ function classNames(err: unknown): string[] {
 }
 
 /**
- * ccxt's error classes as venue actions, in one place. Order matters: RequestTimeout and NetworkError (the order may
- * or may not have reached the book) are `unknown`; DDoSProtection (binance's 429/418) and RateLimitExceeded,
- * ExchangeNotAvailable and OnMaintenance are `retry`; InsufficientFunds, InvalidOrder (bad size/price, duplicate
- * client id) and OrderNotFound are `skip`; AuthenticationError, PermissionDenied and AccountSuspended are `halt`;
- * any other ExchangeError is `skip`, anything unrecognised `halt`.
+ * ccxt's error classes as venue actions, in one place. Order matters: DDoSProtection (binance's 429/418) and
+ * RateLimitExceeded are `retry` (the request was refused before it was processed); RequestTimeout, NetworkError,
+ * ExchangeNotAvailable and OnMaintenance (5xx: Binance documents their outcome as UNKNOWN, "could have been a
+ * success") are `unknown`; InsufficientFunds, InvalidOrder (bad size/price, duplicate client id) and OrderNotFound
+ * are `skip`; AuthenticationError, PermissionDenied and AccountSuspended are `halt`; any other ExchangeError is
+ * `skip`, anything unrecognised `halt`.
  */
 export function mapVenueError(err: unknown, what: string): VenueError {
   if (err instanceof VenueError) return err;
@@ -50,7 +51,7 @@ export function mapVenueError(err: unknown, what: string): VenueError {
   const has = (n: string) => names.includes(n);
   const msg = `${what}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300);
   const ctx = { kind: names[0] ?? 'Error' };
-  if (has('DDoSProtection') || has('RateLimitExceeded') || has('ExchangeNotAvailable') || has('OnMaintenance')) return new VenueError(msg, 'retry', ctx);
+  if (has('DDoSProtection') || has('RateLimitExceeded')) return new VenueError(msg, 'retry', ctx);
   if (has('RequestTimeout') || has('NetworkError')) return new VenueError(msg, 'unknown', ctx);
   if (has('AuthenticationError') || has('PermissionDenied') || has('AccountSuspended')) return new VenueError(msg, 'halt', ctx);
   if (has('InsufficientFunds') || has('InvalidOrder') || has('OrderNotFound') || has('BadSymbol') || has('ExchangeError')) return new VenueError(msg, 'skip', ctx);

@@ -30,8 +30,10 @@ export interface VenueOrder {
   filledQty: number;
   /** Average fill price so far (0 with no fill). */
   avgFillPriceUsd: number;
-  /** Fees paid so far, in USD. */
+  /** Fees paid so far in the quote currency (USD). */
   feeUsd: number;
+  /** Fees paid so far in the asset itself (Binance takes a buyer's fee from the coins bought), in its units. */
+  feeBaseQty: number;
   limitPriceUsd: number | null;
   status: OrderStatus;
 }

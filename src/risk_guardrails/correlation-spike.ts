@@ -17,7 +17,8 @@ export class CorrelationSpike implements Guardrail {
   check(i: GuardrailInput): GuardrailResult {
     const spike = i.avgCorrelationShort - i.avgCorrelationLong;
     if (!(spike > this.s.threshold)) return { weights: { ...i.proposed }, trip: null };
-    const weights = scaleWeights(withoutEntries(i.current, i.proposed), this.s.grossScale);
+    // a held book is not cut again every bar the spike lasts: it only may not grow
+    const weights = i.holding === true ? withoutEntries(i.current, i.proposed) : scaleWeights(withoutEntries(i.current, i.proposed), this.s.grossScale);
     return {
       weights,
       blockEntries: true,

@@ -11,7 +11,7 @@ export interface DrawdownSettings {
 
 /**
  * Drawdown tracker: peak-to-current equity drawdown (the peak is kept in state, so it survives restarts). Past a
- * soft level the proposed book is scaled by that level's factor; at max_drawdown no entries, and positions are held,
+ * soft level the proposed book is scaled by that level's factor (a held book is not rescaled each bar); at max_drawdown no entries, and positions are held,
  * reduced by `reduceFraction` a cycle, or flattened.
  */
 export class DrawdownGuard implements Guardrail {
@@ -40,7 +40,7 @@ export class DrawdownGuard implements Guardrail {
       scale = l.grossScale;
       level = l.drawdown;
     }
-    if (scale === 1) return { weights: { ...i.proposed }, trip: null };
+    if (scale === 1 || i.holding === true) return { weights: { ...i.proposed }, trip: null };
     const g = gross(i.proposed);
     return {
       weights: scaleWeights(i.proposed, scale),

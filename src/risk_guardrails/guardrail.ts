@@ -19,6 +19,11 @@ export interface GuardrailInput {
   /** Average pairwise correlation of the universe over the short and the long window (NaN when unknown). */
   avgCorrelationShort: number;
   avgCorrelationLong: number;
+  /**
+   * The proposal is the held book itself (between rebalances, or halted and holding). Checks that scale a proposal
+   * by a factor then leave it alone: applied to the held book every bar they would compound (x0.75 a bar).
+   */
+  holding?: boolean;
 }
 
 export interface GuardrailTrip {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeFsError, PathError } from '../utils/errors.js';
 
@@ -38,9 +38,13 @@ export class MemoryOrderJournal implements OrderJournal {
 }
 
 function parseIntent(line: string): OrderIntent | null {
-  if (!line.startsWith('{') || !line.endsWith('}')) return null;
-  const o = JSON.parse(line) as OrderIntent;
-  return typeof o.clientOrderId === 'string' && typeof o.symbol === 'string' && Number.isInteger(o.cycle) ? o : null;
+  let o: OrderIntent;
+  try {
+    o = JSON.parse(line) as OrderIntent;
+  } catch {
+    return null; // torn by a crash mid-write (and possibly glued to the next line): that order was never sent
+  }
+  return typeof o === 'object' && o !== null && typeof o.clientOrderId === 'string' && typeof o.symbol === 'string' && Number.isInteger(o.cycle) ? o : null;
 }
 
 /** testnet/live: data/orders.journal.jsonl, one fsynced line per intent. */
@@ -50,9 +54,13 @@ export class FileOrderJournal implements OrderJournal {
   record(intent: OrderIntent): void {
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      const fd = openSync(this.file, 'a');
+      const fd = openSync(this.file, 'a+');
       try {
-        writeFileSync(fd, JSON.stringify(intent) + '\n');
+        // a line torn by a crash has no newline: start on a fresh line so this intent is not glued to it
+        const size = fstatSync(fd).size;
+        const last = Buffer.alloc(1);
+        const torn = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+        writeFileSync(fd, (torn ? '\n' : '') + JSON.stringify(intent) + '\n');
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -82,7 +90,13 @@ export class FileOrderJournal implements OrderJournal {
     const keep = all.filter((i) => last === null || i.cycle > last);
     if (keep.length === all.length) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, keep.map((i) => JSON.stringify(i) + '\n').join(''));
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, keep.map((i) => JSON.stringify(i) + '\n').join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
   }
 }

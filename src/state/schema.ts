@@ -33,6 +33,7 @@ export const openOrderSchema = z.strictObject({
   /** Fill price and fees already applied to the book (fills are applied as increases over these). */
   avgFillPriceUsd: nonNegative,
   feeUsd: nonNegative,
+  feeBaseQty: nonNegative,
   placedCycle: z.number().int(),
   /** Wall or simulated time the order was sent: it is cancelled after execution.order_ttl_ms. */
   placedMs: z.number().int(),

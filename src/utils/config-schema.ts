@@ -162,6 +162,7 @@ const execution = z.strictObject({
   order_ttl_ms: posInt,
   maker_fee_bps: z.number(),
   taker_fee_bps: nonNegative,
+  buy_fee_asset: z.enum(['base', 'quote']),
   impact_coefficient: nonNegative,
   max_bar_volume_pct: pct,
   retries: z.strictObject({ max: z.number().int().min(0).max(10), base_delay_ms: posInt, max_delay_ms: posInt }),
@@ -251,6 +252,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'stress_days'], message: 'must be [shortest, longest] with shortest <= longest' });
     if (Date.parse(c.sim.start) % BAR_INTERVAL_MS[c.schedule.bar_interval] !== 0)
       ctx.addIssue({ code: 'custom', path: ['sim', 'start'], message: `must fall on a ${c.schedule.bar_interval} bar boundary (schedule.bar_interval)` });
+    if (c.execution.order_ttl_ms > BAR_INTERVAL_MS[c.schedule.bar_interval] / 2)
+      ctx.addIssue({ code: 'custom', path: ['execution', 'order_ttl_ms'], message: `must be at most half a bar (${BAR_INTERVAL_MS[c.schedule.bar_interval] / 2} ms for ${c.schedule.bar_interval} bars): execution works its orders within the cycle` });
     if (c.alpha.classifier.purge_bars < c.alpha.classifier.horizon_bars)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_bars'], message: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap)' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)

@@ -33,6 +33,8 @@ export function makeContext(o: Partial<CycleContext> & { snapshot?: MarketSnapsh
     targetWeights: {},
     approvedWeights: {},
     varOf: null,
+    entriesBlocked: false,
+    proposalIsHeld: false,
     state: freshState(),
     emit: (log, type, fields = {}) => events.push({ log, type, fields }),
     ...o,

@@ -130,7 +130,7 @@ class RestingVenue implements Venue {
   cash = 100_000;
   failBalances = false;
   submit(o: OrderRequest): Promise<VenueOrder> {
-    const v: VenueOrder = { clientOrderId: o.clientOrderId, venueOrderId: `${this.orders.size + 1}`, symbol: o.symbol, side: o.side, qty: o.qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, limitPriceUsd: o.limitPriceUsd, status: 'open' };
+    const v: VenueOrder = { clientOrderId: o.clientOrderId, venueOrderId: `${this.orders.size + 1}`, symbol: o.symbol, side: o.side, qty: o.qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: o.limitPriceUsd, status: 'open' };
     this.orders.set(o.clientOrderId, v);
     return Promise.resolve({ ...v });
   }
@@ -162,6 +162,56 @@ class RestingVenue implements Venue {
     return Promise.resolve({ cashUsd: this.cash, assets });
   }
 }
+
+describe('reconciliation while orders rest', () => {
+  it('neither adopts nor halts on a difference resting orders can explain; halts beyond it', async () => {
+    const resting: VenueOrder = { clientOrderId: 'coce-10-A-b1', venueOrderId: '1', symbol: 'A', side: 'buy', qty: 100, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: 10.05, status: 'open' };
+    let cashAtVenue = 99_000; // the order filled right after we looked at it
+    const venue: Venue = {
+      name: 'fixed',
+      submit: () => Promise.reject(new Error('not used')),
+      cancel: () => Promise.resolve({ ...resting }),
+      fetchOrder: () => Promise.resolve({ ...resting }),
+      openOrders: () => Promise.resolve([{ ...resting }]),
+      balances: () => Promise.resolve({ cashUsd: cashAtVenue, assets: { A: 100 } }),
+    };
+    const st = state();
+    st.openOrders = [{ clientOrderId: 'coce-10-A-b1', venueOrderId: '1', symbol: 'A', side: 'buy', qty: 100, filledQty: 0, limitPriceUsd: 10.05, refPriceUsd: 10, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, placedCycle: 10, placedMs: 0, status: 'open' }];
+    const { sync } = steps(venue, new MemoryOrderJournal(), { nowMs: () => 1 });
+    const { c, events } = makeContext({ snapshot: snap(10), state: st });
+    await sync.run(c);
+    expect(events).toEqual([]);
+    expect(st.cashUsd).toBe(100_000); // not adopted: the fill will be applied when the order is next looked at
+    cashAtVenue = 90_000;
+    const again = makeContext({ snapshot: snap(11), state: st });
+    await sync.run(again.c);
+    expect(again.events.map((e) => e.type)).toEqual(['reconcile_mismatch', 'halt']);
+    expect(again.c.tradingBlocked).toBe('reconciliation mismatch');
+  });
+});
+
+describe('halted with a sale still in flight', () => {
+  it('buys nothing back and cancels what rests', async () => {
+    const venue = new RestingVenue();
+    venue.orders.set('coce-9-A-s1', { clientOrderId: 'coce-9-A-s1', venueOrderId: '1', symbol: 'A', side: 'sell', qty: 500, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: 9.95, status: 'open' });
+    const st = state(50_000);
+    st.positions = { A: { qty: 2_000, avgEntryPriceUsd: 10, lastPriceUsd: 10, openedCycle: 1, realizedPnlUsd: 0 } };
+    st.killSwitch = { state: 'halted', reason: 'test', sinceCycle: 9 };
+    // the sale is pending (its answer was lost): the sync cannot settle it yet
+    st.openOrders = [{ clientOrderId: 'coce-9-A-s1', venueOrderId: null, symbol: 'A', side: 'sell', qty: 500, filledQty: 0, limitPriceUsd: 9.95, refPriceUsd: 10, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, placedCycle: 9, placedMs: 0, status: 'pending' }];
+    const fetch = venue.fetchOrder.bind(venue);
+    venue.fetchOrder = () => Promise.reject(new RequestTimeout('lookup timed out'));
+    const { exec } = steps(venue);
+    const { c, events } = makeContext({ snapshot: snap(10), state: st });
+    c.navUsd = 70_000;
+    c.currentWeights = { A: 20_000 / 70_000 };
+    c.approvedWeights = { A: 20_000 / 70_000 }; // hold
+    await exec.run(c);
+    expect([...venue.orders.keys()]).toEqual(['coce-9-A-s1']); // no buy went out
+    expect(events.find((e) => e.type === 'orders_skipped')?.fields.skipped).toEqual([{ symbol: 'A', reason: 'halted: no buys' }]);
+    venue.fetchOrder = fetch;
+  });
+});
 
 describe('resting orders, TTL and the write-ahead journal', () => {
   it('works resting orders until their TTL, cancels the rest, and books every partial fill once', async () => {

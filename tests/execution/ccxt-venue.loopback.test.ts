@@ -18,7 +18,7 @@ async function setup(faults: FaultRates, seed: number) {
   const ex = await new LoopbackBinance({ apiKey: KEY, secret: SECRET, bases: BASES, cashUsdt: 100_000, feeRate: 0.001, faults, seed }).start();
   const ccxt = await createCcxtExchange({ exchangeId: 'binance', sandbox: false, apiKey: KEY, secret: SECRET, apiUrl: `${ex.base}/api/v3`, timeoutMs: 300, rateLimitMs: 1 });
   const { log } = memoryLogger();
-  const venue = new CcxtVenue(ccxt as unknown as TradingExchange, { quote: 'USDT', takerFeeBps: 10, log });
+  const venue = new CcxtVenue(ccxt as unknown as TradingExchange, { quote: 'USDT', takerFeeBps: 10, buyFeeAsset: 'base', log });
   // loading markets is not what is under test here: no faults until the run starts
   const saved = ex.faults;
   ex.faults = {};

@@ -211,7 +211,7 @@ export class LoopbackBinance {
     for (const o of this.orders.values()) {
       if (!(o.status === 'NEW' || o.status === 'PARTIALLY_FILLED')) continue;
       const base = o.symbol.replace(/USDT$/, '');
-      if (o.side === 'BUY' && asset === 'USDT') sum += (o.origQty - o.executedQty) * o.fillPrice * (1 + this.o.feeRate);
+      if (o.side === 'BUY' && asset === 'USDT') sum += (o.origQty - o.executedQty) * o.fillPrice;
       if (o.side === 'SELL' && asset === base) sum += o.origQty - o.executedQty;
     }
     return sum;
@@ -246,16 +246,21 @@ export class LoopbackBinance {
     };
   }
 
-  /** Fill `qty` of an order at its fill price: USDT and base move, the taker fee is taken in USDT. */
+  /** Fill `qty` of an order at its fill price. As on Binance, a buyer pays the fee in the coins bought, a seller in USDT. */
   private fill(o: ExOrder, qty: number): void {
     if (!(qty > 0)) return;
     const base = o.symbol.replace(/USDT$/, '');
     // quote amounts are exact to 8 decimals, as Binance reports them
     const quote = Number((qty * o.fillPrice).toFixed(8));
-    const fee = Number((quote * this.o.feeRate).toFixed(8));
-    const sign = o.side === 'BUY' ? 1 : -1;
-    this.balances.set(base, Number(((this.balances.get(base) ?? 0) + sign * qty).toFixed(8)));
-    this.balances.set('USDT', Number(((this.balances.get('USDT') ?? 0) - sign * quote - fee).toFixed(8)));
+    if (o.side === 'BUY') {
+      const feeCoins = Number((qty * this.o.feeRate).toFixed(8));
+      this.balances.set(base, Number(((this.balances.get(base) ?? 0) + qty - feeCoins).toFixed(8)));
+      this.balances.set('USDT', Number(((this.balances.get('USDT') ?? 0) - quote).toFixed(8)));
+    } else {
+      const fee = Number((quote * this.o.feeRate).toFixed(8));
+      this.balances.set(base, Number(((this.balances.get(base) ?? 0) - qty).toFixed(8)));
+      this.balances.set('USDT', Number(((this.balances.get('USDT') ?? 0) + quote - fee).toFixed(8)));
+    }
     o.executedQty = Number((o.executedQty + qty).toFixed(8));
     o.cummulativeQuoteQty = Number((o.cummulativeQuoteQty + quote).toFixed(8));
     o.status = o.executedQty >= o.origQty ? 'FILLED' : 'PARTIALLY_FILLED';
@@ -287,7 +292,7 @@ export class LoopbackBinance {
     if (type === 'LIMIT' && (side === 'BUY' ? fillPrice > limit : fillPrice < limit)) return this.error(res, 400, -2010, 'Order would not fill inside its limit (loopback accepts only marketable limits).');
     if (!(qty > 0) || Math.abs(Math.round(qty * 10) - qty * 10) > 1e-6) return this.error(res, 400, -1013, 'Filter failure: LOT_SIZE');
     if (qty * fillPrice < 5) return this.error(res, 400, -1013, 'Filter failure: NOTIONAL');
-    const cost = qty * fillPrice * (1 + this.o.feeRate);
+    const cost = qty * fillPrice;
     if (side === 'BUY' && cost > (this.balances.get('USDT') ?? 0) - this.locked('USDT')) return this.error(res, 400, -2010, 'Account has insufficient balance for requested action.');
     if (side === 'SELL' && qty > (this.balances.get(base) ?? 0) - this.locked(base) + 1e-9) return this.error(res, 400, -2010, 'Account has insufficient balance for requested action.');
     const o: ExOrder = { symbol, orderId: this.nextId++, clientOrderId: id, price: type === 'LIMIT' ? limit.toFixed(8) : '0.00000000', origQty: qty, executedQty: 0, cummulativeQuoteQty: 0, status: 'NEW', timeInForce: p.get('timeInForce') ?? 'GTC', type, side, time: this.now(), updateTime: this.now(), fillPrice };

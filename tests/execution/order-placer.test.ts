@@ -21,7 +21,7 @@ class ScriptedVenue implements Venue {
     if (step instanceof Error) return Promise.reject(step);
     if (step === 'fail-before') return Promise.reject(new RequestTimeout('timed out'));
     if (this.book.has(o.clientOrderId)) return Promise.reject(new InvalidOrder('binance {"code":-2010,"msg":"Duplicate order sent."}'));
-    const v: VenueOrder = { clientOrderId: o.clientOrderId, venueOrderId: String(this.book.size + 1), symbol: o.symbol, side: o.side, qty: o.qty, filledQty: o.qty, avgFillPriceUsd: o.refPriceUsd, feeUsd: 0, limitPriceUsd: o.limitPriceUsd, status: 'filled' };
+    const v: VenueOrder = { clientOrderId: o.clientOrderId, venueOrderId: String(this.book.size + 1), symbol: o.symbol, side: o.side, qty: o.qty, filledQty: o.qty, avgFillPriceUsd: o.refPriceUsd, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: o.limitPriceUsd, status: 'filled' };
     this.book.set(o.clientOrderId, v);
     return step === 'fail-after' ? Promise.reject(new RequestTimeout('timed out after accept')) : Promise.resolve(v);
   }
@@ -55,14 +55,36 @@ describe('placeOrder', () => {
     expect(v.book.size).toBe(1);
   });
 
-  it('sends again, with backoff, only after a lookup proved the order is not on the book', async () => {
+  it('sends again, with backoff, only what the venue refused before processing (429/418)', async () => {
     waits.length = 0;
-    const v = new ScriptedVenue(['fail-before', new DDoSProtection('429'), new ExchangeNotAvailable('503')]);
+    const v = new ScriptedVenue([new DDoSProtection('429'), new DDoSProtection('418')]);
     const out = await placeOrder(v, req, opts());
-    expect(out).toMatchObject({ kind: 'placed', attempts: 4 });
-    expect(v.lookups).toBe(3);
-    expect(waits).toEqual([100, 200, 400]);
+    expect(out).toMatchObject({ kind: 'placed', attempts: 3 });
+    expect(v.lookups).toBe(0);
+    expect(waits).toEqual([100, 200]);
     expect(v.book.size).toBe(1);
+    const tired = await placeOrder(new ScriptedVenue([new DDoSProtection('1'), new DDoSProtection('2'), new DDoSProtection('3'), new DDoSProtection('4')]), req, opts());
+    expect(tired).toMatchObject({ kind: 'failed', attempts: 4, error: { action: 'retry' } });
+  });
+
+  it('never sends again after an unknown outcome (timeout, 5xx): looks it up with backoff, else leaves it pending', async () => {
+    waits.length = 0;
+    // the order reached the book only after the client gave up: the second look finds it
+    const late = new ScriptedVenue(['fail-before']);
+    const original = late.fetchOrder.bind(late);
+    late.fetchOrder = (id: string) => {
+      if (late.lookups === 1) late.book.set(id, { clientOrderId: id, venueOrderId: '9', symbol: 'A', side: 'buy', qty: 5, filledQty: 5, avgFillPriceUsd: 1, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: 1.005, status: 'filled' });
+      return original(id);
+    };
+    const out = await placeOrder(late, req, opts());
+    expect(out).toMatchObject({ kind: 'adopted', order: { venueOrderId: '9' } });
+    expect(late.submits).toBe(1);
+    const gone = new ScriptedVenue([new ExchangeNotAvailable('503')]);
+    const never = await placeOrder(gone, req, opts());
+    expect(never).toMatchObject({ kind: 'unknown', error: { action: 'unknown' } });
+    expect(gone.submits).toBe(1);
+    expect(gone.lookups).toBe(4);
+    expect(waits).toEqual([100, 100, 200, 400]);
   });
 
   it('a duplicate reject of a retry finds the first attempt; real rejects skip; auth errors halt', async () => {
@@ -74,16 +96,15 @@ describe('placeOrder', () => {
     const poor = await placeOrder(new ScriptedVenue([new InsufficientFunds('no money')]), req, opts());
     expect(poor).toMatchObject({ kind: 'failed', error: { action: 'skip' } });
     await expect(placeOrder(new ScriptedVenue([new AuthenticationError('bad key')]), req, opts())).rejects.toMatchObject({ action: 'halt' });
-    const tired = await placeOrder(new ScriptedVenue(['fail-before', 'fail-before', 'fail-before', 'fail-before']), req, opts());
-    expect(tired).toMatchObject({ kind: 'failed', attempts: 4, error: { action: 'unknown' } });
   });
 
   it('when the lookup itself keeps failing the order is unknown (pending), never resent', async () => {
-    const v = new ScriptedVenue(['fail-after'], [new RequestTimeout('t'), new RequestTimeout('t'), new RequestTimeout('t'), new RequestTimeout('t')]);
+    const v = new ScriptedVenue(['fail-after'], Array.from({ length: 20 }, () => new RequestTimeout('t')));
     const out = await placeOrder(v, req, opts());
     expect(out.kind).toBe('unknown');
     expect(v.submits).toBe(1);
-    expect(await lookupOrder(v, req.clientOrderId, 'A', opts())).toMatchObject({ filledQty: 5 });
+    const rejected = await placeOrder(new ScriptedVenue([new InsufficientFunds('x')], Array.from({ length: 5 }, () => new RequestTimeout('t'))), req, opts());
+    expect(rejected.kind).toBe('unknown');
     await expect(lookupOrder(new ScriptedVenue([], [new AuthenticationError('x')]), 'x', 'A', opts())).rejects.toMatchObject({ action: 'halt' });
     expect(await lookupOrder(new ScriptedVenue([], [new OrderNotFound('x')]), 'x', 'A', opts())).toBe('unknown');
   });
@@ -92,6 +113,7 @@ describe('placeOrder', () => {
 describe('mapVenueError', () => {
   it('maps ccxt classes to actions', () => {
     expect(mapVenueError(new DDoSProtection('x'), 'w').action).toBe('retry');
+    expect(mapVenueError(new ExchangeNotAvailable('x'), 'w').action).toBe('unknown');
     expect(mapVenueError(new RequestTimeout('x'), 'w').action).toBe('unknown');
     expect(mapVenueError(new InsufficientFunds('x'), 'w').action).toBe('skip');
     expect(mapVenueError(new AuthenticationError('x'), 'w').action).toBe('halt');

@@ -83,6 +83,17 @@ describe('applyFill', () => {
     expect(r.positions.B!.qty).toBeCloseTo(0.4, 12);;
     r = applyFill(r, { symbol: 'B', side: 'buy', qty: 10, priceUsd: 2, feeUsd: 0, cycle: 11 }, 1);
     expect(r.positions.B).toMatchObject({ avgEntryPriceUsd: 2, openedCycle: 11 });
-    expect(() => applyFill(r, { symbol: 'Q', side: 'sell', qty: 1, priceUsd: 1, feeUsd: 0, cycle: 1 }, 1)).toThrow('not held');
+    // a sale state did not know of: booked so the book follows the venue (the reconciliation reports it)
+    const q = applyFill(r, { symbol: 'Q', side: 'sell', qty: 10, priceUsd: 2, feeUsd: 0.02, cycle: 12 }, 1);
+    expect(q.positions.Q).toMatchObject({ qty: -10 });
+    expect(q.closed).toBeNull();
+    // a buyer's fee taken in coins: fewer coins, the fee booked as cost at the fill price
+    const c = applyFill({ cashUsd: 100, positions: {} }, { symbol: 'C', side: 'buy', qty: 10, priceUsd: 2, feeUsd: 0, feeBaseQty: 0.01, cycle: 1 }, 1);
+    expect(c.cashUsd).toBe(80);
+    expect(c.positions.C).toMatchObject({ qty: 9.99, avgEntryPriceUsd: 2, realizedPnlUsd: -0.02 });
+    const cs = applyFill(c, { symbol: 'C', side: 'sell', qty: 9.99, priceUsd: 3, feeUsd: 0.02997, cycle: 2 }, 1);
+    // cash P&L: 9.99 x 3 - 0.02997 - 20 = 9.94003
+    expect(cs.closed!.pnlUsd).toBeCloseTo(cs.cashUsd - 100, 10);
+    expect(cs.closed!.pnlUsd).toBeCloseTo(9.94003, 10);
   });
 });

@@ -47,6 +47,8 @@ describe('DrawdownGuard', () => {
     expect(soft.weights.A).toBeCloseTo(0.3, 15);
     expect(soft.trip!.reason).toBe('drawdown 8.00 % past 5 %: gross x0.75');
     expect(g.check(input({ navUsd: 88_000, proposed: { A: 0.4 } })).weights.A).toBeCloseTo(0.2, 15); // 12 %: x0.5
+    // a held book (between rebalances, or halted holding) is not scaled again every bar
+    expect(g.check(input({ navUsd: 92_000, current: { A: 0.4 }, proposed: { A: 0.4 }, holding: true }))).toEqual({ weights: { A: 0.4 }, trip: null });
     const max = g.check(input({ navUsd: 84_000, current: { A: 0.2 }, proposed: { A: 0.4, B: 0.1 } }));
     expect(max.weights).toEqual({ A: 0.1 });
     expect(max.blockEntries).toBe(true);
@@ -81,6 +83,9 @@ describe('CorrelationSpike', () => {
     const r = g.check(input({ avgCorrelationShort: 0.6, avgCorrelationLong: 0.2, current: { A: 0.2 }, proposed: { A: 0.3, B: 0.1 } }));
     expect(r.weights).toEqual({ A: 0.1 }); // no increase, no new B, then x0.5
     expect(r.blockEntries).toBe(true);
+    const held = g.check(input({ avgCorrelationShort: 0.6, avgCorrelationLong: 0.2, current: { A: 0.2 }, proposed: { A: 0.2 }, holding: true }));
+    expect(held.weights).toEqual({ A: 0.2 }); // held, not halved again each bar
+    expect(held.blockEntries).toBe(true);
     expect(r.trip!.values.spike).toBeCloseTo(0.4, 15);
   });
 

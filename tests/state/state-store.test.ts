@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineStateSchema, initialState, type EngineState } from '../../src/state/schema.js';
 import { FileStateStore, parseState } from '../../src/state/state-store.js';
+import { FileOrderJournal } from '../../src/state/order-journal.js';
 import { PathError, StateError } from '../../src/utils/errors.js';
 import { readText, tmp } from '../helpers.js';
 
@@ -114,5 +115,28 @@ describe('FileStateStore', () => {
     if (process.getuid?.() !== 0) expect(() => store.ensureWritable()).toThrow(PathError);
     chmodSync(ro, 0o700);
     expect(() => store.ensureWritable()).not.toThrow();
+  });
+});
+
+describe('FileOrderJournal', () => {
+  it('survives a line torn by a crash, keeps intents of unsaved cycles, and prunes the rest', () => {
+    const file = join(tmp(), 'orders.journal.jsonl');
+    const j = join;
+    const write = writeFileSync;
+    const read = (f: string, _enc: 'utf8') => readText(f);
+    const journal = new FileOrderJournal(file);
+    journal.record({ clientOrderId: 'coce-5-A-b1', symbol: 'A', cycle: 5 });
+    // a crash mid-write leaves half a line; the next record starts on a line of its own
+    write(file, read(file, 'utf8') + '{"clientOrderId":"coce-6-A-b', { flag: 'w' });
+    journal.record({ clientOrderId: 'coce-7-B-s1', symbol: 'B', cycle: 7 });
+    journal.record({ clientOrderId: 'coce-8-C-b2', symbol: 'C', cycle: 8 });
+    expect(journal.unsettled(null).map((i) => i.clientOrderId)).toEqual(['coce-5-A-b1', 'coce-7-B-s1', 'coce-8-C-b2']);
+    write(file, read(file, 'utf8') + '{"clientOrderId":"coce-8-D-b1"}{"clientOrderId":"glued"\n[1,2]\nnull\n', { flag: 'w' });
+    expect(journal.unsettled(5).map((i) => i.clientOrderId)).toEqual(['coce-7-B-s1', 'coce-8-C-b2']);
+    journal.prune(7);
+    expect(read(file, 'utf8')).toBe('{"clientOrderId":"coce-8-C-b2","symbol":"C","cycle":8}\n');
+    journal.prune(7); // nothing to drop: left as is
+    expect(journal.unsettled(null)).toHaveLength(1);
+    expect(new FileOrderJournal(j(file, '..', 'none.jsonl')).unsettled(null)).toEqual([]);
   });
 });

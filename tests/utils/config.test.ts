@@ -93,8 +93,10 @@ describe('validateCfg', () => {
     (raw.market!.synthetic as Record<string, unknown>).micro_cap_vol_annual_pct = [200, 100];
     raw.market!.source = 'recorded';
     (raw.alpha!.classifier as Record<string, unknown>).purge_bars = 3;
+    raw.schedule!.bar_interval = '5m';
     expect(problemsOf(raw)).toEqual([
       { path: 'alpha.classifier.purge_bars', rule: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap) (got 3)' },
+      { path: 'execution.order_ttl_ms', rule: 'must be at most half a bar (150000 ms for 5m bars): execution works its orders within the cycle (got 600000)' },
       { path: 'market.recorded_dir', rule: 'is required when market.source is recorded' },
       { path: 'market.synthetic.micro_cap_vol_annual_pct', rule: 'must be [low, high] with low <= high' },
       { path: 'risk.corr_spike.short_window_bars', rule: 'must be below long_window_bars (got 400)' },

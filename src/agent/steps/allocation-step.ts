@@ -36,6 +36,7 @@ export class AllocationStep implements CycleStep {
     const current: Weights = ctx.currentWeights;
     if (ctx.cycle % this.s.rebalanceEveryBars !== 0) {
       ctx.targetWeights = { ...current }; // between rebalances the book is held
+      ctx.proposalIsHeld = true;
       return;
     }
     const navUsd = ctx.navUsd;

@@ -2,7 +2,7 @@ import { clientOrderId } from '../../execution/client-order-id.js';
 import { lookupOrder, placeOrder, type PlaceOptions } from '../../execution/order-placer.js';
 import { planOrders, sliceQty, type ParentOrder, type PlanSettings } from '../../execution/order-plan.js';
 import type { Venue } from '../../execution/venue.js';
-import { mapVenueError } from '../../execution/venue-errors.js';
+import { mapVenueError, VenueError } from '../../execution/venue-errors.js';
 import type { OrderJournal } from '../../state/order-journal.js';
 import type { OpenOrder } from '../../state/schema.js';
 import { applyVenueUpdate, recordOf } from '../order-book-keeping.js';
@@ -48,7 +48,25 @@ export class ExecutionStep implements CycleStep {
       ctx.emit('trades', 'execution_skipped', { reason: ctx.tradingBlocked });
       return;
     }
+    try {
+      await this.execute(ctx);
+    } catch (err) {
+      // nothing that goes wrong here may take the daemon down: the cycle completes with trading halted
+      const e = mapVenueError(err, 'execution');
+      const reason = err instanceof VenueError ? `venue error: ${e.message}` : `execution failed: ${(err as Error)?.message ?? String(err)}`;
+      ctx.emit('trades', 'execution_failed', { error: reason, action: e.action });
+      if (ctx.state.killSwitch.state !== 'halted') {
+        ctx.state.killSwitch = { state: 'halted', reason, sinceCycle: ctx.cycle };
+        ctx.emit('meta', 'halt', { reason, source: 'execution' });
+      }
+    }
+  }
+
+  private async execute(ctx: CycleContext): Promise<void> {
     const st = ctx.state;
+    const halted = st.killSwitch.state === 'halted';
+    // a halt cancels every open order at once (not only at the next cycle's sync)
+    if (halted && st.openOrders.some((o) => o.status !== 'pending')) await this.update(ctx, st.openOrders.filter((o) => o.status !== 'pending'), true);
     const pricesUsd: Record<string, number> = {};
     for (const [sym, bar] of Object.entries(ctx.snapshot.bars)) pricesUsd[sym] = bar.close;
     const advUsd: Record<string, number> = {};
@@ -58,6 +76,12 @@ export class ExecutionStep implements CycleStep {
     for (const [sym, p] of Object.entries(st.positions)) heldQty[sym] = p.qty;
     for (const o of st.openOrders) heldQty[o.symbol] = (heldQty[o.symbol] ?? 0) + (o.side === 'buy' ? 1 : -1) * (o.qty - o.filledQty);
     const plan = planOrders({ navUsd: ctx.navUsd, heldQty, pricesUsd, advUsd, targetWeights: ctx.approvedWeights }, this.s);
+    if (halted || ctx.entriesBlocked) {
+      // nothing is bought while halted or while a guardrail blocks entries (netting open sales could otherwise
+      // turn a held book into a buy)
+      if (plan.buys.length > 0) plan.skipped.push(...plan.buys.map((b) => ({ symbol: b.symbol, reason: halted ? 'halted: no buys' : 'entries blocked: no buys' })));
+      plan.buys = [];
+    }
     if (plan.skipped.length > 0) ctx.emit('trades', 'orders_skipped', { skipped: plan.skipped });
     const rounds: Child[][] = [];
     for (const parent of [...plan.sells, ...plan.buys]) {
@@ -74,7 +98,11 @@ export class ExecutionStep implements CycleStep {
       if (k > 0) await this.s.wait(intervalMs);
       for (const child of rounds[k]!) {
         const r = await this.sendChild(ctx, child);
-        if (r === 'halt') return; // halted mid-cycle: nothing more goes out
+        if (r === 'halt') {
+          // halted mid-cycle: nothing more goes out, and what rests is cancelled
+          await this.update(ctx, st.openOrders.filter((o) => o.placedCycle === ctx.cycle && o.status !== 'pending'), true);
+          return;
+        }
         if (r === 'sent') sent++;
       }
     }
@@ -105,7 +133,13 @@ export class ExecutionStep implements CycleStep {
   /** Sends one slice: 'halt' when the venue said to stop trading. */
   private async sendChild(ctx: CycleContext, c: Child): Promise<'sent' | 'not-sent' | 'halt'> {
     const st = ctx.state;
-    const id = clientOrderId(this.s.prefix, ctx.cycle, c.parent.symbol, c.leg);
+    let id: string;
+    try {
+      id = clientOrderId(this.s.prefix, ctx.cycle, c.parent.symbol, c.leg);
+    } catch (err) {
+      ctx.emit('trades', 'order_failed', { symbol: c.parent.symbol, side: c.parent.side, action: 'skip', error: (err as Error).message });
+      return 'not-sent';
+    }
     if (ctx.handledOrderIds.has(id) || st.openOrders.some((o) => o.clientOrderId === id)) return 'not-sent';
     let qty = c.qty;
     if (c.parent.side === 'buy') {
@@ -136,8 +170,10 @@ export class ExecutionStep implements CycleStep {
     } catch (err) {
       const e = mapVenueError(err, `submit ${id}`);
       ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: req.symbol, side: req.side, qty, action: e.action, error: e.message });
-      ctx.state.killSwitch = { state: 'halted', reason: `venue error: ${e.message}`, sinceCycle: ctx.cycle };
-      ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, source: 'execution' });
+      if (ctx.state.killSwitch.state !== 'halted') {
+        ctx.state.killSwitch = { state: 'halted', reason: `venue error: ${e.message}`, sinceCycle: ctx.cycle };
+        ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, source: 'execution' });
+      }
       return 'halt';
     }
     const placedMs = this.s.nowMs();
@@ -147,7 +183,7 @@ export class ExecutionStep implements CycleStep {
       return 'sent';
     }
     if (out.kind === 'unknown') {
-      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending' });
+      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending' });
       ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
       return 'sent';
     }

@@ -71,7 +71,9 @@ export class GuardrailStep implements CycleStep {
       peakEquityUsd: ctx.state.peakEquityUsd,
       avgCorrelationShort: avg(this.s.corrShortBars),
       avgCorrelationLong: avg(this.s.corrLongBars),
+      holding: ctx.proposalIsHeld,
     });
+    ctx.entriesBlocked = r.entriesBlocked;
     ctx.varOf = (w) => {
       const pnl = bookPnl(w, dailyReturns);
       return pnl.length < 2 ? 0 : historicalVar(pnl, this.s.varLevel);

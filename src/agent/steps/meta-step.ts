@@ -49,6 +49,7 @@ export class MetaStep implements CycleStep {
     if (ctx.state.killSwitch.state === 'halted') {
       const current = ctx.currentWeights;
       ctx.targetWeights = this.s.onHalt === 'flatten' ? {} : withoutEntries(current, current);
+      ctx.proposalIsHeld = this.s.onHalt === 'hold';
     }
   }
 }

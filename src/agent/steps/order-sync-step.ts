@@ -1,7 +1,7 @@
 import { markToMarket } from '../../portfolio/mark-to-market.js';
 import { parseClientOrderId } from '../../execution/client-order-id.js';
 import { lookupOrder, type PlaceOptions } from '../../execution/order-placer.js';
-import type { Venue, VenueBalances, VenueOrder } from '../../execution/venue.js';
+import { isTerminal, type Venue, type VenueBalances, type VenueOrder } from '../../execution/venue.js';
 import { mapVenueError, VenueError } from '../../execution/venue-errors.js';
 import type { OrderJournal } from '../../state/order-journal.js';
 import type { OpenOrder } from '../../state/schema.js';
@@ -90,23 +90,32 @@ export class OrderSyncStep implements CycleStep {
     this.reconcile(ctx, await this.venue.balances());
   }
 
-  /** The venue's latest on one order, cancelled first when it has outlived its TTL or trading is halted. */
+  /** What open orders could still fill, in USD: a reconciliation while they rest may be off by up to this much. */
+  private inFlightUsd(ctx: CycleContext): number {
+    let usd = 0;
+    for (const o of ctx.state.openOrders) {
+      const px = ctx.snapshot.bars[o.symbol]?.close ?? o.limitPriceUsd ?? o.refPriceUsd;
+      usd += (o.status === 'pending' ? Math.max(o.qty, 0) : o.qty - o.filledQty) * px * 2;
+    }
+    return usd;
+  }
+
+  /** The venue's latest on one order, cancelled when it has outlived its TTL or trading is halted. */
   private async refresh(rec: OpenOrder, halted: boolean): Promise<VenueOrder | null | 'unknown'> {
     const expired = this.s.nowMs() - rec.placedMs >= this.s.orderTtlMs;
-    if (rec.status !== 'pending' && (expired || halted)) {
-      try {
-        const o = await this.venue.cancel(rec.clientOrderId, rec.symbol);
-        if (o !== null) return o;
-      } catch (err) {
-        const e = mapVenueError(err, `cancel ${rec.clientOrderId}`);
-        if (e.action === 'halt') throw e;
-      }
+    const seen = await lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place);
+    if (seen === null || seen === 'unknown' || isTerminal(seen.status) || !(expired || halted)) return seen;
+    try {
+      return (await this.venue.cancel(rec.clientOrderId, rec.symbol)) ?? seen;
+    } catch (err) {
+      const e = mapVenueError(err, `cancel ${rec.clientOrderId}`);
+      if (e.action === 'halt') throw e;
+      return seen; // cancelled next cycle
     }
-    return lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place);
   }
 
   private pendingRecord(clientOrderId: string, symbol: string, cycle: number): OpenOrder {
-    return { clientOrderId, venueOrderId: null, symbol, side: 'buy', qty: 0, filledQty: 0, limitPriceUsd: null, refPriceUsd: 0, avgFillPriceUsd: 0, feeUsd: 0, placedCycle: cycle, placedMs: this.s.nowMs(), status: 'pending' };
+    return { clientOrderId, venueOrderId: null, symbol, side: 'buy', qty: 0, filledQty: 0, limitPriceUsd: null, refPriceUsd: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, placedCycle: cycle, placedMs: this.s.nowMs(), status: 'pending' };
   }
 
   private reconcile(ctx: CycleContext, b: VenueBalances): void {
@@ -129,6 +138,17 @@ export class OrderSyncStep implements CycleStep {
     }
     if (Object.keys(diffs).length === 0) return;
     const fraction = nav > 0 ? mismatchUsd / nav : Infinity;
+    // orders still resting can fill between our look at them and the balances: a difference they could explain is
+    // neither adopted (it would be counted again when their fill is applied) nor a reason to halt
+    const inFlight = this.inFlightUsd(ctx);
+    if (inFlight > 0) {
+      if (mismatchUsd > inFlight + this.s.reconcileTolerance * nav) {
+        ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct: 100 * fraction, tolerancePct: 100 * this.s.reconcileTolerance, inFlightUsd: inFlight, diffs });
+        this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD with ${inFlight.toFixed(2)} USD of orders in flight`);
+        ctx.tradingBlocked = 'reconciliation mismatch';
+      }
+      return;
+    }
     if (fraction > this.s.reconcileTolerance) {
       ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct: 100 * fraction, tolerancePct: 100 * this.s.reconcileTolerance, diffs });
       this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD (${(100 * fraction).toFixed(3)} % of NAV, tolerance ${(100 * this.s.reconcileTolerance).toFixed(3)} %)`);
