@@ -97,4 +97,43 @@ describe('CcxtVenue through the real ccxt binance client against a misbehaving l
     expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
     for (const b of BASES) expect(state.positions[b]?.qty ?? 0).toBeCloseTo(ex.balances.get(b) ?? 0, 6);
   }, 120_000);
+
+  it('partial fills, rejects, dropped answers and 418s: the same guarantees, and resting remainders are worked', async () => {
+    const { ex, venue, log } = await setup({ partialFill: 0.25, reject: 0.05, dropAfterAccept: 0.05, banned: 0.03 }, 2);
+    stop = () => ex.stop();
+    const { state, events } = await trade(ex, venue, log, 150, 11);
+    expect(ex.faultsInjected.partialFill).toBeGreaterThan(20);
+    expect(ex.faultsInjected.reject).toBeGreaterThan(2);
+    expect(ex.faultsInjected.dropAfterAccept).toBeGreaterThan(2);
+    expect(ex.duplicateSubmissions).toEqual([]);
+    const known = new Set(events.filter((e) => e.type === 'order_placed' || e.type === 'order_adopted').map((e) => e.fields.clientOrderId as string));
+    for (const id of ex.orders.keys()) expect(known.has(id), id).toBe(true);
+    // a partly filled order rests, and its remainder fills when it is next looked at: two fills for one order
+    const fillsPerOrder = new Map<string, number>();
+    for (const e of events.filter((x) => x.type === 'fill')) fillsPerOrder.set(e.fields.clientOrderId as string, (fillsPerOrder.get(e.fields.clientOrderId as string) ?? 0) + 1);
+    expect([...fillsPerOrder.values()].filter((n) => n === 2).length).toBeGreaterThan(10);
+    expect(events.filter((e) => e.type === 'order_failed' && e.fields.action === 'skip').length).toBe(ex.faultsInjected.reject);
+    expect(events.filter((e) => e.type === 'reconcile_mismatch' || e.type === 'halt')).toEqual([]);
+    expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
+    for (const b of BASES) expect(state.positions[b]?.qty ?? 0).toBeCloseTo(ex.balances.get(b) ?? 0, 6);
+  }, 120_000);
+
+  it('rounds to the market lot size and minimum notional, and maps exchange answers', async () => {
+    const { ex, venue } = await setup({}, 3);
+    stop = () => ex.stop();
+    expect(venue.roundQty('ABC', 12.3456, 1.5)).toBe(12.3); // LOT_SIZE step 0.1, truncated
+    expect(venue.roundQty('ABC', 3.05, 1.5)).toBe(0); // 3.0 x 1.5 = 4.5 USD < 5 USD minimum notional
+    expect(venue.roundQty('NOPE', 10, 1)).toBe(0);
+    await expect(venue.submit({ clientOrderId: 'coce-1-NOPE-b1', symbol: 'NOPE', side: 'buy', qty: 1, type: 'limit', limitPriceUsd: 1, refPriceUsd: 1 })).rejects.toMatchObject({ action: 'skip' });
+    const poor = venue.submit({ clientOrderId: 'coce-1-ABC-b1', symbol: 'ABC', side: 'buy', qty: 1e9, type: 'limit', limitPriceUsd: 2, refPriceUsd: 1.5 });
+    await expect(poor).rejects.toMatchObject({ name: 'VenueError', action: 'skip' });
+    expect(await venue.fetchOrder('coce-1-ABC-b1', 'ABC')).toBeNull();
+    expect(await venue.cancel('coce-1-ABC-b1', 'ABC')).toBeNull();
+    const o = await venue.submit({ clientOrderId: 'coce-1-ABC-b2', symbol: 'ABC', side: 'buy', qty: 100, type: 'market', limitPriceUsd: null, refPriceUsd: ex.price('ABC') });
+    expect(o).toMatchObject({ clientOrderId: 'coce-1-ABC-b2', status: 'filled', filledQty: 100, feeUsd: 0 });
+    expect(o.feeBaseQty).toBeCloseTo(0.1, 12);
+    expect(await venue.cancel('coce-1-ABC-b2', 'ABC')).toMatchObject({ clientOrderId: 'coce-1-ABC-b2', status: 'filled' });
+    expect(await venue.openOrders('coce')).toEqual([]);
+    expect((await venue.balances()).assets).toEqual({ ABC: 99.9 });
+  }, 60_000);
 });
