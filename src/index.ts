@@ -13,3 +13,6 @@ export { louvainCommunities } from './network_analysis/louvain.js';
 export { consensusClusters } from './network_analysis/consensus-clusters.js';
 export { SyntheticMarket } from './data_ingest/synthetic/synthetic-market.js';
 export type { MarketDataSource, MarketSnapshot, Bar } from './data_ingest/market-data-source.js';
+
+export { bsPrice, bsGreeks, impliedVol } from './options/black-scholes.js';
+export type { OptionInput, Greeks, OptionType } from './options/black-scholes.js';
