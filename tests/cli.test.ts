@@ -257,10 +257,10 @@ describe('coce run: bad input', () => {
     expect(io.err()).toMatch(/^coce: terminal went away\nTypeError: terminal went away\n {4}at /);
   });
 
-  it('warns that the sleeve is not built yet when asked for it', async () => {
+  it('runs the options sleeve next to the core book when asked for it', async () => {
     const { code, out } = await runSim(tmp(), ['--days', '1', '--sleeve', 'all']);
     expect(code).toBe(0);
-    expect(out).toContain('the convexity sleeve is not part of this build yet');
+    expect(out).toContain('positions       0  open orders 0  sleeve options 2');
   });
 });
 

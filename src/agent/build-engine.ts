@@ -31,6 +31,9 @@ import type { Guardrail } from '../risk_guardrails/guardrail.js';
 import { VarFloor } from '../risk_guardrails/var-floor.js';
 import type { ReturnHistory } from './return-history.js';
 import { UniverseStep } from './steps/universe-step.js';
+import { ConvexController, type ConvexSettings } from './convex-controller.js';
+import { PaperOptionsVenue, type OptionsVenue } from '../options/options-venue.js';
+import type { SleeveChoice } from '../utils/env.js';
 import { OrderSyncStep } from './steps/order-sync-step.js';
 import { ExecutionStep } from './steps/execution-step.js';
 import { PaperVenue } from '../execution/paper-venue.js';
@@ -188,12 +191,39 @@ export function costModelOf(cfg: Config): CostModelSettings {
 }
 
 /** The cycle pipeline, in order (see DESIGN.md "Cycle"). */
-export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory, exec: ExecutionDeps): CycleStep[] {
+/** The options sleeve of a run: which books trade, and the venue its options trade on. */
+export interface SleeveDeps {
+  choice: SleeveChoice;
+  venue: OptionsVenue;
+}
+
+export function convexSettings(cfg: Config): ConvexSettings {
+  const v = cfg.sleeve;
+  return {
+    budgetFraction: v.budgetPctNav / 100,
+    budgetPeriodMs: v.budgetPeriodDays * DAY_MS,
+    underlyings: v.underlyings,
+    minDteDays: v.minDteDays,
+    maxDteDays: v.maxDteDays,
+    deltaMin: v.deltaMin,
+    deltaMax: v.deltaMax,
+    includePuts: v.includePuts,
+    maxSpread: v.maxSpreadPct / 100,
+    minOpenInterest: v.minOpenInterest,
+    rollDteDays: v.rollDteDays,
+    takeProfitMultiple: v.takeProfitMultiple,
+    runEveryBars: v.runEveryBars,
+  };
+}
+
+export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory, exec: ExecutionDeps, sleeve: SleeveDeps = { choice: 'core', venue: new PaperOptionsVenue() }): CycleStep[] {
   const p = cfg.portfolio;
   const e = cfg.execution;
   const place = { retries: e.retries.max, baseDelayMs: e.retries.baseDelayMs, maxDelayMs: e.retries.maxDelayMs, sleep: exec.wait, log: exec.log };
   const dustUsd = p.minTradeNotionalUsd / 25;
-  return [
+  const core = sleeve.choice !== 'convex';
+  const convex = sleeve.choice !== 'core' && cfg.sleeve.enabled ? [new ConvexController(sleeve.venue, convexSettings(cfg))] : [];
+  const steps = [
     new DataQualityStep(qualityRules(cfg)),
     new HistoryStep(history),
     new OrderSyncStep(exec.venue, exec.journal, {
@@ -241,8 +271,12 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       nowMs: exec.nowMs,
       wait: exec.wait,
     }),
+    ...convex,
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
   ];
+  // --sleeve convex: the sleeve alone (the core book is neither allocated nor traded, only valued and audited)
+  const coreOnly = new Set(['universe', 'alpha', 'clusters', 'allocation', 'guardrails', 'execution']);
+  return core ? steps : steps.filter((s) => !coreOnly.has(s.name));
 }
 
 export function qualityRules(cfg: Config): QualityRules {

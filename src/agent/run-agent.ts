@@ -16,6 +16,7 @@ import { loadAlpha, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
+import { PaperOptionsVenue } from '../options/options-venue.js';
 import { LogNotifier } from '../utils/notifier.js';
 import { reportState, type StateReport } from './state-report.js';
 
@@ -92,7 +93,6 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   if (opts.sleeve !== 'core' && !cfg.sleeve.enabled) {
     log.warn({ sleeve: opts.sleeve }, 'sleeve.enabled is false: the convexity sleeve will not trade');
   }
-  if (opts.sleeve !== 'core') log.warn({ sleeve: opts.sleeve }, 'the convexity sleeve is not part of this build yet');
 
   const barMs = barMsOf(cfg.schedule.barInterval);
   const simStartMs = Date.parse(cfg.sim.start);
@@ -136,6 +136,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
+    if (opts.sleeve !== 'core' && isExchangeMode(opts.mode)) {
+      throw new UsageError(`--sleeve ${opts.sleeve} on ${opts.mode} needs the Deribit options venue, which this build does not have yet: run the sleeve in sim or backtest`);
+    }
     const exchangeVenue = isExchangeMode(opts.mode) ? await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log) : null;
     await exchangeVenue?.init?.();
     const tracked = new Set(market.symbols());
@@ -221,7 +224,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha?.step ?? null, history, exec),
+      steps: buildSteps(cfg, alpha?.step ?? null, history, exec, { choice: opts.sleeve, venue: new PaperOptionsVenue() }),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

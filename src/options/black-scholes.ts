@@ -111,3 +111,15 @@ export function impliedVol(price: number, o: Omit<OptionInput, 'sigma'>): number
   }
   return s;
 }
+
+/**
+ * Deribit's inverse convention: an option on BTC is quoted and settled in BTC, so its price in coin is the USD price
+ * over the index, and its delta in coin terms is the USD delta less that price (the premium itself moves with BTC).
+ */
+export function inversePrice(o: OptionInput): number {
+  return bsPrice(o) / o.S;
+}
+
+export function inverseDelta(o: OptionInput): number {
+  return bsGreeks(o).delta - inversePrice(o);
+}

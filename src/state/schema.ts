@@ -44,8 +44,20 @@ export const openOrderSchema = z.strictObject({
 export const sleevePositionSchema = z.strictObject({
   instrument: z.string().min(1),
   qty: finite,
+  /** Premium and fees paid for what is held, USD at the index when bought. */
   premiumPaidUsd: nonNegative,
   openedCycle: z.number().int(),
+  /** Value at the last mark (mark price x index x qty). */
+  markUsd: nonNegative,
+});
+
+/** The convexity sleeve's own account: premium flows in and out of it, apart from the core book's cash. */
+export const sleeveAccountSchema = z.strictObject({
+  /** Net premium and settlement flow since the run started (negative: premium paid out). */
+  cashUsd: finite,
+  /** The budget period now running, and the premium (with fees) spent in it. */
+  periodStartMs: z.number().int().nullable(),
+  periodSpentUsd: nonNegative,
 });
 
 export const equityPointSchema = z.strictObject({ cycle: z.number().int(), ts: isoTs, navUsd: finite });
@@ -87,6 +99,7 @@ export const engineStateSchema = z.strictObject({
   benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: nonNegative.nullable() }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
+  sleeve: sleeveAccountSchema,
   /** The data-quality gate's memory per asset (first seen, last accepted bar). */
   assetMemory: z.record(z.string(), assetMemorySchema),
   /** Tradable micro-caps after the last cycle's universe filter. */
@@ -110,6 +123,10 @@ export const engineStateSchema = z.strictObject({
 
 export type EngineState = z.infer<typeof engineStateSchema>;
 export type Position = z.infer<typeof positionSchema>;
+export type SleevePosition = z.infer<typeof sleevePositionSchema>;
+
+/** What the sleeve is worth: its account's net flow plus its options at their last marks. */
+export const sleeveValueUsd = (s: Pick<EngineState, 'sleeve' | 'sleevePositions'>): number => s.sleeve.cashUsd + s.sleevePositions.reduce((a, p) => a + p.markUsd, 0);
 export type OpenOrder = z.infer<typeof openOrderSchema>;
 export type ClosedTrade = EngineState['closedTrades'][number];
 export type RunInfo = z.infer<typeof runInfoSchema>;
@@ -130,6 +147,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     benchmark: { symbol: benchmarkSymbol, startPriceUsd: null },
     killSwitch: { state: 'active', reason: null, sinceCycle: null },
     sleevePositions: [],
+    sleeve: { cashUsd: 0, periodStartMs: null, periodSpentUsd: 0 },
     assetMemory: {},
     universe: [],
     clusters: {},

@@ -1,6 +1,7 @@
 import { markToMarket } from '../../portfolio/mark-to-market.js';
 import { currentDrawdown } from '../../risk_guardrails/drawdown.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
+import { sleeveValueUsd } from '../../state/schema.js';
 
 /**
  * Values the book at the bar's closes, extends the equity curve (bounded in state, complete in logs/equity.jsonl)
@@ -17,6 +18,8 @@ export class MarkToMarketStep implements CycleStep {
     for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
     const m = markToMarket(s.positions, s.cashUsd, prices);
     s.positions = m.positions;
+    const sleeveUsd = sleeveValueUsd(s);
+    m.navUsd += sleeveUsd;
     s.peakEquityUsd = Math.max(s.peakEquityUsd, m.navUsd);
     s.equityCurve.push({ cycle: ctx.cycle, ts: ctx.ts, navUsd: m.navUsd });
     // the UTC day this bar belongs to (a bar closing at 00:00 closes the previous day); its NAV is the day's close
@@ -38,6 +41,7 @@ export class MarkToMarketStep implements CycleStep {
       peakEquityUsd: s.peakEquityUsd,
       drawdownPct: 100 * currentDrawdown(m.navUsd, s.peakEquityUsd),
       positions: Object.keys(m.positions).length,
+      ...(s.sleevePositions.length > 0 || s.sleeve.cashUsd !== 0 ? { sleeveUsd, sleevePositions: s.sleevePositions.length } : {}),
       benchmarkNavUsd,
       ...(m.stale.length > 0 ? { stalePrices: m.stale } : {}),
     });

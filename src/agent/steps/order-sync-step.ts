@@ -4,7 +4,7 @@ import { lookupOrder, type PlaceOptions } from '../../execution/order-placer.js'
 import { isTerminal, type Venue, type VenueBalances, type VenueOrder } from '../../execution/venue.js';
 import { mapVenueError, VenueError } from '../../execution/venue-errors.js';
 import type { OrderJournal } from '../../state/order-journal.js';
-import type { OpenOrder } from '../../state/schema.js';
+import { sleeveValueUsd, type OpenOrder } from '../../state/schema.js';
 import { applyVenueUpdate, recordOf } from '../order-book-keeping.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
@@ -177,6 +177,8 @@ export class OrderSyncStep implements CycleStep {
     const prices: Record<string, number> = {};
     for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
     const m = markToMarket(ctx.state.positions, ctx.state.cashUsd, prices);
+    // the NAV every step sizes from is the whole account: core book and options sleeve
+    m.navUsd += sleeveValueUsd(ctx.state);
     ctx.navUsd = m.navUsd;
     if (ctx.state.lastCompletedCycle === null && ctx.state.equityCurve.length === 0) {
       // the run's first cycle: its NAV is the base of the run's return and the first peak
