@@ -54,6 +54,7 @@ export function offlineConfig(dir: string): string {
     file,
     readFileSync(BASE_YAML, 'utf8')
       .replace('exchange_api_url: null', 'exchange_api_url: http://127.0.0.1:1/api/v3')
+      .replace('deribit_api_url: null', 'deribit_api_url: http://127.0.0.1:1')
       .replace(/coingecko_base_url: \S+/, 'coingecko_base_url: http://127.0.0.1:1/cg')
       .replace(/twitter_base_url: \S+/, 'twitter_base_url: http://127.0.0.1:1/tw')
       .replace(/max_retries: 3 /, 'max_retries: 0 '),

@@ -30,9 +30,14 @@ export class ConvexController implements CycleStep {
   async run(ctx: CycleContext): Promise<void> {
     const st = ctx.state;
     this.venue.observe?.(ctx.snapshot);
-    await this.settleExpired(ctx);
-    if (ctx.cycle % this.s.runEveryBars === 0) await this.decide(ctx);
-    await this.mark(ctx);
+    try {
+      await this.settleExpired(ctx);
+      if (ctx.cycle % this.s.runEveryBars === 0) await this.decide(ctx);
+      await this.mark(ctx);
+    } catch (err) {
+      // a venue fault costs the sleeve this bar, never the cycle: what was done is booked, the rest waits
+      ctx.emit('meta', 'sleeve_error', { sleeve: 'convex', error: (err as Error)?.message ?? String(err) });
+    }
     st.sleevePositions.sort((a, b) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0));
   }
 
@@ -76,6 +81,7 @@ export class ConvexController implements CycleStep {
         continue;
       }
       const f = await this.venue.trade(p.instrument, 'sell', p.qty, q.bid, ctx.closeMs);
+      if (!(f.indexUsd > 0)) f.indexUsd = q.indexUsd;
       const proceedsUsd = (f.priceCoin - f.feeCoin / f.qty) * f.qty * f.indexUsd;
       st.sleeve.cashUsd += proceedsUsd;
       ctx.emit('trades', 'option_fill', { sleeve: 'convex', reason, instrument: f.instrument, side: 'sell', qty: f.qty, priceCoin: f.priceCoin, feeCoin: f.feeCoin, indexUsd: f.indexUsd, proceedsUsd, pnlUsd: proceedsUsd - p.premiumPaidUsd });
@@ -106,6 +112,7 @@ export class ConvexController implements CycleStep {
         continue;
       }
       const f = await this.venue.trade(q.instrument, 'buy', qty, q.ask, ctx.closeMs);
+      if (!(f.indexUsd > 0)) f.indexUsd = q.indexUsd;
       const costUsd = (f.priceCoin * f.qty + f.feeCoin) * f.indexUsd;
       st.sleeve.cashUsd -= costUsd;
       st.sleeve.periodSpentUsd += costUsd;

@@ -16,7 +16,8 @@ import { loadAlpha, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
-import { PaperOptionsVenue } from '../options/options-venue.js';
+import { PaperOptionsVenue, type OptionsVenue } from '../options/options-venue.js';
+import { createDeribitExchange, DeribitOptionsVenue } from '../options/deribit-venue.js';
 import { LogNotifier } from '../utils/notifier.js';
 import { reportState, type StateReport } from './state-report.js';
 
@@ -136,9 +137,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
-    if (opts.sleeve !== 'core' && isExchangeMode(opts.mode)) {
-      throw new UsageError(`--sleeve ${opts.sleeve} on ${opts.mode} needs the Deribit options venue, which this build does not have yet: run the sleeve in sim or backtest`);
-    }
+    const optionsVenue: OptionsVenue =
+      opts.sleeve !== 'core' && isExchangeMode(opts.mode)
+        ? new DeribitOptionsVenue(
+            await createDeribitExchange({
+              sandbox: opts.mode === 'testnet',
+              apiKey: deps.env.secrets.DERIBIT_CLIENT_ID,
+              secret: deps.env.secrets.DERIBIT_CLIENT_SECRET,
+              apiUrl: cfg.market.sources.deribitApiUrl,
+              timeoutMs: cfg.market.sources.requestTimeoutMs,
+            }),
+          )
+        : new PaperOptionsVenue();
+    if (opts.sleeve !== 'core') await optionsVenue.init?.();
     const exchangeVenue = isExchangeMode(opts.mode) ? await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log) : null;
     await exchangeVenue?.init?.();
     const tracked = new Set(market.symbols());
@@ -224,7 +235,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha?.step ?? null, history, exec, { choice: opts.sleeve, venue: new PaperOptionsVenue() }),
+      steps: buildSteps(cfg, alpha?.step ?? null, history, exec, { choice: opts.sleeve, venue: optionsVenue }),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

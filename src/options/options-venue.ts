@@ -16,6 +16,8 @@ export interface OptionFill {
 /** Where the sleeve's options trade: the paper venue in sim/backtest; Deribit (through ccxt) in testnet/live. */
 export interface OptionsVenue {
   readonly name: string;
+  /** Load markets; called once before anything else. */
+  init?(): Promise<void>;
   observe?(snapshot: MarketSnapshot): void;
   chain(underlying: string, nowMs: number): Promise<ChainQuote[]>;
   /** The current quote of one instrument (null when the venue has none). */

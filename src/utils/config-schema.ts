@@ -69,6 +69,7 @@ const market = z.strictObject({
   }),
   sources: z.strictObject({
     exchange_api_url: z.url().nullable(),
+    deribit_api_url: z.url().nullable(),
     coingecko_base_url: z.url(),
     coingecko_pages: posInt.max(40),
     twitter_base_url: z.url(),

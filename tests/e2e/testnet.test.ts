@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineState } from '../../src/state/schema.js';
-import { BASE_YAML, tmp } from '../helpers.js';
+import { BASE_YAML, SLEEVE_YAML, tmp } from '../helpers.js';
+import { LoopbackDeribit } from '../options/loopback-deribit.js';
 import { LoopbackBinance } from '../execution/loopback-binance.js';
 import { dirArgs, spawnCoce } from './process.js';
 
@@ -30,12 +31,13 @@ function exchange(onAcceptWithheld?: (id: string) => void) {
   });
 }
 
-function config(dir: string, base: string): string {
+function config(dir: string, base: string, deribit = 'http://127.0.0.1:1'): string {
   const file = join(dir, 'testnet.yaml');
   writeFileSync(
     file,
     readFileSync(BASE_YAML, 'utf8')
       .replace('exchange_api_url: null', `exchange_api_url: ${base}/api/v3`)
+      .replace('deribit_api_url: null', `deribit_api_url: ${deribit}`)
       .replace(/coingecko_base_url: \S+/, `coingecko_base_url: ${base}/cg/api/v3`)
       .replace(/twitter_base_url: \S+/, `twitter_base_url: ${base}/tw`)
       .replace(/request_timeout_ms: 10000/, 'request_timeout_ms: 1500')
@@ -104,5 +106,32 @@ describe('coce run --mode testnet against the loopback exchange (fake keys)', ()
     const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
     expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
     expect(state.positions.ABC?.qty ?? 0).toBeCloseTo(ex.balances.get('ABC') ?? 0, 6);
+  }, 60_000);
+
+  it('runs the convexity sleeve alone on testnet against a loopback Deribit (its real JSON-RPC shapes)', async () => {
+    ex = await exchange().start();
+    const dx = await new LoopbackDeribit({ clientId: 'fake-deribit-id', secret: 'fake-deribit-secret', index: { BTC: 60_000, ETH: 3_000 }, vol: 0.6 }).start();
+    try {
+      const dir = tmp();
+      const sleeve = join(dir, 'sleeve.yaml');
+      writeFileSync(sleeve, readFileSync(SLEEVE_YAML, 'utf8').replace(/run_every_bars: 24 /, 'run_every_bars: 1 '));
+      const r = await spawnCoce(['run', '--mode', 'testnet', '--sleeve', 'convex', '--cycles', '1', '--config', config(dir, ex.base, dx.base), '--sleeve-config', sleeve, ...dirArgs(dir)], {
+        env: { ...env, DERIBIT_CLIENT_ID: 'fake-deribit-id', DERIBIT_CLIENT_SECRET: 'fake-deribit-secret' },
+      }).done;
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const fills = lines(join(dir, 'logs', 'trades.jsonl')).filter((e) => e.type === 'option_fill');
+      expect(fills.map((e) => (e.instrument as string).split('-')[0])).toEqual(['BTC', 'ETH']);
+      expect(dx.orders.map((o) => [o.instrument, o.direction, o.label])).toEqual(fills.map((e) => [e.instrument, 'buy', 'coce-sleeve']));
+      const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
+      expect(state.sleevePositions.map((p) => p.instrument)).toEqual(fills.map((e) => e.instrument));
+      const spent = fills.reduce((a, e) => a + (e.costUsd as number), 0);
+      expect(state.sleeve.periodSpentUsd).toBeCloseTo(spent, 9);
+      expect(spent).toBeLessThanOrEqual(0.005 * state.startNavUsd);
+      expect(ex.orders.size).toBe(0); // the core book does not trade with --sleeve convex
+      expect(r.stdout).not.toContain('fake-deribit-secret');
+    } finally {
+      await dx.stop();
+    }
   }, 60_000);
 });
