@@ -21,12 +21,15 @@ export interface StateReport {
   positions: { symbol: string; qty: number; lastPriceUsd: number; valueUsd: number; weightPct: number }[];
   openOrders: number;
   sleevePositions: number;
+  /** The options sleeve: its account's net premium flow, its options at their marks, the budget period's spend. */
+  sleeve: { cashUsd: number; marksUsd: number; periodSpentUsd: number; options: { instrument: string; qty: number; premiumPaidUsd: number; markUsd: number }[] };
 }
 
 export function reportState(s: EngineState): StateReport {
   const last = s.equityCurve.at(-1);
   const positionsValue = Object.values(s.positions).reduce((sum, p) => sum + p.qty * p.lastPriceUsd, 0);
-  const navUsd = last?.navUsd ?? s.cashUsd + positionsValue;
+  const marksUsd = s.sleevePositions.reduce((a, p) => a + p.markUsd, 0);
+  const navUsd = last?.navUsd ?? s.cashUsd + positionsValue + s.sleeve.cashUsd + marksUsd;
   const startNavUsd = s.startNavUsd;
   return {
     mode: s.run.mode,
@@ -52,6 +55,12 @@ export function reportState(s: EngineState): StateReport {
       .sort((a, b) => Math.abs(b.valueUsd) - Math.abs(a.valueUsd)),
     openOrders: s.openOrders.length,
     sleevePositions: s.sleevePositions.length,
+    sleeve: {
+      cashUsd: s.sleeve.cashUsd,
+      marksUsd,
+      periodSpentUsd: s.sleeve.periodSpentUsd,
+      options: s.sleevePositions.map((p) => ({ instrument: p.instrument, qty: p.qty, premiumPaidUsd: p.premiumPaidUsd, markUsd: p.markUsd })),
+    },
   };
 }
 
@@ -75,6 +84,10 @@ export function formatReport(r: StateReport): string {
     lines.push(
       `  ${p.symbol.padEnd(10)} qty ${p.qty.toPrecision(6).padStart(14)}  px ${p.lastPriceUsd.toPrecision(6).padStart(12)}  value ${usd(p.valueUsd).padStart(18)}  ${p.weightPct.toFixed(2).padStart(6)} %`,
     );
+  }
+  if (r.sleevePositions > 0 || r.sleeve.cashUsd !== 0) {
+    lines.push(`sleeve          options ${usd(r.sleeve.marksUsd)}, net premium ${usd(r.sleeve.cashUsd)}, spent this period ${usd(r.sleeve.periodSpentUsd)}`);
+    for (const o of r.sleeve.options) lines.push(`  ${o.instrument.padEnd(24)} qty ${String(o.qty).padStart(6)}  paid ${usd(o.premiumPaidUsd).padStart(14)}  mark ${usd(o.markUsd).padStart(14)}`);
   }
   return lines.join('\n');
 }

@@ -36,11 +36,17 @@ export interface OptionsVenue {
 export class PaperOptionsVenue implements OptionsVenue {
   readonly name = 'paper-options';
   private snapshot: MarketSnapshot | null = null;
+  /** Index closes at recent 08:00 UTC bars (the expiry times), by underlying and time: a later bar can still settle. */
+  private readonly at0800 = new Map<string, number>();
 
   constructor(private readonly s: SyntheticChainSettings = DEFAULT_CHAIN) {}
 
   observe(snapshot: MarketSnapshot): void {
     this.snapshot = snapshot;
+    if (new Date(snapshot.closeMs).getUTCHours() === 8 && snapshot.closeMs % 3_600_000 === 0) {
+      for (const [u, bar] of Object.entries(snapshot.bars)) if (u === 'BTC' || u === 'ETH') this.at0800.set(`${u}:${snapshot.closeMs}`, bar.close);
+      if (this.at0800.size > 200) this.at0800.delete(this.at0800.keys().next().value!);
+    }
   }
 
   private index(underlying: string): { px: number; vol: number } | null {
@@ -70,8 +76,14 @@ export class PaperOptionsVenue implements OptionsVenue {
     return { instrument, side, qty, priceCoin, feeCoin: optionFeeCoin(priceCoin, qty), indexUsd: q.indexUsd };
   }
 
+  /**
+   * The close of the bar ending at the expiry; when that bar was missing (a data gap) or not seen by this process,
+   * the first close after it (recorded in the settlement event).
+   */
   settlementUsd(underlying: string, expiryMs: number): Promise<number | null> {
+    const exact = this.at0800.get(`${underlying}:${expiryMs}`);
+    if (exact !== undefined) return Promise.resolve(exact);
     const snap = this.snapshot;
-    return Promise.resolve(snap !== null && snap.closeMs === expiryMs ? (snap.bars[underlying]?.close ?? null) : null);
+    return Promise.resolve(snap !== null && snap.closeMs >= expiryMs ? (snap.bars[underlying]?.close ?? null) : null);
   }
 }
