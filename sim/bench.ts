@@ -97,7 +97,7 @@ async function backtest(days: number, microCaps: number): Promise<void> {
   const s = (performance.now() - t0) / 1000;
   const assetBars = r.cyclesRun * (microCaps + 2);
   rows.push({
-    what: `back-test ${days} d x ${microCaps + 2} assets hourly (${(assetBars / 1e6).toFixed(2)} M asset-bars; no pump model; gate, universe, clusters, allocation, guardrails, meta, mark-to-market)`,
+    what: `back-test ${days} d x ${microCaps + 2} assets hourly (${(assetBars / 1e6).toFixed(2)} M asset-bars; no pump model; gate, order sync, universe, clusters, allocation, meta, guardrails, paper execution, mark-to-market)`,
     figure: `${s.toFixed(2)} s (${((s * 1000) / r.cyclesRun).toFixed(2)} ms/cycle)`,
     target: days === 180 && microCaps >= 298 ? '< 10 s with every step on' : '',
   });
