@@ -197,7 +197,7 @@ export interface SleeveDeps {
   venue: OptionsVenue;
 }
 
-export function convexSettings(cfg: Config): ConvexSettings {
+export function convexSettings(cfg: Config): Omit<ConvexSettings, 'trading'> {
   const v = cfg.sleeve;
   return {
     budgetFraction: v.budgetPctNav / 100,
@@ -222,7 +222,8 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
   const place = { retries: e.retries.max, baseDelayMs: e.retries.baseDelayMs, maxDelayMs: e.retries.maxDelayMs, sleep: exec.wait, log: exec.log };
   const dustUsd = p.minTradeNotionalUsd / 25;
   const core = sleeve.choice !== 'convex';
-  const convex = sleeve.choice !== 'core' && cfg.sleeve.enabled ? [new ConvexController(sleeve.venue, convexSettings(cfg))] : [];
+  // the sleeve trades when asked for and enabled; otherwise the controller only settles and marks what is still held
+  const convex = [new ConvexController(sleeve.venue, { ...convexSettings(cfg), trading: sleeve.choice !== 'core' && cfg.sleeve.enabled })];
   const steps = [
     new DataQualityStep(qualityRules(cfg)),
     new HistoryStep(history),

@@ -138,7 +138,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
     const optionsVenue: OptionsVenue =
-      opts.sleeve !== 'core' && isExchangeMode(opts.mode)
+      isExchangeMode(opts.mode) && (opts.sleeve !== 'core' || (state?.sleevePositions.length ?? 0) > 0)
         ? new DeribitOptionsVenue(
             await createDeribitExchange({
               sandbox: opts.mode === 'testnet',
@@ -149,7 +149,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
             }),
           )
         : new PaperOptionsVenue();
-    if (opts.sleeve !== 'core') await optionsVenue.init?.();
+    await optionsVenue.init?.();
     const exchangeVenue = isExchangeMode(opts.mode) ? await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log) : null;
     await exchangeVenue?.init?.();
     const tracked = new Set(market.symbols());

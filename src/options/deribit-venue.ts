@@ -25,6 +25,7 @@ export interface DeribitExchange {
   fetchOptionChain(code: string): Promise<Record<string, { info: BookSummary }>>;
   fetchOption(symbol: string): Promise<{ info: BookSummary }>;
   createOrder(symbol: string, type: string, side: string, amount: number, price?: number, params?: Record<string, unknown>): Promise<{ id: string; filled?: number | undefined; average?: number | undefined; status?: string | undefined; info: { order?: { filled_amount?: number; average_price?: number }; trades?: { fee?: number; fee_currency?: string; index_price?: number }[] } }>;
+  privateGetGetPositions(params: { currency: string; kind: string }): Promise<{ result?: { instrument_name: string; size: number; kind?: string }[] }>;
   publicGetGetDeliveryPrices(params: { index_name: string; count?: number }): Promise<{ result?: { data?: { date: string; delivery_price: number }[] } }>;
   urls: Record<string, unknown> & { api: Record<string, string> };
   setSandboxMode(on: boolean): void;
@@ -64,8 +65,13 @@ export class DeribitOptionsVenue implements OptionsVenue {
     }
   }
 
-  private symbolOf(instrument: string): string {
-    const m = this.ex.markets_by_id?.[instrument]?.[0];
+  /** ccxt's symbol for a Deribit name; markets are reloaded once for a name listed since start-up. */
+  private async symbolOf(instrument: string): Promise<string> {
+    let m = this.ex.markets_by_id?.[instrument]?.[0];
+    if (m === undefined) {
+      await this.ex.loadMarkets(true);
+      m = this.ex.markets_by_id?.[instrument]?.[0];
+    }
     if (m === undefined) throw new RangeError(`${instrument} is not listed on Deribit`);
     return m.symbol;
   }
@@ -103,9 +109,10 @@ export class DeribitOptionsVenue implements OptionsVenue {
     }
   }
 
-  async quote(instrument: string): Promise<ChainQuote | null> {
+  async quote(instrument: string, nowMs: number): Promise<ChainQuote | null> {
+    if (parseInstrument(instrument).expiryMs <= nowMs) return null; // expired: it settles, it has no quote
     try {
-      return this.toQuote((await this.ex.fetchOption(this.symbolOf(instrument))).info);
+      return this.toQuote((await this.ex.fetchOption(await this.symbolOf(instrument))).info);
     } catch (err) {
       if (err instanceof RangeError) return null; // delisted (expired)
       throw mapVenueError(err, `fetchOption ${instrument}`);
@@ -115,7 +122,7 @@ export class DeribitOptionsVenue implements OptionsVenue {
   async trade(instrument: string, side: 'buy' | 'sell', qty: number, limitCoin: number): Promise<OptionFill> {
     let o;
     try {
-      o = await this.ex.createOrder(this.symbolOf(instrument), 'limit', side, qty, limitCoin, { time_in_force: 'immediate_or_cancel', label: 'coce-sleeve' });
+      o = await this.ex.createOrder(await this.symbolOf(instrument), 'limit', side, qty, limitCoin, { time_in_force: 'immediate_or_cancel', label: 'coce-sleeve' });
     } catch (err) {
       throw mapVenueError(err, `deribit ${side} ${instrument}`);
     }
@@ -128,10 +135,25 @@ export class DeribitOptionsVenue implements OptionsVenue {
     return { instrument, side, qty: filled, priceCoin: avg, feeCoin, indexUsd };
   }
 
+  async positions(underlyings: readonly string[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const u of underlyings) {
+      let r;
+      try {
+        r = await this.ex.privateGetGetPositions({ currency: u, kind: 'option' });
+      } catch (err) {
+        throw mapVenueError(err, `get_positions ${u}`);
+      }
+      for (const p of r.result ?? []) if (p.size !== 0) out[p.instrument_name] = p.size;
+    }
+    return out;
+  }
+
   async settlementUsd(underlying: string, expiryMs: number): Promise<number | null> {
     let r;
     try {
-      r = await this.ex.publicGetGetDeliveryPrices({ index_name: `${underlying.toLowerCase()}_usd`, count: 20 });
+      // the most recent 1 000 days (Deribit's maximum page): a settlement after a long stop is still found
+      r = await this.ex.publicGetGetDeliveryPrices({ index_name: `${underlying.toLowerCase()}_usd`, count: 1000 });
     } catch (err) {
       throw mapVenueError(err, `get_delivery_prices ${underlying}`);
     }

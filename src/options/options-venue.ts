@@ -24,6 +24,8 @@ export interface OptionsVenue {
   quote(instrument: string, nowMs: number): Promise<ChainQuote | null>;
   /** Buy at most at `limitCoin`, sell at least at it; a fill that is not possible throws. */
   trade(instrument: string, side: 'buy' | 'sell', qty: number, limitCoin: number, nowMs: number): Promise<OptionFill>;
+  /** Options held at the venue (instrument -> contracts), for the sleeve's reconciliation; absent on paper. */
+  positions?(underlyings: readonly string[]): Promise<Record<string, number>>;
   /** The index price an expiry settles at (Deribit: the average of the 30 minutes before 08:00 UTC). */
   settlementUsd(underlying: string, expiryMs: number): Promise<number | null>;
 }

@@ -47,8 +47,8 @@ export const sleevePositionSchema = z.strictObject({
   /** Premium and fees paid for what is held, USD at the index when bought. */
   premiumPaidUsd: nonNegative,
   openedCycle: z.number().int(),
-  /** Value at the last mark (mark price x index x qty). */
-  markUsd: nonNegative,
+  /** Value at the last mark (mark price x index x qty); 0 in states written before the sleeve traded. */
+  markUsd: nonNegative.default(0),
 });
 
 /** The convexity sleeve's own account: premium flows in and out of it, apart from the core book's cash. */
@@ -99,7 +99,8 @@ export const engineStateSchema = z.strictObject({
   benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: nonNegative.nullable() }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
-  sleeve: sleeveAccountSchema,
+  /** Absent in states written before the sleeve existed: an empty account. */
+  sleeve: sleeveAccountSchema.default({ cashUsd: 0, periodStartMs: null, periodSpentUsd: 0 }),
   /** The data-quality gate's memory per asset (first seen, last accepted bar). */
   assetMemory: z.record(z.string(), assetMemorySchema),
   /** Tradable micro-caps after the last cycle's universe filter. */

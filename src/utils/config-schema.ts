@@ -241,6 +241,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['universe', 'min_market_cap_usd'], message: 'must be below max_market_cap_usd' });
     if (c.sleeve.min_dte_days > c.sleeve.max_dte_days)
       ctx.addIssue({ code: 'custom', path: ['sleeve', 'min_dte_days'], message: 'must be <= max_dte_days' });
+    if (c.sleeve.roll_dte_days >= c.sleeve.min_dte_days)
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'roll_dte_days'], message: 'must be below min_dte_days (an option would be rolled the day it is bought)' });
     if (c.sleeve.delta_min > c.sleeve.delta_max)
       ctx.addIssue({ code: 'custom', path: ['sleeve', 'delta_min'], message: 'must be <= delta_max' });
     if (c.risk.corr_spike.short_window_bars >= c.risk.corr_spike.long_window_bars)

@@ -20,8 +20,9 @@ describe('DeribitOptionsVenue through the real ccxt deribit client against a loo
     expect(got).toMatchObject({ underlying: 'BTC', strike: want.strike, type: 'call', bid: want.bid, ask: want.ask, indexUsd: 60_000, openInterest: want.openInterest });
     expect(got.mark).toBeCloseTo(want.mark, 15);
     expect(got.markIv).toBeCloseTo(want.markIv, 12);
-    expect(await venue.quote(want.instrument)).toMatchObject({ instrument: want.instrument, ask: want.ask });
-    expect(await venue.quote('BTC-1JAN20-1000-C')).toBeNull();
+    expect(await venue.quote(want.instrument, Date.now())).toMatchObject({ instrument: want.instrument, ask: want.ask });
+    expect(await venue.quote('BTC-1JAN20-1000-C', Date.now())).toBeNull(); // expired
+    expect(await venue.quote('BTC-1JAN99-1000-C', Date.now())).toBeNull(); // never listed (after a reload)
   });
 
   it('buys and sells with signed private requests, and finds settlement prices', async () => {
@@ -31,11 +32,13 @@ describe('DeribitOptionsVenue through the real ccxt deribit client against a loo
     expect(f.feeCoin).toBeCloseTo(Math.min(0.0003, 0.125 * q.ask) * 3, 12);
     expect(dx.orders.at(-1)).toMatchObject({ instrument: q.instrument, direction: 'buy', amount: 3, label: 'coce-sleeve' });
     await expect(venue.trade(q.instrument, 'buy', 1, q.ask / 2)).rejects.toMatchObject({ name: 'VenueError' });
+    expect(await venue.positions(['ETH', 'BTC'])).toEqual({ [q.instrument]: 3 });
     const s = await venue.trade(q.instrument, 'sell', 3, q.bid);
     expect(s.priceCoin).toBe(q.bid);
+    expect(await venue.positions(['ETH'])).toEqual({});
     expect(await venue.settlementUsd('BTC', Date.UTC(2026, 0, 2, 8))).toBe(61_234.5);
     expect(await venue.settlementUsd('BTC', Date.UTC(2026, 0, 9, 8))).toBeNull();
-    expect(dx.requests.filter((r) => r.startsWith('/api/v2/private/'))).toEqual(['/api/v2/private/buy', '/api/v2/private/buy', '/api/v2/private/sell']);
+    expect(dx.requests.filter((r) => r.startsWith('/api/v2/private/') && !r.endsWith('get_positions'))).toEqual(['/api/v2/private/buy', '/api/v2/private/buy', '/api/v2/private/sell']);
   });
 
   it('refuses requests with a wrong signature', async () => {

@@ -135,6 +135,11 @@ export class LoopbackDeribit {
         const q = this.find(p.get('instrument_name'));
         return q === undefined ? this.error(res, 400, 10004, 'instrument_not_found') : this.reply(res, [this.summary(q)]);
       }
+      case 'private/get_positions': {
+        const size = new Map<string, number>();
+        for (const o of this.orders) if (o.instrument.startsWith(`${p.get('currency')}-`)) size.set(o.instrument, (size.get(o.instrument) ?? 0) + (o.direction === 'buy' ? o.amount : -o.amount));
+        return this.reply(res, [...size].filter(([, n]) => Math.abs(n) > 1e-9).map(([instrument_name, n]) => ({ instrument_name, size: n, direction: n > 0 ? 'buy' : 'sell', kind: 'option', average_price: 0, mark_price: this.find(instrument_name)?.mark ?? 0 })));
+      }
       case 'public/get_delivery_prices': {
         const data = this.o.deliveries?.[p.get('index_name') ?? ''] ?? [];
         return this.reply(res, { data, records_total: data.length });

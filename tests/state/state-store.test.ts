@@ -140,3 +140,14 @@ describe('FileOrderJournal', () => {
     expect(new FileOrderJournal(j(file, '..', 'none.jsonl')).unsettled(null)).toEqual([]);
   });
 });
+
+describe('states written before the options sleeve', () => {
+  it('load with an empty sleeve account and zero marks', () => {
+    const s = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: 3_600_000, firstCycle: 0 }, 100, 'h') as Partial<EngineState>;
+    const { sleeve: _sleeve, ...old } = s;
+    const raw = { ...old, sleevePositions: [{ instrument: 'BTC-27FEB26-90000-C', qty: 0.1, premiumPaidUsd: 50, openedCycle: 3 }] };
+    const back = parseState(JSON.stringify(raw), 'old state');
+    expect(back.sleeve).toEqual({ cashUsd: 0, periodStartMs: null, periodSpentUsd: 0 });
+    expect(back.sleevePositions[0]!.markUsd).toBe(0);
+  });
+});
