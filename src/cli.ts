@@ -18,6 +18,7 @@ import { MAX_SEED } from './utils/config-schema.js';
 import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from './utils/env.js';
 import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
+import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
 import { LogNotifier } from './utils/notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 
@@ -96,6 +97,21 @@ interface RunFlags {
   confirmLive?: boolean;
   data?: string;
   cycles?: number;
+}
+
+/** A progress bar on a terminal (cli-progress, loaded only then); a back-test run without a TTY prints none. */
+async function progressBar(out: CliIo['stdout']): Promise<{ update(done: number, total: number | null): void; stop(): void }> {
+  const { SingleBar } = (await import('cli-progress')).default;
+  const bar = new SingleBar({ format: 'back-test [{bar}] {percentage}% | {value}/{total} bars | eta {eta}s', stream: out as unknown as NodeJS.WritableStream, hideCursor: true });
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) bar.start(total ?? done, 0);
+      started = true;
+      if (done % 24 === 0 || done === total) bar.update(done);
+    },
+    stop: () => bar.stop(),
+  };
 }
 
 /** Run the `coce` command line; resolves to the process exit code (0 ok, 2 bad input, 1 unexpected failure). */
@@ -179,6 +195,60 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           formatReport(result.report),
           `state           ${result.statePath}`,
           `logs            ${result.logDir}`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('backtest')
+    .description('run the full engine on the simulated clock as fast as possible and print the summary')
+    .option('--days <n>', 'simulated days (default: sim.days)', intArg(1, '--days'))
+    .option('--seed <n>', 'market seed (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
+    .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
+    .option('--data <dir>', 'replay a folder written by `coce data generate` instead of the generator')
+    .option('--out <dir>', 'run folder for state and logs (default: runs/backtest-s<seed>-<days>d)')
+    .action(async (f: { days?: number; seed?: number; config?: string; sleeveConfig?: string | false; sleeve: SleeveChoice; data?: string; out?: string }) => {
+      if (env instanceof Error) throw env;
+      const configFile = configPath(f.config, 'config/base.yaml', io.cwd);
+      const sleeveConfigFile = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
+      const { cfg } = loadConfig(configFile, sleeveConfigFile);
+      const days = f.days ?? cfg.sim.days;
+      const seed = f.seed ?? cfg.sim.seed;
+      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-s${seed}-${days}d`));
+      const bar = io.stdout.isTTY === true ? await progressBar(io.stdout) : null;
+      // a back-test talks through its summary: the log shows warnings only, unless LOG_LEVEL asks for more
+      const log = createLogger({ level: io.env.LOG_LEVEL === undefined ? 'warn' : env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stderr });
+      const started = performance.now();
+      const result = await runAgent(
+        {
+          mode: 'backtest',
+          configFile,
+          sleeveConfigFile,
+          sleeve: f.sleeve,
+          days,
+          seed,
+          stateDir: join(out, 'data'),
+          logDir: join(out, 'logs'),
+          restoreBackup: false,
+          confirmLive: false,
+          ...(f.data === undefined ? {} : { dataDir: resolve(io.cwd, f.data) }),
+          cwd: io.cwd,
+        },
+        { env, log, signal: io.signal ?? new AbortController().signal, scrub: (l) => scrubber.scrub(l), forceExit: io.forceExit ?? (() => undefined), progress: (done, total) => bar?.update(done, total) },
+      );
+      bar?.stop();
+      const wallS = (performance.now() - started) / 1000;
+      const r = result.run;
+      const summary = summarizeBacktest(result.logDir, { startNavUsd: r.startNavUsd, barMs: r.barMs, horizonBars: r.horizonBars, pumps: result.groundTruthPumps });
+      const assets = cfg.universe.majors.length + cfg.market.synthetic.microCaps;
+      say(
+        [
+          `COCE back-test, seed ${seed}, ${days} days: ${result.cyclesRun} cycles in ${wallS.toFixed(1)} s (${((result.cyclesRun * assets) / wallS / 1000).toFixed(0)} k asset-bars/s)${result.stoppedBy === 'signal' ? ', stopped by signal' : ''}`,
+          formatSummary(summary),
+          `state and logs  ${out}`,
         ].join('\n'),
       );
     });

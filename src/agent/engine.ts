@@ -27,6 +27,8 @@ export interface EngineDeps {
   saveEveryCycles?: number;
   /** Audits, halts and reconciliation problems are sent here once their cycle has completed. */
   notifier?: Notifier;
+  /** Called after every completed cycle (a progress bar, the health endpoint). */
+  onCycle?: (cycle: number, state: EngineState) => void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class Engine {
       await yieldToEventLoop();
       if (signal.aborted) break;
       state = await this.runCycle(state, next);
+      this.d.onCycle?.(next, state);
       cyclesRun++;
       next++;
       if (++unsaved >= saveEvery) {

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
+import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
+import { FILES, readPumpEvents } from '../data_ingest/recorded/market-files.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import { EventLogs } from '../state/event-logs.js';
 import { acquireRunLock } from '../state/run-lock.js';
@@ -50,6 +54,8 @@ export interface RunDeps {
   scrub: (line: string) => string;
   /** Called when a stop was requested but the running cycle did not finish within schedule.shutdown_timeout_ms. */
   forceExit: () => void;
+  /** After each completed cycle: how many of the run's cycles are done (total null when it runs until stopped). */
+  progress?: (done: number, total: number | null) => void;
 }
 
 export interface RunResult {
@@ -59,6 +65,10 @@ export interface RunResult {
   resumedFromCycle: number | null;
   statePath: string;
   logDir: string;
+  /** What a back-test summary needs besides the logs. */
+  run: { startNavUsd: number; barMs: number; horizonBars: number; seed: number; firstCycle: number; recordedDir: string | null; cfg: Config };
+  /** The market's pumps (ground truth) when it has them: the generator's schedule, or a recorded folder's events. */
+  groundTruthPumps: readonly PumpEvent[] | null;
 }
 
 function runInfoFor(opts: RunOptions, cfg: Config, seed: number, marketName: string, barMs: number, firstCycle: number): RunInfo {
@@ -241,6 +251,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       catchUp: cfg.schedule.catchUp,
       saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
       notifier: new LogNotifier(deps.log.child({ component: 'notifier' })),
+      onCycle: (cycle) => deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1),
     });
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -266,6 +277,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       resumedFromCycle,
       statePath: store.path,
       logDir: opts.logDir,
+      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg },
+      groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : recordedDir !== null ? readPumpEvents(readFileSync(join(recordedDir, FILES.events), 'utf8')) : null,
     };
   } finally {
     logs.close();

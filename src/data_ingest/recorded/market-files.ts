@@ -84,3 +84,26 @@ export class MarketFilesWriter {
     writeFileSync(join(this.dir, FILES.meta), JSON.stringify(meta, null, 2) + '\n');
   }
 }
+
+/** The pumps of a recorded folder's events.csv (its ground truth), as the generator made them. */
+export function readPumpEvents(csv: string): PumpEvent[] {
+  return csv
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => {
+      const c = l.split(',');
+      return {
+        id: Number(c[0]),
+        symbol: c[1]!,
+        accumulationStartMs: Date.parse(c[2]!),
+        pumpStartMs: Date.parse(c[3]!),
+        peakMs: Date.parse(c[4]!),
+        endMs: Date.parse(c[5]!),
+        magnitude: Number(c[6]),
+        dumpFraction: Number(c[7]),
+        volumeMultiple: Number(c[8]),
+        hypeStartMs: c[9] ? Date.parse(c[9]) : null,
+      };
+    });
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
+import { maxDrawdown } from '../risk_guardrails/drawdown.js';
+import { hitRate, sharpe } from '../risk_guardrails/performance.js';
+
+interface Line {
+  ts: string;
+  type: string;
+  cycle: number;
+  [k: string]: unknown;
+}
+
+export interface BacktestSummary {
+  days: number;
+  startNavUsd: number;
+  endNavUsd: number;
+  returnPct: number;
+  cagrPct: number;
+  sharpe: number | null;
+  sortino: number | null;
+  maxDrawdownPct: number;
+  /** Share of closed round trips with P&L > 0 (null with none). */
+  hitRate: number | null;
+  roundTrips: number;
+  fills: number;
+  tradedUsd: number;
+  /** Traded notional over the average NAV, per year. */
+  turnoverPerYear: number;
+  feesUsd: number;
+  slippageUsd: number;
+  guardrailTrips: Record<string, number>;
+  halts: number;
+  sleevePremiumUsd: number;
+  pumps: { alarms: number; truePositives: number; precision: number | null; pumpsInWindow: number; caught: number; recall: number | null } | null;
+}
+
+const readLog = (dir: string, name: string): Line[] => {
+  let text = '';
+  try {
+    text = readFileSync(join(dir, name), 'utf8');
+  } catch {
+    return []; // a run that never wrote this log
+  }
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+};
+
+/** Sortino ratio of periodic returns: mean over the downside deviation (target 0, over all periods), annualised. */
+export function sortino(returns: readonly number[], periodsPerYear: number): number | null {
+  if (returns.length < 2) return null;
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const down = Math.sqrt(returns.reduce((a, r) => a + Math.min(0, r) ** 2, 0) / returns.length);
+  return down === 0 ? null : (mean / down) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * The back-test's figures, from its logs alone (equity, trades, meta events) and, for the pump model, the market's
+ * ground truth. Daily returns are from the NAV at each UTC day's last bar. An alarm is right when a pump of that asset
+ * starts within `horizonBars` after it or is already under way (accumulation to peak); a pump is caught when an alarm
+ * on its asset fell in its accumulation-to-peak window.
+ */
+export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barMs: number; horizonBars: number; pumps: readonly PumpEvent[] | null }): BacktestSummary {
+  const equity = readLog(logDir, 'equity.jsonl');
+  const trades = readLog(logDir, 'trades.jsonl');
+  const meta = readLog(logDir, 'meta_events.jsonl');
+  if (equity.length === 0) throw new RangeError(`${logDir}/equity.jsonl is empty: nothing to summarise`);
+  const nav = [o.startNavUsd, ...equity.map((e) => e.navUsd as number)];
+  const firstMs = Date.parse(equity[0]!.ts) - o.barMs;
+  const lastMs = Date.parse(equity.at(-1)!.ts);
+  const days = (lastMs - firstMs) / 86_400_000;
+  const byDay = new Map<string, number>();
+  for (const e of equity) byDay.set(new Date(Date.parse(e.ts) - 1).toISOString().slice(0, 10), e.navUsd as number);
+  const dayNav = [...byDay.values()];
+  const startNavUsd = o.startNavUsd;
+  const closes = [startNavUsd, ...dayNav];
+  const daily = closes.slice(1).map((v, i) => v / closes[i]! - 1);
+  const endNavUsd = nav.at(-1)!;
+  const fills = trades.filter((e) => e.type === 'fill');
+  const tradedUsd = fills.reduce((a, f) => a + (f.notionalUsd as number), 0);
+  const avgNav = nav.reduce((a, b) => a + b, 0) / nav.length;
+  const closed = trades.filter((e) => e.type === 'trade_closed').map((e) => e.pnlUsd as number);
+  const trips: Record<string, number> = {};
+  for (const t of meta.filter((e) => e.type === 'guardrail_trip')) trips[t.guardrail as string] = (trips[t.guardrail as string] ?? 0) + 1;
+  let pumps: BacktestSummary['pumps'] = null;
+  if (o.pumps !== null) {
+    const alarms = meta.filter((e) => e.type === 'pump_alarm').map((e) => ({ symbol: e.symbol as string, ms: Date.parse(e.ts) }));
+    const horizonMs = o.horizonBars * o.barMs;
+    const bySymbol = new Map<string, PumpEvent[]>();
+    for (const p of o.pumps) bySymbol.set(p.symbol, [...(bySymbol.get(p.symbol) ?? []), p]);
+    const right = alarms.filter((a) => (bySymbol.get(a.symbol) ?? []).some((p) => (p.pumpStartMs > a.ms && p.pumpStartMs <= a.ms + horizonMs) || (a.ms >= p.accumulationStartMs && a.ms <= p.peakMs))).length;
+    const inWindow = o.pumps.filter((p) => p.pumpStartMs > firstMs && p.pumpStartMs <= lastMs);
+    const caught = inWindow.filter((p) => alarms.some((a) => a.symbol === p.symbol && a.ms >= p.accumulationStartMs - horizonMs && a.ms <= p.peakMs)).length;
+    pumps = { alarms: alarms.length, truePositives: right, precision: alarms.length > 0 ? right / alarms.length : null, pumpsInWindow: inWindow.length, caught, recall: inWindow.length > 0 ? caught / inWindow.length : null };
+  }
+  return {
+    days,
+    startNavUsd,
+    endNavUsd,
+    returnPct: 100 * (endNavUsd / startNavUsd - 1),
+    cagrPct: 100 * ((endNavUsd / startNavUsd) ** (365 / Math.max(days, 1e-9)) - 1),
+    sharpe: daily.length >= 2 ? sharpe(daily, 365) : null,
+    sortino: sortino(daily, 365),
+    maxDrawdownPct: 100 * maxDrawdown(nav),
+    hitRate: closed.length > 0 ? hitRate(closed) : null,
+    roundTrips: closed.length,
+    fills: fills.length,
+    tradedUsd,
+    turnoverPerYear: avgNav > 0 && days > 0 ? tradedUsd / avgNav / (days / 365) : 0,
+    feesUsd: fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0),
+    slippageUsd: fills.reduce((a, f) => a + (f.slippageUsd as number), 0),
+    guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
+    halts: meta.filter((e) => e.type === 'halt').length,
+    sleevePremiumUsd: trades.filter((e) => e.type === 'option_fill' && e.reason === 'open').reduce((a, e) => a + (e.costUsd as number), 0),
+    pumps,
+  };
+}
+
+const f2 = (x: number | null, unit = '') => (x === null ? 'n/a' : `${x.toFixed(2)}${unit}`);
+const usd = (x: number) => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
+
+/** The summary as an aligned two-column table for the terminal. */
+export function formatSummary(s: BacktestSummary): string {
+  const rows: [string, string][] = [
+    ['days', s.days.toFixed(1)],
+    ['NAV', `${usd(s.startNavUsd)} -> ${usd(s.endNavUsd)}`],
+    ['return', f2(s.returnPct, ' %')],
+    ['CAGR', f2(s.cagrPct, ' %')],
+    ['Sharpe (daily, sqrt 365)', f2(s.sharpe)],
+    ['Sortino (daily, sqrt 365)', f2(s.sortino)],
+    ['max drawdown', f2(s.maxDrawdownPct, ' %')],
+    ['hit rate', s.hitRate === null ? 'n/a' : `${(100 * s.hitRate).toFixed(1)} % of ${s.roundTrips} round trips`],
+    ['fills / traded', `${s.fills} / ${usd(s.tradedUsd)}`],
+    ['turnover', `${s.turnoverPerYear.toFixed(1)} x NAV a year`],
+    ['fees paid', usd(s.feesUsd)],
+    ['slippage paid', usd(s.slippageUsd)],
+    ['guardrail trips', Object.entries(s.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'],
+    ['halts', String(s.halts)],
+    ['options premium', usd(s.sleevePremiumUsd)],
+    [
+      'pump model',
+      s.pumps === null
+        ? 'no ground truth (live data)'
+        : `precision ${s.pumps.precision === null ? 'n/a' : `${(100 * s.pumps.precision).toFixed(1)} %`} (${s.pumps.truePositives}/${s.pumps.alarms} alarms), recall ${s.pumps.recall === null ? 'n/a' : `${(100 * s.pumps.recall).toFixed(1)} %`} (${s.pumps.caught}/${s.pumps.pumpsInWindow} pumps)`,
+    ],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
