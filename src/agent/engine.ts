@@ -28,7 +28,7 @@ export interface EngineDeps {
   /** Audits, halts and reconciliation problems are sent here once their cycle has completed. */
   notifier?: Notifier;
   /** Called after every completed cycle (a progress bar, the health endpoint). */
-  onCycle?: (cycle: number, state: EngineState) => void;
+  onCycle?: (cycle: number, state: EngineState, stats: { ms: number; orders: number; errors: number }) => void;
 }
 
 /**
@@ -82,8 +82,9 @@ export class Engine {
       // Let signal handlers and timers run even when nothing in the cycle waits (unpaced sim and back-tests).
       await yieldToEventLoop();
       if (signal.aborted) break;
+      const startedMs = performance.now();
       state = await this.runCycle(state, next);
-      this.d.onCycle?.(next, state);
+      this.d.onCycle?.(next, state, { ms: performance.now() - startedMs, ...this.lastCounts });
       cyclesRun++;
       next++;
       if (++unsaved >= saveEvery) {
@@ -97,6 +98,8 @@ export class Engine {
 
   /** Events of completed cycles not yet written; written together with the state that covers them. */
   private pending: Record<LogName, LogEvent[]> = { trades: [], meta: [], equity: [] };
+  /** Orders sent and errors met in the last cycle (for the metrics). */
+  private lastCounts = { orders: 0, errors: 0 };
 
   private save(state: EngineState): void {
     this.d.logs.append(this.pending);
@@ -137,6 +140,10 @@ export class Engine {
     next.lastCompletedCycle = cycle;
     next.lastCompletedTs = ts;
     for (const name of ['trades', 'meta', 'equity'] as const) for (const e of events[name]) this.pending[name].push(e);
+    this.lastCounts = {
+      orders: events.trades.filter((e) => e.type === 'order_placed' || e.type === 'option_fill').length,
+      errors: [...events.trades, ...events.meta].filter((e) => e.type.endsWith('_failed') || e.type === 'sleeve_error' || e.type === 'order_unknown').length,
+    };
     // frequent events go to debug; the rest (universe, clusters, guardrails, halts) are worth an info line
     for (const e of events.meta) {
       const n = notificationOf(e);

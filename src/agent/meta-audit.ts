@@ -40,10 +40,14 @@ export function auditPerformance(dailyNavUsd: readonly number[], trades: readonl
     if (tradeCount < s.minTrades) why.push(`${tradeCount} closed trades, needs ${s.minTrades}`);
     return { sharpe: days >= 2 ? sharpe(returns, 365) : null, hitRate: tradeCount > 0 ? hitRate(trades.map((t) => t.pnlUsd)) : null, days, trades: tradeCount, verdict: 'not-judged', reasons: why };
   }
-  const sr = sharpe(returns, 365);
-  const hr = hitRate(trades.map((t) => t.pnlUsd));
+  // returns without variance (a book in cash) have no defined Sharpe: their mean's sign decides (0 for a flat book)
+  const raw = sharpe(returns, 365);
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const sr = Number.isFinite(raw) ? raw : mean === 0 ? 0 : mean > 0 ? Infinity : -Infinity;
+  // with no closed trade (min_trades 0) there is no hit rate to judge
+  const hr = trades.length > 0 ? hitRate(trades.map((t) => t.pnlUsd)) : null;
   const reasons: string[] = [];
   if (!(sr >= s.minSharpe)) reasons.push(`7-day Sharpe ${sr.toFixed(2)} < ${s.minSharpe}`);
-  if (!(hr >= s.minHitRate)) reasons.push(`hit rate ${(100 * hr).toFixed(1)} % < ${(100 * s.minHitRate).toFixed(0)} %`);
+  if (hr !== null && !(hr >= s.minHitRate)) reasons.push(`hit rate ${(100 * hr).toFixed(1)} % < ${(100 * s.minHitRate).toFixed(0)} %`);
   return { sharpe: sr, hitRate: hr, days, trades: tradeCount, verdict: reasons.length > 0 ? 'halt' : 'ok', reasons };
 }

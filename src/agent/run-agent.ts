@@ -23,6 +23,9 @@ import { Engine } from './engine.js';
 import { PaperOptionsVenue, type OptionsVenue } from '../options/options-venue.js';
 import { createDeribitExchange, DeribitOptionsVenue } from '../options/deribit-venue.js';
 import { LogNotifier } from '../utils/notifier.js';
+import { HealthServer } from '../ops/health-server.js';
+import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
+import { initSentry } from '../ops/sentry.js';
 import { reportState, type StateReport } from './state-report.js';
 
 export interface RunOptions {
@@ -228,6 +231,14 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       throw new DataFileError(`${recordedDir} covers ${haveDays} days from the run's first cycle; --days ${days} asks for more`);
     }
     const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
+    // operations: health and metrics when enabled; Slack and Sentry when their secrets are set
+    // stale after three bars of wall time (a paced sim's bars are shorter), and never under a minute
+    const speed = opts.mode === 'sim' ? (opts.speed ?? cfg.sim.speed) : 0;
+    const wallMsPerBar = isExchangeMode(opts.mode) ? barMs : speed > 0 ? barMs / speed : 0;
+    const health = cfg.notify.health.enabled ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
+    const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
+    const slack = slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
+    const sentry = await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}` });
     const exec: ExecutionDeps =
       exchangeVenue === null
         ? paperExecution(cfg, state, market, clock, deps.log)
@@ -250,9 +261,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       barMs,
       catchUp: cfg.schedule.catchUp,
       saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
-      notifier: new LogNotifier(deps.log.child({ component: 'notifier' })),
-      onCycle: (cycle) => deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1),
+      notifier: new FanOutNotifier([new LogNotifier(deps.log.child({ component: 'notifier' })), ...(slack ? [slack] : []), ...(sentry ? [sentry] : [])]),
+      onCycle: (cycle, st, stats) => {
+        health?.update(cycle, st, stats);
+        deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);
+      },
     });
+    if (health !== null) {
+      const port = await health.start(cfg.notify.health.host, cfg.notify.health.port);
+      log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
+    }
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       log.info({ timeoutMs: cfg.schedule.shutdownTimeoutMs }, 'stop requested: finishing the current cycle');
@@ -263,12 +281,15 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       { mode: opts.mode, seed: wanted.seed, fromCycle: nextCycle, toCycle: endCycle, assets: market.symbols().length, state: store.path, logs: opts.logDir },
       'run started',
     );
-    const out = await engine.run(state, endCycle, deps.signal).finally(() => {
+    const out = await engine.run(state, endCycle, deps.signal).finally(async () => {
       deps.signal.removeEventListener('abort', onAbort);
       clearTimeout(forceTimer);
+      await health?.close();
     });
     await market.close?.();
     await venue.close?.();
+    await slack?.flush();
+    await sentry?.flush();
     log.info({ cyclesRun: out.cyclesRun, stoppedBy: out.stoppedBy, lastCompletedCycle: out.state.lastCompletedCycle }, 'run stopped');
     return {
       report: reportState(out.state),

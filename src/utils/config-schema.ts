@@ -192,7 +192,8 @@ const schedule = z.strictObject({
 const notify = z.strictObject({
   slack: z.strictObject({ min_interval_ms: nonNegative, daily_summary_hour_utc: z.number().int().min(0).max(23) }),
   sentry: z.strictObject({ environment: z.string().min(1), traces_sample_rate: fraction }),
-  health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(1).max(65535) }),
+  // port 0: any free port (the log says which)
+  health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
 });
 
 const sim = z.strictObject({

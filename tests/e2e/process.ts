@@ -13,6 +13,8 @@ export interface Exit {
 
 export interface Spawned {
   pid: number;
+  /** stdout received so far (the run is still going). */
+  stdoutSoFar(): string;
   kill(signal: NodeJS.Signals): void;
   done: Promise<Exit>;
 }
@@ -35,6 +37,7 @@ export function spawnCoce(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   );
   return {
     pid: child.pid!,
+    stdoutSoFar: () => stdout,
     kill: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },

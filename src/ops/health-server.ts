@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EngineState } from '../state/schema.js';
+import { currentDrawdown } from '../risk_guardrails/drawdown.js';
+
+/** What one completed cycle reports to the health endpoint and the metrics. */
+export interface CycleStats {
+  ms: number;
+  orders: number;
+  errors: number;
+}
+
+/**
+ * The daemon's health and metrics on 127.0.0.1 (notify.health): `/healthz` answers 200 with the last cycle's age and
+ * the kill-switch state while cycles keep coming, 503 once the last one is older than `staleAfterMs` (a stuck loop);
+ * a halt is reported, not unhealthy (the process is doing what it should). `/metrics` is Prometheus text (prom-client,
+ * its own registry): cycle duration, NAV, drawdown, orders, errors, halted.
+ */
+export class HealthServer {
+  private readonly registry = new Registry();
+  private readonly cycleSeconds = new Histogram({ name: 'coce_cycle_duration_seconds', help: 'Wall time of one engine cycle', buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10, 60, 600], registers: [this.registry] });
+  private readonly nav = new Gauge({ name: 'coce_nav_usd', help: 'Net asset value after the last cycle (USD)', registers: [this.registry] });
+  private readonly drawdown = new Gauge({ name: 'coce_drawdown_ratio', help: 'Peak-to-current drawdown after the last cycle (fraction)', registers: [this.registry] });
+  private readonly halted = new Gauge({ name: 'coce_halted', help: '1 while the kill-switch halts trading', registers: [this.registry] });
+  private readonly lastCycle = new Gauge({ name: 'coce_last_cycle', help: 'Id of the last completed cycle', registers: [this.registry] });
+  private readonly orders = new Counter({ name: 'coce_orders_total', help: 'Orders sent (core and options)', registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'coce_errors_total', help: 'Failed orders, venue and sleeve errors', registers: [this.registry] });
+  private server: Server | null = null;
+  private last: { cycle: number; atMs: number; halted: boolean; reason: string | null } | null = null;
+
+  constructor(
+    private readonly o: { mode: string; staleAfterMs: number; nowMs?: () => number },
+  ) {}
+
+  private now = (): number => (this.o.nowMs ?? Date.now)();
+
+  update(cycle: number, state: EngineState, stats: CycleStats): void {
+    const navUsd = state.equityCurve.at(-1)?.navUsd ?? state.cashUsd;
+    this.cycleSeconds.observe(stats.ms / 1000);
+    this.nav.set(navUsd);
+    this.drawdown.set(currentDrawdown(navUsd, state.peakEquityUsd));
+    this.halted.set(state.killSwitch.state === 'halted' ? 1 : 0);
+    this.lastCycle.set(cycle);
+    this.orders.inc(stats.orders);
+    this.errors.inc(stats.errors);
+    this.last = { cycle, atMs: this.now(), halted: state.killSwitch.state === 'halted', reason: state.killSwitch.reason };
+  }
+
+  /** Listens on host:port (0 = any free port); resolves to the port. */
+  async start(host: string, port: number): Promise<number> {
+    this.server = createServer((req, res) => {
+      void (async () => {
+        if (req.url === '/healthz') {
+          const ageMs = this.last === null ? null : this.now() - this.last.atMs;
+          const stale = ageMs !== null && ageMs > this.o.staleAfterMs;
+          res.writeHead(stale ? 503 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: stale ? 'stale' : this.last === null ? 'starting' : 'ok', mode: this.o.mode, lastCycle: this.last?.cycle ?? null, lastCycleAgeMs: ageMs, halted: this.last?.halted ?? false, haltReason: this.last?.reason ?? null }));
+          return;
+        }
+        if (req.url === '/metrics') {
+          res.writeHead(200, { 'content-type': this.registry.contentType });
+          res.end(await this.registry.metrics());
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found: /healthz or /metrics\n');
+      })();
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, resolve);
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (s === null) return;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
