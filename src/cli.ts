@@ -19,6 +19,7 @@ import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from '.
 import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
+import { loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
 import { LogNotifier } from './utils/notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 
@@ -97,6 +98,7 @@ interface RunFlags {
   confirmLive?: boolean;
   data?: string;
   cycles?: number;
+  healthPort?: number;
 }
 
 /** A progress bar on a terminal (cli-progress, loaded only then); a back-test run without a TTY prints none. */
@@ -155,6 +157,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
     .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
     .option('--cycles <n>', 'stop after this many cycles (a smoke run; overrides --days)', intArg(1, '--cycles'))
+    .option('--health-port <n>', 'serve /healthz and /metrics on 127.0.0.1:<n> (overrides notify.health; 0 = any free port)', intArg(0, '--health-port', 65535))
     .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
@@ -174,6 +177,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         confirmLive: f.confirmLive === true,
         ...(f.days === undefined ? {} : { days: f.days }),
         ...(f.cycles === undefined ? {} : { cycles: f.cycles }),
+        ...(f.healthPort === undefined ? {} : { healthPort: f.healthPort }),
         ...(f.seed === undefined ? {} : { seed: f.seed }),
         ...(f.speed === undefined ? {} : { speed: f.speed }),
         ...(f.data === undefined ? {} : { dataDir: resolve(io.cwd, f.data) }),
@@ -251,6 +255,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           `state and logs  ${out}`,
         ].join('\n'),
       );
+    });
+
+  program
+    .command('report')
+    .description('the weekly review: one self-contained HTML file from logs/*.jsonl and state.json, and a summary here')
+    .option('--since <span>', 'window counted back from the last logged event: 7d, 36h or all', '7d')
+    .option('--out <file>', 'HTML file to write (default: <log-dir>/review.html)')
+    .option('--state-dir <dir>', 'where state.json lives', 'data')
+    .option('--log-dir <dir>', 'where the JSONL logs are', 'logs')
+    .action((f: { since: string; out?: string; stateDir: string; logDir: string }) => {
+      const store = new FileStateStore(resolve(io.cwd, f.stateDir));
+      const state = store.load();
+      if (state === null) throw new StateError(`no state in ${store.path}: nothing to review`);
+      let data;
+      try {
+        data = loadReview(resolve(io.cwd, f.logDir), state, f.since);
+      } catch (err) {
+        if (err instanceof RangeError) throw new UsageError(err.message);
+        throw err;
+      }
+      const figures = reviewFigures(data);
+      const out = resolve(io.cwd, f.out ?? join(f.logDir, 'review.html'));
+      writeFileSync(out, reviewHtml(data, figures));
+      say(reviewText(data, figures));
+      say(`report          ${out}`);
     });
 
   program

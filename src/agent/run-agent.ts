@@ -37,6 +37,8 @@ export interface RunOptions {
   days?: number;
   /** Stop after this many cycles (overrides days). */
   cycles?: number;
+  /** Serve /healthz and /metrics on this port (overrides notify.health). */
+  healthPort?: number;
   seed?: number;
   speed?: number;
   stateDir: string;
@@ -235,7 +237,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     // stale after three bars of wall time (a paced sim's bars are shorter), and never under a minute
     const speed = opts.mode === 'sim' ? (opts.speed ?? cfg.sim.speed) : 0;
     const wallMsPerBar = isExchangeMode(opts.mode) ? barMs : speed > 0 ? barMs / speed : 0;
-    const health = cfg.notify.health.enabled ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
+    const healthPort = opts.healthPort ?? (cfg.notify.health.enabled ? cfg.notify.health.port : null);
+    const health = healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}` });
@@ -268,7 +271,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       },
     });
     if (health !== null) {
-      const port = await health.start(cfg.notify.health.host, cfg.notify.health.port);
+      const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
     }
     let forceTimer: NodeJS.Timeout | undefined;

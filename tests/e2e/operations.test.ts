@@ -29,9 +29,7 @@ async function webhook(status = 200) {
 describe('operations', () => {
   it('a paced sim serves /healthz and /metrics, and SIGTERM stops it cleanly with state saved', async () => {
     const dir = tmp();
-    const cfg = join(dir, 'ops.yaml');
-    writeFileSync(cfg, readFileSync(BASE_YAML, 'utf8').replace(/enabled: false( +# HTTP)/, 'enabled: true$1').replace(/port: 9464/, 'port: 0'));
-    const run = spawnCoce(['run', '--mode', 'sim', '--speed', '7200', '--days', '30', '--config', cfg, ...dirArgs(dir)], { env: { LOG_LEVEL: 'info' } });
+    const run = spawnCoce(['run', '--mode', 'sim', '--speed', '7200', '--days', '30', '--health-port', '0', ...dirArgs(dir)], { env: { LOG_LEVEL: 'info' } });
     let port = 0;
     for (let i = 0; i < 100 && port === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maxDrawdown } from '../risk_guardrails/drawdown.js';
+import type { EngineState } from '../state/schema.js';
+import { barChart, esc, lineChart } from './svg-chart.js';
+
+interface Ev {
+  ts: string;
+  type: string;
+  cycle: number;
+  [k: string]: unknown;
+}
+
+export interface ReviewData {
+  fromMs: number;
+  toMs: number;
+  equity: Ev[];
+  trades: Ev[];
+  meta: Ev[];
+  state: EngineState;
+}
+
+const readLog = (file: string): Ev[] => {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return []; // a log the run never wrote
+  }
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
+};
+
+/** "7d", "36h", "all": the window, counted back from the last logged event (simulated time in sims). */
+export function parseSince(since: string): number | null {
+  if (since === 'all') return null;
+  const m = /^(\d+)([dh])$/.exec(since);
+  if (m === null) throw new RangeError(`--since must look like 7d, 36h or all (got ${JSON.stringify(since)})`);
+  return Number(m[1]) * (m[2] === 'd' ? 86_400_000 : 3_600_000);
+}
+
+/** The logs and state of a run, cut to the review window. */
+export function loadReview(logDir: string, state: EngineState, since: string): ReviewData {
+  const equity = readLog(join(logDir, 'equity.jsonl'));
+  const trades = readLog(join(logDir, 'trades.jsonl'));
+  const meta = readLog(join(logDir, 'meta_events.jsonl'));
+  const toMs = Math.max(0, ...[equity.at(-1), trades.at(-1), meta.at(-1)].flatMap((e) => (e === undefined ? [] : [Date.parse(e.ts)])).filter(Number.isFinite));
+  const span = parseSince(since);
+  const fromMs = span === null ? -Infinity : toMs - span;
+  const inWindow = (e: Ev) => {
+    const t = Date.parse(e.ts);
+    return !Number.isFinite(t) || t > fromMs; // a resume is stamped with the wall clock: kept
+  };
+  return { fromMs: Number.isFinite(fromMs) ? fromMs : equity.length > 0 ? Date.parse(equity[0]!.ts) : toMs, toMs, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
+}
+
+export interface ReviewFigures {
+  navStartUsd: number | null;
+  navEndUsd: number | null;
+  returnPct: number | null;
+  maxDrawdownPct: number;
+  fills: number;
+  closedTrades: number;
+  winners: number;
+  tradePnlUsd: number;
+  feesUsd: number;
+  guardrailTrips: Record<string, number>;
+  halts: number;
+  resumes: number;
+  sleevePnlUsd: number;
+  clusterExposure: { cluster: string; weight: number }[];
+}
+
+/** The figures the page and the terminal summary share. Pure. */
+export function reviewFigures(d: ReviewData): ReviewFigures {
+  const nav = d.equity.map((e) => e.navUsd as number);
+  const closed = d.trades.filter((e) => e.type === 'trade_closed');
+  const fills = d.trades.filter((e) => e.type === 'fill');
+  const trips: Record<string, number> = {};
+  for (const t of d.meta.filter((e) => e.type === 'guardrail_trip')) trips[t.guardrail as string] = (trips[t.guardrail as string] ?? 0) + 1;
+  const lastAlloc = [...d.meta].reverse().find((e) => e.type === 'allocation');
+  const byCluster = new Map<string, number>();
+  if (lastAlloc !== undefined) {
+    const w = lastAlloc.weights as Record<string, number>;
+    const c = lastAlloc.clusters as Record<string, number | null>;
+    for (const [s, v] of Object.entries(w)) byCluster.set(c[s] === null || c[s] === undefined ? 'unclustered' : `cluster ${c[s]}`, (byCluster.get(c[s] === null || c[s] === undefined ? 'unclustered' : `cluster ${c[s]}`) ?? 0) + v);
+  }
+  const sleeve = d.trades.filter((e) => e.type === 'option_settled' || (e.type === 'option_fill' && e.side === 'sell')).reduce((a, e) => a + (e.pnlUsd as number), 0);
+  return {
+    navStartUsd: nav[0] ?? null,
+    navEndUsd: nav.at(-1) ?? null,
+    returnPct: nav.length > 0 ? 100 * (nav.at(-1)! / nav[0]! - 1) : null,
+    maxDrawdownPct: nav.length > 0 ? 100 * maxDrawdown(nav) : 0,
+    fills: fills.length,
+    closedTrades: closed.length,
+    winners: closed.filter((e) => (e.pnlUsd as number) > 0).length,
+    tradePnlUsd: closed.reduce((a, e) => a + (e.pnlUsd as number), 0),
+    feesUsd: fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0),
+    guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
+    halts: d.meta.filter((e) => e.type === 'halt').length,
+    resumes: d.meta.filter((e) => e.type === 'resume').length,
+    sleevePnlUsd: sleeve,
+    clusterExposure: [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, weight]) => ({ cluster, weight })),
+  };
+}
+
+const usd = (x: number | null) => (x === null ? 'n/a' : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`);
+const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+function table(id: string, head: string[], rows: (string | number)[][], cap = 300): string {
+  const shown = rows.slice(-cap);
+  const more = rows.length > shown.length ? `<p>${rows.length - shown.length} earlier rows not shown (see the JSONL logs).</p>` : '';
+  return `${more}<table data-table="${esc(id)}" data-rows="${rows.length}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${shown.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
+}
+
+/** The weekly review as one self-contained HTML page (inline CSS and SVG; no script, nothing fetched). */
+export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
+  const t = (e: Ev) => Date.parse(e.ts);
+  const equityChart = lineChart(
+    'equity',
+    'Equity (NAV) and buy-and-hold benchmark, USD',
+    [
+      { name: 'NAV', color: '#1f77b4', points: d.equity.map((e) => ({ x: t(e), y: e.navUsd as number })) },
+      { name: 'benchmark', color: '#aaa', points: d.equity.filter((e) => typeof e.benchmarkNavUsd === 'number').map((e) => ({ x: t(e), y: e.benchmarkNavUsd as number })) },
+    ],
+    { xLabel: day },
+  );
+  const ddChart = lineChart('drawdown', 'Drawdown from peak, %', [{ name: 'drawdown %', color: '#d62728', points: d.equity.map((e) => ({ x: t(e), y: -(e.drawdownPct as number) })) }], { xLabel: day, fill: true, height: 180 });
+  const clusters = barChart('clusters', 'Exposure per cluster (last allocation), % of NAV', f.clusterExposure.map((c) => ({ label: c.cluster, value: c.weight })));
+  const closed = d.trades.filter((e) => e.type === 'trade_closed').map((e) => [e.ts.slice(0, 16), String(e.symbol), String(e.openedCycle), (e.pnlUsd as number).toFixed(2)]);
+  const trips = d.meta.filter((e) => e.type === 'guardrail_trip').map((e) => [e.ts.slice(0, 16), String(e.guardrail), String(e.reason)]);
+  const kill = d.meta.filter((e) => ['daily_audit', 'weekly_audit', 'halt', 'resume', 'reconcile_mismatch'].includes(e.type)).map((e) => [e.ts.slice(0, 16), e.type, String((e.verdict ?? e.reason ?? '') as string), e.sharpe == null ? '' : (e.sharpe as number).toFixed(2), e.hitRate == null ? '' : `${(100 * (e.hitRate as number)).toFixed(1)} %`]);
+  const sleeve = d.trades.filter((e) => e.type === 'option_fill' || e.type === 'option_settled').map((e) => [e.ts.slice(0, 16), e.type === 'option_settled' ? 'settled' : String(e.reason), String(e.instrument), String(e.qty), e.type === 'option_fill' && e.side === 'buy' ? `-${(e.costUsd as number).toFixed(2)}` : ((e.proceedsUsd ?? e.payoffUsd) as number).toFixed(2), e.pnlUsd === undefined ? '' : (e.pnlUsd as number).toFixed(2)]);
+  const s = d.state;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>COCE review ${esc(day(d.fromMs))} to ${esc(day(d.toMs))}</title>
+<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f4f4f4}figure{margin:8px 0}figcaption{font-weight:600}svg text{font-size:11px;fill:#333}.kv td:first-child{font-weight:600}</style></head>
+<body>
+<h1>COCE weekly review: ${esc(day(d.fromMs))} to ${esc(day(d.toMs))} UTC</h1>
+<table class="kv" data-table="summary"><tbody>
+<tr><td>mode</td><td>${esc(s.run.mode)}${s.run.seed === null ? '' : ` (seed ${s.run.seed})`}</td></tr>
+<tr><td>NAV</td><td>${esc(usd(f.navStartUsd))} to ${esc(usd(f.navEndUsd))} (${esc(pct(f.returnPct))})</td></tr>
+<tr><td>max drawdown in the window</td><td>${esc(pct(f.maxDrawdownPct))}</td></tr>
+<tr><td>closed trades</td><td>${f.closedTrades} (${f.winners} winners), P&amp;L ${esc(usd(f.tradePnlUsd))}, ${f.fills} fills, fees ${esc(usd(f.feesUsd))}</td></tr>
+<tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
+<tr><td>kill-switch</td><td>${esc(s.killSwitch.state)}${s.killSwitch.reason ? esc(`: ${s.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
+<tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${s.sleevePositions.length} option(s) held</td></tr>
+</tbody></table>
+<h2>Equity and drawdown</h2>
+${equityChart}
+${ddChart}
+<h2>Exposure per cluster</h2>
+${clusters}
+<h2>Closed trades</h2>
+${table('trades', ['closed (UTC)', 'asset', 'opened cycle', 'P&L USD'], closed)}
+<h2>Guardrail trips</h2>
+${table('guardrails', ['time (UTC)', 'guardrail', 'reason'], trips)}
+<h2>Kill-switch: audits, halts, resumes</h2>
+${table('killswitch', ['time (UTC)', 'event', 'verdict / reason', 'Sharpe', 'hit rate'], kill)}
+<h2>Options sleeve</h2>
+${table('sleeve', ['time (UTC)', 'event', 'instrument', 'qty', 'cash USD', 'P&L USD'], sleeve)}
+<p>Generated from logs/*.jsonl and data/state.json; every number above can be traced to a line of those files.</p>
+</body></html>
+`;
+}
+
+/** The terminal's plain-text version of the same figures. */
+export function reviewText(d: ReviewData, f: ReviewFigures): string {
+  return [
+    `COCE review ${day(d.fromMs)} to ${day(d.toMs)} UTC`,
+    `NAV              ${usd(f.navStartUsd)} -> ${usd(f.navEndUsd)} (${pct(f.returnPct)}), max drawdown ${pct(f.maxDrawdownPct)}`,
+    `closed trades    ${f.closedTrades} (${f.winners} winners), P&L ${usd(f.tradePnlUsd)}; fills ${f.fills}, fees ${usd(f.feesUsd)}`,
+    `guardrail trips  ${Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
+    `kill-switch      ${d.state.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,
+    `options sleeve   realised ${usd(f.sleevePnlUsd)}, ${d.state.sleevePositions.length} held`,
+  ].join('\n');
+}

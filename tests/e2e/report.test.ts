@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { trainFromConfig } from '../../src/agent/pump-training.js';
+import { writeModelFile } from '../../src/alpha/model-file.js';
+import { main } from '../../src/cli.js';
+import { parseSince } from '../../src/ops/review-report.js';
+import type { Config } from '../../src/utils/config.js';
+import { baseConfig, BASE_YAML, memoryIo, tmp } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// .ci/run installs Debian's chromium and sets COCE_REQUIRE_CHROMIUM: there a missing browser fails the test
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.COCE_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
+
+interface Ev {
+  ts: string;
+  type: string;
+  [k: string]: unknown;
+}
+const readJsonl = (f: string): Ev[] => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
+
+describe('coce report on a 180-day run', () => {
+  const cwd = tmp();
+  let html = '';
+  let out = '';
+  beforeAll(async () => {
+    const cfgFile = join(cwd, 'small.yaml');
+    writeFileSync(cfgFile, readFileSync(BASE_YAML, 'utf8').replace(/micro_caps: 80 /, 'micro_caps: 30 '));
+    const base = baseConfig();
+    const cfg: Config = { ...base, market: { ...base.market, synthetic: { ...base.market.synthetic, microCaps: 30 } } };
+    mkdirSync(join(cwd, 'data'));
+    writeModelFile(join(cwd, 'data', 'model.json'), await trainFromConfig(cfg, 5, 30));
+    expect(await main(['run', '--mode', 'backtest', '--sleeve', 'all', '--days', '180', '--seed', '8', '--config', cfgFile], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
+    const io = memoryIo(cwd);
+    expect(await main(['report', '--since', '7d', '--out', 'review.html'], io)).toBe(0);
+    out = io.out();
+    html = readFileSync(join(cwd, 'review.html'), 'utf8');
+  }, 180_000);
+
+  it('writes one self-contained page whose charts and tables match the last 7 days of the logs', () => {
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//); // nothing to fetch, nothing to run
+    const equity = readJsonl(join(cwd, 'logs', 'equity.jsonl'));
+    const lastMs = Date.parse(equity.at(-1)!.ts);
+    const week = equity.filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
+    expect(week).toHaveLength(7 * 24);
+    expect(html).toContain(`data-series="NAV" data-points="${week.length}"`);
+    expect(html).toContain(`data-series="drawdown %" data-points="${week.length}"`);
+    const trades = readJsonl(join(cwd, 'logs', 'trades.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
+    const meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
+    expect(html).toContain(`data-table="trades" data-rows="${trades.filter((e) => e.type === 'trade_closed').length}"`);
+    expect(html).toContain(`data-table="guardrails" data-rows="${meta.filter((e) => e.type === 'guardrail_trip').length}"`);
+    expect(html).toContain(`data-table="killswitch" data-rows="${meta.filter((e) => ['daily_audit', 'weekly_audit', 'halt', 'resume', 'reconcile_mismatch'].includes(e.type)).length}"`);
+    expect(html).toContain(`data-table="sleeve" data-rows="${trades.filter((e) => e.type === 'option_fill' || e.type === 'option_settled').length}"`);
+    const nav0 = week[0]!.navUsd as number;
+    const nav1 = week.at(-1)!.navUsd as number;
+    expect(out).toContain(`(${(100 * (nav1 / nav0 - 1)).toFixed(2)} %)`);
+    expect(out).toMatch(/^COCE review \d{4}-\d\d-\d\d \d\d:\d\d to \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
+    expect(out).toContain(`report          ${join(cwd, 'review.html')}`);
+    // the cluster bars add up to the last allocation's gross
+    const lastAlloc = meta.filter((e) => e.type === 'allocation').at(-1)!;
+    const bars = [...html.matchAll(/data-bar="[^"]+"/g)].length;
+    expect(bars).toBe(new Set(Object.keys(lastAlloc.weights as object).map((s) => (lastAlloc.clusters as Record<string, number | null>)[s])).size);
+  });
+
+  it.skipIf(!haveChromium)('renders in headless Chromium without console errors, with its charts drawn', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(pathToFileURL(join(cwd, 'review.html')).href);
+      expect(problems).toEqual([]);
+      for (const id of ['equity', 'drawdown', 'clusters']) {
+        const box = await page.locator(`figure[data-chart="${id}"] svg`).boundingBox();
+        expect(box!.width, id).toBeGreaterThan(500);
+        expect(box!.height, id).toBeGreaterThan(40); // the cluster chart is one 22-px row per cluster
+      }
+      const pathLen = await page.locator('path[data-series="NAV"]').evaluate((p) => (p as unknown as { getTotalLength(): number }).getTotalLength());
+      expect(pathLen).toBeGreaterThan(100);
+      expect(await page.locator('table[data-table="killswitch"] tbody tr').count()).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('says clearly what is wrong with its input', async () => {
+    expect(parseSince('all')).toBeNull();
+    expect(parseSince('36h')).toBe(36 * 3_600_000);
+    const bad = memoryIo(cwd);
+    expect(await main(['report', '--since', 'week'], bad)).toBe(2);
+    expect(bad.err()).toContain('--since must look like 7d, 36h or all (got "week")');
+    const none = memoryIo(tmp());
+    expect(await main(['report'], none)).toBe(2);
+    expect(none.err()).toMatch(/no state in .*state\.json: nothing to review/);
+  });
+});
