@@ -2,6 +2,7 @@
  * `npm run bench`: the project's speed and memory figures, printed as one table (never asserted in unit tests).
  * Run with --expose-gc (the npm script does) so the memory figures are measured after a full collection.
  */
+import { bsPrice, impliedVol } from '../src/options/black-scholes.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -98,7 +99,7 @@ async function backtest(days: number, microCaps: number): Promise<void> {
   const assetBars = r.cyclesRun * (microCaps + 2);
   rows.push({
     what: `back-test ${days} d x ${microCaps + 2} assets hourly (${(assetBars / 1e6).toFixed(2)} M asset-bars; no pump model; gate, order sync, universe, clusters, allocation, meta, guardrails, paper execution, mark-to-market)`,
-    figure: `${s.toFixed(2)} s (${((s * 1000) / r.cyclesRun).toFixed(2)} ms/cycle)`,
+    figure: `${s.toFixed(2)} s (${((s * 1000) / r.cyclesRun).toFixed(2)} ms/cycle, ${(assetBars / s / 1000).toFixed(0)} k asset-bars/s)`,
     target: days === 180 && microCaps >= 298 ? '< 10 s with every step on' : '',
   });
 }
@@ -273,7 +274,25 @@ function guardrailCost(): void {
   rows.push({ what: `guardrail pipeline, ${n}-asset book (drawdown, spike, ${cfg.risk.var.lookbackDays}-day VaR, ADV)`, figure: `${ms.toFixed(2)} ms (${((ms / n) * 1000).toFixed(1)} us per asset)`, target: '<< 1 ms per asset' });
 }
 
+/** The sleeve's pricing: one Black-Scholes price, and one implied volatility of a deep-OTM option. */
+function optionCosts(): void {
+  const n = 200_000;
+  let t0 = performance.now();
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += bsPrice({ S: 60_000, K: 60_000 + (i % 400) * 250, T: 0.1, r: 0, sigma: 0.6, type: 'call' });
+  rows.push({ what: 'Black-Scholes price (erfc normal CDF)', figure: `${(((performance.now() - t0) / n) * 1e6).toFixed(0)} ns`, target: '' });
+  const m = 5_000;
+  t0 = performance.now();
+  for (let i = 0; i < m; i++) {
+    const K = 80_000 + (i % 100) * 1_000;
+    acc += impliedVol(bsPrice({ S: 60_000, K, T: 30 / 365, r: 0, sigma: 0.7, type: 'call' }), { S: 60_000, K, T: 30 / 365, r: 0, type: 'call' });
+  }
+  rows.push({ what: 'implied volatility, deep-OTM 30-day call (safeguarded Newton on log price)', figure: `${(((performance.now() - t0) / m) * 1000).toFixed(1)} us`, target: '' });
+  if (!Number.isFinite(acc)) throw new Error('option bench went wrong');
+}
+
 guardrailCost();
+optionCosts();
 portfolioCosts();
 arimaCosts();
 logisticCost();

@@ -284,11 +284,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       { mode: opts.mode, seed: wanted.seed, fromCycle: nextCycle, toCycle: endCycle, assets: market.symbols().length, state: store.path, logs: opts.logDir },
       'run started',
     );
-    const out = await engine.run(state, endCycle, deps.signal).finally(async () => {
-      deps.signal.removeEventListener('abort', onAbort);
-      clearTimeout(forceTimer);
-      await health?.close();
-    });
+    const out = await engine
+      .run(state, endCycle, deps.signal)
+      .catch(async (err: unknown) => {
+        // an error that stops the daemon goes to Sentry too (when configured) before it reaches the operator
+        sentry?.captureException(err);
+        await sentry?.flush();
+        throw err;
+      })
+      .finally(async () => {
+        deps.signal.removeEventListener('abort', onAbort);
+        clearTimeout(forceTimer);
+        await health?.close();
+      });
     await market.close?.();
     await venue.close?.();
     await slack?.flush();
