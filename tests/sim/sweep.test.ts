@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type * as sweepSource from '../../sim/sweep.js';
 import { combinations, withValues } from '../../sim/sweep.js';
 import { main } from '../../src/cli.js';
 import { BASE_YAML, memoryIo, REPO, SLEEVE_YAML, tmp } from '../helpers.js';
 
 // the worker threads run compiled code: the sweep is driven from dist/ (npm test builds it first)
-const sweep = (await import(join(REPO, 'dist', 'sim', 'sweep.js'))) as typeof import('../../sim/sweep.js');
+const sweep = (await import(join(REPO, 'dist', 'sim', 'sweep.js'))) as typeof sweepSource;
 
 describe('parameter sweep', () => {
   it('expands the grid, validates every combination, and runs the back-tests on worker threads', async () => {
