@@ -273,7 +273,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       wait: exec.wait,
     }),
     ...convex,
-    new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints),
+    new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints, cfg.notify.slack.dailySummaryHourUtc, [...cfg.risk.drawdownSoftLevels.map((l) => l.drawdownPct / 100), cfg.risk.maxDrawdownPct / 100]),
   ];
   // --sleeve convex: the sleeve alone (the core book is neither allocated nor traded, only valued and audited)
   const coreOnly = new Set(['universe', 'alpha', 'clusters', 'allocation', 'guardrails', 'execution']);

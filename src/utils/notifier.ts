@@ -34,6 +34,8 @@ const NOTIFY: Record<string, Notification['severity']> = {
   halt: 'critical',
   resume: 'warning',
   reconcile_mismatch: 'critical',
+  drawdown_level: 'warning',
+  daily_summary: 'info',
 };
 
 /** The notification for a meta event, or null when the event is not one to notify. */
@@ -48,6 +50,10 @@ export function notificationOf(e: { type: string; cycle: number; [k: string]: un
         ? `COCE trading resumed after cycle ${cycle}: ${String(fields.reason)}`
         : type === 'reconcile_mismatch'
           ? `COCE state and venue differ by ${Number(fields.mismatchUsd).toFixed(2)} USD: trading halted`
-          : `COCE ${type.replace('_', ' ')} at cycle ${cycle}: ${String(fields.verdict)}${Array.isArray(fields.reasons) && fields.reasons.length > 0 ? ` (${fields.reasons.join('; ')})` : ''}`;
+          : type === 'drawdown_level'
+            ? `COCE drawdown ${Number(fields.drawdownPct).toFixed(2)} % (level ${(100 * Number(fields.from)).toFixed(0)} % -> ${(100 * Number(fields.to)).toFixed(0)} %)`
+            : type === 'daily_summary'
+              ? `COCE daily: NAV ${Number(fields.navUsd).toFixed(2)} USD (${Number(fields.dayReturnPct).toFixed(2)} % on the day), drawdown ${Number(fields.drawdownPct).toFixed(2)} %, ${String(fields.positions)} positions, kill-switch ${String(fields.killSwitch)}`
+              : `COCE ${type.replace('_', ' ')} at cycle ${cycle}: ${String(fields.verdict)}${Array.isArray(fields.reasons) && fields.reasons.length > 0 ? ` (${fields.reasons.join('; ')})` : ''}`;
   return { type, severity, cycle, text, fields };
 }

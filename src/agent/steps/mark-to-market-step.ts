@@ -10,7 +10,13 @@ import { sleeveValueUsd } from '../../state/schema.js';
 export class MarkToMarketStep implements CycleStep {
   readonly name = 'mark-to-market';
 
-  constructor(private readonly equityCurveMaxPoints: number) {}
+  constructor(
+    private readonly equityCurveMaxPoints: number,
+    /** UTC hour of the day's one-line summary for the operator (notify.slack.daily_summary_hour_utc); null: none. */
+    private readonly dailySummaryHourUtc: number | null = null,
+    /** Drawdown levels (fractions) whose crossing, either way, is worth telling the operator. */
+    private readonly drawdownLevels: readonly number[] = [],
+  ) {}
 
   run(ctx: CycleContext): void {
     const s = ctx.state;
@@ -33,6 +39,18 @@ export class MarkToMarketStep implements CycleStep {
       s.benchmark.startPriceUsd === null || benchPx === undefined ? null : (s.startNavUsd * benchPx) / s.benchmark.startPriceUsd;
     if (s.equityCurve.length > this.equityCurveMaxPoints) {
       s.equityCurve.splice(0, s.equityCurve.length - this.equityCurveMaxPoints);
+    }
+    const ddNow = currentDrawdown(m.navUsd, s.peakEquityUsd);
+    const prev = s.equityCurve.at(-2);
+    if (prev !== undefined && this.drawdownLevels.length > 0) {
+      const level = (dd: number) => this.drawdownLevels.filter((l) => dd >= l).length;
+      const was = level(currentDrawdown(prev.navUsd, Math.max(s.peakEquityUsd, prev.navUsd)));
+      const is = level(ddNow);
+      if (was !== is) ctx.emit('meta', 'drawdown_level', { from: was === 0 ? 0 : this.drawdownLevels[was - 1]!, to: is === 0 ? 0 : this.drawdownLevels[is - 1]!, drawdownPct: 100 * ddNow, navUsd: m.navUsd, peakEquityUsd: s.peakEquityUsd });
+    }
+    if (this.dailySummaryHourUtc !== null && new Date(ctx.closeMs).getUTCHours() === this.dailySummaryHourUtc && ctx.closeMs % 3_600_000 === 0) {
+      const dayAgo = s.dailyNav.at(-2)?.navUsd ?? s.startNavUsd;
+      ctx.emit('meta', 'daily_summary', { navUsd: m.navUsd, dayReturnPct: 100 * (m.navUsd / dayAgo - 1), drawdownPct: 100 * ddNow, positions: Object.keys(m.positions).length, sleeveOptions: s.sleevePositions.length, killSwitch: s.killSwitch.state });
     }
     ctx.emit('equity', 'equity', {
       navUsd: m.navUsd,
