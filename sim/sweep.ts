@@ -11,7 +11,7 @@
  * Each combination x seed runs in its own folder under --out; the results table (best Sharpe first) is printed and
  * written to <out>/sweep.json. Every combination is validated against the config schema before anything runs.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,8 @@ export function withValues(baseYaml: string, values: Record<string, unknown>): s
 export function planSweep(o: { gridFile: string; configFile: string; sleeveConfigFile: string | null; out: string }): SweepJob[] {
   const grid = readGrid(o.gridFile);
   const baseYaml = readFileSync(o.configFile, 'utf8');
+  // a used folder would resume its old back-tests under the new grid's labels
+  if (existsSync(o.out) && readdirSync(o.out).length > 0) throw new UsageError(`${o.out} is not empty: give the sweep a new --out folder`);
   mkdirSync(o.out, { recursive: true });
   const jobs: SweepJob[] = [];
   combinations(grid.set).forEach((values, i) => {
@@ -96,19 +98,35 @@ export async function runSweep(jobs: readonly SweepJob[], workers = availablePar
   const results: SweepResult[] = new Array<SweepResult>(jobs.length);
   let next = 0;
   const script = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
+  /** One job on a worker; a worker that fails or exits is replaced, and the job is recorded as failed. */
+  const runOn = (w: Worker, job: SweepJob): Promise<{ r: SweepResult; dead: boolean }> =>
+    new Promise((res) => {
+      const done = (r: SweepResult, dead: boolean) => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        res({ r, dead });
+      };
+      const onMessage = (m: SweepResult) => done(m, false);
+      const onError = (err: Error) => done({ job, summary: null, error: `worker failed: ${err.message}` }, true);
+      const onExit = (code: number) => done({ job, summary: null, error: `worker exited (code ${code})` }, true);
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage(job);
+    });
   const one = async (): Promise<void> => {
-    const w = new Worker(script);
+    let w = new Worker(script);
     try {
       while (next < jobs.length) {
         const k = next++;
-        const job = jobs[k]!;
-        const r = await new Promise<SweepResult>((res, rej) => {
-          w.once('message', (m: SweepResult) => res(m));
-          w.once('error', rej);
-          w.postMessage(job);
-        });
+        const { r, dead } = await runOn(w, jobs[k]!);
         results[k] = r;
         onDone?.(r);
+        if (dead) {
+          await w.terminate();
+          w = new Worker(script);
+        }
       }
     } finally {
       await w.terminate();
@@ -135,9 +153,10 @@ async function cli(argv: string[]): Promise<number> {
     process.stderr.write('usage: npm run sweep -- --grid GRID.yaml [--out DIR] [--config FILE] [--workers N]\n');
     return 2;
   }
+  const workers = Number(arg('--workers') ?? availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer (got ${arg('--workers')})`);
   const out = resolve(arg('--out') ?? 'runs/sweep');
   const jobs = planSweep({ gridFile: resolve(grid), configFile: resolve(arg('--config') ?? 'config/base.yaml'), sleeveConfigFile: resolve('config/sleeve.yaml'), out });
-  const workers = Number(arg('--workers') ?? availableParallelism());
   process.stdout.write(`sweep: ${jobs.length} back-tests on ${Math.min(workers, jobs.length)} worker threads\n`);
   const t0 = performance.now();
   const results = await runSweep(jobs, workers, (r) => process.stdout.write(`  done ${r.job.id}${r.error ? ` (failed: ${r.error})` : ''}\n`));

@@ -21,6 +21,7 @@ import { createLogger } from './utils/logger.js';
 import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
 import { loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
 import { LogNotifier } from './utils/notifier.js';
+import { FanOutNotifier, SlackNotifier } from './ops/slack-notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 
 /** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
@@ -218,10 +219,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (env instanceof Error) throw env;
       const configFile = configPath(f.config, 'config/base.yaml', io.cwd);
       const sleeveConfigFile = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
-      const { cfg } = loadConfig(configFile, sleeveConfigFile);
+      const { cfg, hash } = loadConfig(configFile, sleeveConfigFile);
       const days = f.days ?? cfg.sim.days;
       const seed = f.seed ?? cfg.sim.seed;
-      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-s${seed}-${days}d`));
+      // the config's hash is in the folder's name: another config is another back-test, never a resume of this one
+      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-s${seed}-${days}d-${hash.slice(0, 8)}`));
       const bar = io.stdout.isTTY === true ? await progressBar(io.stdout) : null;
       // a back-test talks through its summary: the log shows warnings only, unless LOG_LEVEL asks for more
       const log = createLogger({ level: io.env.LOG_LEVEL === undefined ? 'warn' : env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stderr });
@@ -277,7 +279,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       const figures = reviewFigures(data);
       const out = resolve(io.cwd, f.out ?? join(f.logDir, 'review.html'));
-      writeFileSync(out, reviewHtml(data, figures));
+      writeFileSync(out, scrubber.scrub(reviewHtml(data, figures)));
       say(reviewText(data, figures));
       say(`report          ${out}`);
     });
@@ -379,11 +381,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('--reason <text>', 'why trading may start again')
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
-    .action((f: { reason: string; stateDir: string; logDir: string }) => {
+    .action(async (f: { reason: string; stateDir: string; logDir: string }) => {
       // the notification goes to stderr as a log line: stdout keeps the one-line answer
       const level = env instanceof Error ? 'info' : env.logLevel;
-      const notifier = new LogNotifier(createLogger({ level, pretty: false, scrubber, out: io.stderr }).child({ component: 'notifier' }));
+      const opsLog = createLogger({ level, pretty: false, scrubber, out: io.stderr });
+      const slackUrl = env instanceof Error ? undefined : env.secrets.SLACK_WEBHOOK_URL;
+      const slack = slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: 0, log: opsLog.child({ component: 'slack' }) });
+      const notifier = new FanOutNotifier([new LogNotifier(opsLog.child({ component: 'notifier' })), ...(slack ? [slack] : [])]);
       const r = resumeTrading({ stateDir: resolve(io.cwd, f.stateDir), logDir: resolve(io.cwd, f.logDir), reason: f.reason, nowMs: Date.now(), notifier });
+      await slack?.flush();
       say(`trading resumed after cycle ${r.cycle} (halted since cycle ${r.haltedSinceCycle}: ${r.previousReason ?? 'no reason recorded'})`);
     });
 

@@ -55,9 +55,9 @@ export function sortino(returns: readonly number[], periodsPerYear: number): num
 
 /**
  * The back-test's figures, from its logs alone (equity, trades, meta events) and, for the pump model, the market's
- * ground truth. Daily returns are from the NAV at each UTC day's last bar. An alarm is right when a pump of that asset
- * starts within `horizonBars` after it or is already under way (accumulation to peak); a pump is caught when an alarm
- * on its asset fell in its accumulation-to-peak window.
+ * ground truth. Daily returns are from the NAV at each UTC day's last bar. One window decides both pump figures, the
+ * model's own label window: from `horizonBars` before a pump starts to its peak. An alarm is right when it falls in
+ * such a window of its asset; a pump is caught when an alarm of its asset falls in its window.
  */
 export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barMs: number; horizonBars: number; pumps: readonly PumpEvent[] | null }): BacktestSummary {
   const equity = readLog(logDir, 'equity.jsonl');
@@ -87,9 +87,10 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
     const horizonMs = o.horizonBars * o.barMs;
     const bySymbol = new Map<string, PumpEvent[]>();
     for (const p of o.pumps) bySymbol.set(p.symbol, [...(bySymbol.get(p.symbol) ?? []), p]);
-    const right = alarms.filter((a) => (bySymbol.get(a.symbol) ?? []).some((p) => (p.pumpStartMs > a.ms && p.pumpStartMs <= a.ms + horizonMs) || (a.ms >= p.accumulationStartMs && a.ms <= p.peakMs))).length;
+    const inLabel = (a: { ms: number }, p: PumpEvent) => a.ms >= p.pumpStartMs - horizonMs && a.ms <= p.peakMs;
+    const right = alarms.filter((a) => (bySymbol.get(a.symbol) ?? []).some((p) => inLabel(a, p))).length;
     const inWindow = o.pumps.filter((p) => p.pumpStartMs > firstMs && p.pumpStartMs <= lastMs);
-    const caught = inWindow.filter((p) => alarms.some((a) => a.symbol === p.symbol && a.ms >= p.accumulationStartMs - horizonMs && a.ms <= p.peakMs)).length;
+    const caught = inWindow.filter((p) => alarms.some((a) => a.symbol === p.symbol && inLabel(a, p))).length;
     pumps = { alarms: alarms.length, truePositives: right, precision: alarms.length > 0 ? right / alarms.length : null, pumpsInWindow: inWindow.length, caught, recall: inWindow.length > 0 ? caught / inWindow.length : null };
   }
   return {
@@ -106,7 +107,9 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
     fills: fills.length,
     tradedUsd,
     turnoverPerYear: avgNav > 0 && days > 0 ? tradedUsd / avgNav / (days / 365) : 0,
-    feesUsd: fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0),
+    feesUsd:
+      fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0) +
+      trades.filter((e) => e.type === 'option_fill').reduce((a, e) => a + (e.feeCoin as number) * (e.indexUsd as number), 0),
     slippageUsd: fills.reduce((a, f) => a + (f.slippageUsd as number), 0),
     guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
     halts: meta.filter((e) => e.type === 'halt').length,

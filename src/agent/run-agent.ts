@@ -238,10 +238,12 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const speed = opts.mode === 'sim' ? (opts.speed ?? cfg.sim.speed) : 0;
     const wallMsPerBar = isExchangeMode(opts.mode) ? barMs : speed > 0 ? barMs / speed : 0;
     const healthPort = opts.healthPort ?? (cfg.notify.health.enabled ? cfg.notify.health.port : null);
-    const health = healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
+    // back-tests (and the sweep's) are not the daemon: they page nobody and listen on no port
+    const ops = opts.mode !== 'backtest';
+    const health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
-    const slack = slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
-    const sentry = await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}` });
+    const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
+    const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
     const exec: ExecutionDeps =
       exchangeVenue === null
         ? paperExecution(cfg, state, market, clock, deps.log)

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineState } from '../state/schema.js';
 import { currentDrawdown } from '../risk_guardrails/drawdown.js';
+import { UsageError } from '../utils/errors.js';
 
 /** What one completed cycle reports to the health endpoint and the metrics. */
 export interface CycleStats {
@@ -28,6 +29,7 @@ export class HealthServer {
   private readonly errors = new Counter({ name: 'coce_errors_total', help: 'Failed orders, venue and sleeve errors', registers: [this.registry] });
   private server: Server | null = null;
   private last: { cycle: number; atMs: number; halted: boolean; reason: string | null } | null = null;
+  private startedMs = 0;
 
   constructor(
     private readonly o: { mode: string; staleAfterMs: number; nowMs?: () => number },
@@ -53,7 +55,8 @@ export class HealthServer {
       void (async () => {
         if (req.url === '/healthz') {
           const ageMs = this.last === null ? null : this.now() - this.last.atMs;
-          const stale = ageMs !== null && ageMs > this.o.staleAfterMs;
+          // before the first cycle completes, staleness counts from the start (a first cycle that hangs is unhealthy)
+          const stale = (ageMs ?? this.now() - this.startedMs) > this.o.staleAfterMs;
           res.writeHead(stale ? 503 : 200, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ status: stale ? 'stale' : this.last === null ? 'starting' : 'ok', mode: this.o.mode, lastCycle: this.last?.cycle ?? null, lastCycleAgeMs: ageMs, halted: this.last?.halted ?? false, haltReason: this.last?.reason ?? null }));
           return;
@@ -67,8 +70,11 @@ export class HealthServer {
         res.end('not found: /healthz or /metrics\n');
       })();
     });
+    this.startedMs = this.now();
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
+      this.server!.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new UsageError(`health port ${host}:${port} cannot be used (${err.code}): choose another --health-port or notify.health.port`) : err),
+      );
       this.server!.listen(port, host, resolve);
     });
     return (this.server.address() as AddressInfo).port;

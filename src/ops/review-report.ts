@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
 import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
@@ -18,39 +19,54 @@ export interface ReviewData {
   trades: Ev[];
   meta: Ev[];
   state: EngineState;
+  /** NAV at the start of the window. */
+  startNavUsd: number;
 }
 
-const readLog = (file: string): Ev[] => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return []; // a log the run never wrote
-  }
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
+/**
+ * A log up to the length state.json recorded (a daemon may be writing the next cycle's lines right now; those, and a
+ * crashed cycle's, are not part of the run yet). A log the run never wrote is empty.
+ */
+const readLog = (file: string, bytes: number | undefined): Ev[] => {
+  if (!existsSync(file)) return [];
+  const buf = readFileSync(file);
+  const text = buf.subarray(0, bytes ?? buf.length).toString('utf8');
+  return text.split('\n').filter(Boolean).map((l, i) => {
+    try {
+      return JSON.parse(l) as Ev;
+    } catch {
+      throw new DataFileError(`${file} line ${i + 1} is not JSON: the log is damaged`);
+    }
+  });
 };
 
 /** "7d", "36h", "all": the window, counted back from the last logged event (simulated time in sims). */
 export function parseSince(since: string): number | null {
   if (since === 'all') return null;
-  const m = /^(\d+)([dh])$/.exec(since);
+  const m = /^([1-9]\d*)([dh])$/.exec(since);
   if (m === null) throw new RangeError(`--since must look like 7d, 36h or all (got ${JSON.stringify(since)})`);
   return Number(m[1]) * (m[2] === 'd' ? 86_400_000 : 3_600_000);
 }
 
 /** The logs and state of a run, cut to the review window. */
 export function loadReview(logDir: string, state: EngineState, since: string): ReviewData {
-  const equity = readLog(join(logDir, 'equity.jsonl'));
-  const trades = readLog(join(logDir, 'trades.jsonl'));
-  const meta = readLog(join(logDir, 'meta_events.jsonl'));
-  const toMs = Math.max(0, ...[equity.at(-1), trades.at(-1), meta.at(-1)].flatMap((e) => (e === undefined ? [] : [Date.parse(e.ts)])).filter(Number.isFinite));
   const span = parseSince(since);
+  if (!existsSync(join(logDir, 'equity.jsonl'))) throw new DataFileError(`${logDir} holds no equity.jsonl: not the log folder of a run (--log-dir)`);
+  const off = state.logOffsets;
+  const equity = readLog(join(logDir, 'equity.jsonl'), off['equity.jsonl']);
+  const trades = readLog(join(logDir, 'trades.jsonl'), off['trades.jsonl']);
+  const meta = readLog(join(logDir, 'meta_events.jsonl'), off['meta_events.jsonl']);
+  if (equity.length === 0) throw new DataFileError(`${logDir}/equity.jsonl is empty: the run has not completed a cycle`);
+  // the window ends at the last bar (simulated time in sims; a resume line carries the wall clock)
+  const toMs = Date.parse(equity.at(-1)!.ts);
   const fromMs = span === null ? -Infinity : toMs - span;
   const inWindow = (e: Ev) => {
     const t = Date.parse(e.ts);
     return !Number.isFinite(t) || t > fromMs; // a resume is stamped with the wall clock: kept
   };
-  return { fromMs: Number.isFinite(fromMs) ? fromMs : equity.length > 0 ? Date.parse(equity[0]!.ts) : toMs, toMs, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
+  // the NAV the window starts from: the last bar before it (or the run's start)
+  const before = equity.filter((e) => !inWindow(e)).at(-1);
+  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
 }
 
 export interface ReviewFigures {
@@ -72,17 +88,18 @@ export interface ReviewFigures {
 
 /** The figures the page and the terminal summary share. Pure. */
 export function reviewFigures(d: ReviewData): ReviewFigures {
-  const nav = d.equity.map((e) => e.navUsd as number);
+  const nav = [d.startNavUsd, ...d.equity.map((e) => e.navUsd as number)];
   const closed = d.trades.filter((e) => e.type === 'trade_closed');
   const fills = d.trades.filter((e) => e.type === 'fill');
   const trips: Record<string, number> = {};
   for (const t of d.meta.filter((e) => e.type === 'guardrail_trip')) trips[t.guardrail as string] = (trips[t.guardrail as string] ?? 0) + 1;
-  const lastAlloc = [...d.meta].reverse().find((e) => e.type === 'allocation');
+  // what is held now (state.json) by its last cluster, as a share of the last NAV
   const byCluster = new Map<string, number>();
-  if (lastAlloc !== undefined) {
-    const w = lastAlloc.weights as Record<string, number>;
-    const c = lastAlloc.clusters as Record<string, number | null>;
-    for (const [s, v] of Object.entries(w)) byCluster.set(c[s] === null || c[s] === undefined ? 'unclustered' : `cluster ${c[s]}`, (byCluster.get(c[s] === null || c[s] === undefined ? 'unclustered' : `cluster ${c[s]}`) ?? 0) + v);
+  const lastNav = nav.at(-1)!;
+  for (const [s, p] of Object.entries(d.state.positions)) {
+    const c = d.state.clusters[s];
+    const key = c === undefined ? 'unclustered' : `cluster ${c}`;
+    if (lastNav > 0 && p.qty * p.lastPriceUsd > 0) byCluster.set(key, (byCluster.get(key) ?? 0) + (p.qty * p.lastPriceUsd) / lastNav);
   }
   const sleeve = d.trades.filter((e) => e.type === 'option_settled' || (e.type === 'option_fill' && e.side === 'sell')).reduce((a, e) => a + (e.pnlUsd as number), 0);
   return {
@@ -94,7 +111,9 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     closedTrades: closed.length,
     winners: closed.filter((e) => (e.pnlUsd as number) > 0).length,
     tradePnlUsd: closed.reduce((a, e) => a + (e.pnlUsd as number), 0),
-    feesUsd: fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0),
+    feesUsd:
+      fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0) +
+      d.trades.filter((e) => e.type === 'option_fill').reduce((a, e) => a + (e.feeCoin as number) * (e.indexUsd as number), 0),
     guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
     halts: d.meta.filter((e) => e.type === 'halt').length,
     resumes: d.meta.filter((e) => e.type === 'resume').length,
@@ -126,7 +145,7 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
     { xLabel: day },
   );
   const ddChart = lineChart('drawdown', 'Drawdown from peak, %', [{ name: 'drawdown %', color: '#d62728', points: d.equity.map((e) => ({ x: t(e), y: -(e.drawdownPct as number) })) }], { xLabel: day, fill: true, height: 180 });
-  const clusters = barChart('clusters', 'Exposure per cluster (last allocation), % of NAV', f.clusterExposure.map((c) => ({ label: c.cluster, value: c.weight })));
+  const clusters = barChart('clusters', 'Exposure per cluster (held now), % of NAV', f.clusterExposure.map((c) => ({ label: c.cluster, value: c.weight })));
   const closed = d.trades.filter((e) => e.type === 'trade_closed').map((e) => [e.ts.slice(0, 16), String(e.symbol), String(e.openedCycle), (e.pnlUsd as number).toFixed(2)]);
   const trips = d.meta.filter((e) => e.type === 'guardrail_trip').map((e) => [e.ts.slice(0, 16), String(e.guardrail), String(e.reason)]);
   const kill = d.meta.filter((e) => ['daily_audit', 'weekly_audit', 'halt', 'resume', 'reconcile_mismatch'].includes(e.type)).map((e) => [e.ts.slice(0, 16), e.type, String((e.verdict ?? e.reason ?? '') as string), e.sharpe == null ? '' : (e.sharpe as number).toFixed(2), e.hitRate == null ? '' : `${(100 * (e.hitRate as number)).toFixed(1)} %`]);

@@ -42,6 +42,13 @@ export function readEnv(source: NodeJS.ProcessEnv): Env {
     const v = source[name];
     if (v !== undefined && v.trim() !== '') secrets[name] = v;
   }
+  // checked here so a malformed value is named but never printed (the Sentry SDK would print a bad DSN whole)
+  if (secrets.SENTRY_DSN !== undefined && !/^https?:\/\/[^@\s/]+@[^\s/]+\/\d+$/.test(secrets.SENTRY_DSN)) {
+    throw new UsageError('SENTRY_DSN is not a Sentry DSN (expected https://<key>@<host>/<project id>)');
+  }
+  if (secrets.SLACK_WEBHOOK_URL !== undefined && !/^https?:\/\/\S+$/.test(secrets.SLACK_WEBHOOK_URL)) {
+    throw new UsageError('SLACK_WEBHOOK_URL is not an http(s) URL');
+  }
   const level = (source.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new UsageError(`LOG_LEVEL=${level} is not a log level (one of ${LOG_LEVELS.join(', ')})`);

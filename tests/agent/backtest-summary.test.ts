@@ -23,7 +23,7 @@ describe('back-test summary', () => {
         line({ ts: 't', type: 'fill', cycle: 2, notionalUsd: 5_000, feeUsd: 0, feeBaseQty: 2, slippageUsd: 3, priceUsd: 2 }) +
         line({ ts: 't', type: 'trade_closed', cycle: 2, pnlUsd: 5 }) +
         line({ ts: 't', type: 'trade_closed', cycle: 3, pnlUsd: 0 }) +
-        line({ ts: 't', type: 'option_fill', cycle: 3, reason: 'open', costUsd: 250 }),
+        line({ ts: 't', type: 'option_fill', cycle: 3, reason: 'open', costUsd: 250, feeCoin: 0.001, indexUsd: 60_000 }),
     );
     const alarm = (symbol: string, h: number) => line({ ts: new Date(D0 + h * H).toISOString(), type: 'pump_alarm', cycle: h, symbol });
     writeFileSync(
@@ -41,7 +41,7 @@ describe('back-test summary', () => {
     expect(s.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(365), 6);
     expect(s.sortino).toBeCloseTo((mean / Math.sqrt(0.0001 / 3)) * Math.sqrt(365), 6);
     expect(s.maxDrawdownPct).toBeCloseTo(100 * (1 - 95_000 / 101_000), 10);
-    expect(s).toMatchObject({ hitRate: 0.5, roundTrips: 2, fills: 2, tradedUsd: 15_000, feesUsd: 14, slippageUsd: 15, halts: 1, sleevePremiumUsd: 250, guardrailTrips: { 'adv-cap': 1, var: 2 } });
+    expect(s).toMatchObject({ hitRate: 0.5, roundTrips: 2, fills: 2, tradedUsd: 15_000, feesUsd: 74, slippageUsd: 15, halts: 1, sleevePremiumUsd: 250, guardrailTrips: { 'adv-cap': 1, var: 2 } });
     expect(s.turnoverPerYear).toBeGreaterThan(0);
     expect(s.pumps).toEqual({ alarms: 3, truePositives: 1, precision: 1 / 3, pumpsInWindow: 2, caught: 1, recall: 0.5 });
     expect(formatSummary(s)).toContain('pump model                 precision 33.3 % (1/3 alarms), recall 50.0 % (1/2 pumps)');

@@ -70,8 +70,12 @@ describe('operations', () => {
       expect(halt.reason).toBe('7-day Sharpe 0.00 < 1000'); // a book in cash: Sharpe 0, and no trade to judge
       expect(hook.bodies.map((b) => b.text).filter((t) => t.startsWith(`:rotating_light: COCE halted trading at cycle ${halt.cycle}: ${halt.reason}`))).toHaveLength(1);
       expect(io.out() + io.err()).not.toContain('/services/T000'); // the webhook URL is a secret
-      expect(await initSentry(undefined, { environment: 'test', tracesSampleRate: 0, release: 'x' })).toBeNull();
-      expect(await initSentry('', { environment: 'test', tracesSampleRate: 0, release: 'x' })).toBeNull();
+      // a back-test is not the daemon: it pages nobody
+      const before = hook.bodies.length;
+      expect(await main(['backtest', '--days', '3', '--config', cfg], memoryIo(cwd, { LOG_LEVEL: 'warn', SLACK_WEBHOOK_URL: hook.url }))).toBe(0);
+      expect(hook.bodies.length).toBe(before);
+      expect(await initSentry(undefined, { environment: 'test', tracesSampleRate: 0, release: 'x', scrub: (t: string) => t })).toBeNull();
+      expect(await initSentry('', { environment: 'test', tracesSampleRate: 0, release: 'x', scrub: (t: string) => t })).toBeNull();
     } finally {
       await hook.close();
     }

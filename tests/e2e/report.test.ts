@@ -58,10 +58,11 @@ describe('coce report on a 180-day run', () => {
     expect(out).toContain(`(${(100 * (nav1 / nav0 - 1)).toFixed(2)} %)`);
     expect(out).toMatch(/^COCE review \d{4}-\d\d-\d\d \d\d:\d\d to \d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
     expect(out).toContain(`report          ${join(cwd, 'review.html')}`);
-    // the cluster bars add up to the last allocation's gross
-    const lastAlloc = meta.filter((e) => e.type === 'allocation').at(-1)!;
+    // one cluster bar per cluster of what is held now
+    const st = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as { positions: Record<string, { qty: number; lastPriceUsd: number }>; clusters: Record<string, number> };
+    const held = Object.entries(st.positions).filter(([, p]) => p.qty * p.lastPriceUsd > 0);
     const bars = [...html.matchAll(/data-bar="[^"]+"/g)].length;
-    expect(bars).toBe(new Set(Object.keys(lastAlloc.weights as object).map((s) => (lastAlloc.clusters as Record<string, number | null>)[s])).size);
+    expect(bars).toBe(new Set(held.map(([s]) => st.clusters[s] ?? 'unclustered')).size);
   });
 
   it.skipIf(!haveChromium)('renders in headless Chromium without console errors, with its charts drawn', async () => {
@@ -95,6 +96,10 @@ describe('coce report on a 180-day run', () => {
     const bad = memoryIo(cwd);
     expect(await main(['report', '--since', 'week'], bad)).toBe(2);
     expect(bad.err()).toContain('--since must look like 7d, 36h or all (got "week")');
+    const noLogs = memoryIo(cwd);
+    expect(await main(['report', '--log-dir', 'typo'], noLogs)).toBe(2);
+    expect(noLogs.err()).toContain(`${join(cwd, 'typo')} holds no equity.jsonl: not the log folder of a run (--log-dir)`);
+    expect(await main(['report', '--since', '0d'], memoryIo(cwd))).toBe(2);
     const none = memoryIo(tmp());
     expect(await main(['report'], none)).toBe(2);
     expect(none.err()).toMatch(/no state in .*state\.json: nothing to review/);

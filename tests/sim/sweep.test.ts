@@ -30,6 +30,8 @@ describe('parameter sweep', () => {
     expect(await main(['backtest', '--days', '2', '--seed', '4', '--config', jobs[1]!.configFile], io)).toBe(0);
     expect(io.out()).toContain(`\nmax drawdown               ${results[1]!.summary!.maxDrawdownPct.toFixed(2)} %\n`);
     expect(sweep.formatSweep(results).split('\n')).toHaveLength(2);
+    // a used folder is refused (it would resume old back-tests under new labels)
+    expect(() => sweep.planSweep({ gridFile: grid, configFile: BASE_YAML, sleeveConfigFile: SLEEVE_YAML, out: join(dir, 'out') })).toThrow(/is not empty: give the sweep a new --out folder/);
     // a combination past a hard limit is refused before anything runs
     writeFileSync(grid, 'days: 2\nseeds: [4]\nset:\n  risk.adv_cap_pct: [1, 5]\n');
     expect(() => sweep.planSweep({ gridFile: grid, configFile: BASE_YAML, sleeveConfigFile: SLEEVE_YAML, out: join(dir, 'out2') })).toThrow(/risk\.adv_cap_pct/);

@@ -24,6 +24,12 @@ describe('environment', () => {
     );
   });
 
+  it('names a malformed SENTRY_DSN or SLACK_WEBHOOK_URL without printing it', () => {
+    expect(() => readEnv({ SENTRY_DSN: 'topsecretvalue' })).toThrow('SENTRY_DSN is not a Sentry DSN (expected https://<key>@<host>/<project id>)');
+    expect(() => readEnv({ SLACK_WEBHOOK_URL: 'hooks.slack.com/secret' })).toThrow('SLACK_WEBHOOK_URL is not an http(s) URL');
+    expect(readEnv({ SENTRY_DSN: 'https://abc123@o1.ingest.sentry.io/42' }).secrets.SENTRY_DSN).toBe('https://abc123@o1.ingest.sentry.io/42');
+  });
+
   it('needs no secrets in sim and backtest, and the right ones per sleeve in testnet and live', () => {
     expect(requiredSecrets('sim', 'all')).toEqual([]);
     expect(requiredSecrets('backtest', 'core')).toEqual([]);
