@@ -1,3 +1,4 @@
+import { errorClassNames } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import type { OrderRequest, OrderStatus, Venue, VenueBalances, VenueOrder } from './venue.js';
 import { mapVenueError, VenueError } from './venue-errors.js';
@@ -49,12 +50,7 @@ export interface CcxtVenueOptions {
 
 const STATUS: Record<string, OrderStatus> = { open: 'open', closed: 'filled', canceled: 'canceled', cancelled: 'canceled', expired: 'canceled', rejected: 'rejected' };
 
-const isClass = (err: unknown, name: string): boolean => {
-  for (let p: unknown = err === null || typeof err !== 'object' ? null : Object.getPrototypeOf(err); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    if ((p as { constructor?: { name?: string } }).constructor?.name === name) return true;
-  }
-  return false;
-};
+const isClass = (err: unknown, name: string): boolean => errorClassNames(err).includes(name);
 
 /**
  * testnet and live orders through ccxt: markets loaded once, amounts and prices rounded to each market's precision

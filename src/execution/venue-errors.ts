@@ -1,4 +1,4 @@
-import { CoceError } from '../utils/errors.js';
+import { CoceError, errorClassNames } from '../utils/errors.js';
 
 /**
  * What the router does about a venue error: `unknown` outcomes (a timeout or a dropped connection after the order
@@ -25,18 +25,6 @@ export class VenueError extends CoceError {
   }
 }
 
-/** Names of an error's class and its ancestors: ccxt's classes name themselves, so no import of ccxt is needed. */
-function classNames(err: unknown): string[] {
-  const names: string[] = [];
-  let proto: unknown = err === null || typeof err !== 'object' ? null : Object.getPrototypeOf(err);
-  while (proto !== null && proto !== Object.prototype) {
-    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
-    if (name) names.push(name);
-    proto = Object.getPrototypeOf(proto);
-  }
-  return names;
-}
-
 /**
  * ccxt's error classes as venue actions, in one place. Order matters: DDoSProtection (binance's 429/418) and
  * RateLimitExceeded are `retry` (the request was refused before it was processed); RequestTimeout, NetworkError,
@@ -47,7 +35,7 @@ function classNames(err: unknown): string[] {
  */
 export function mapVenueError(err: unknown, what: string): VenueError {
   if (err instanceof VenueError) return err;
-  const names = classNames(err);
+  const names = errorClassNames(err);
   const has = (n: string) => names.includes(n);
   const msg = `${what}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300);
   const ctx = { kind: names[0] ?? 'Error' };

@@ -87,3 +87,18 @@ export class DataFileError extends CoceError {
   override name = 'DataFileError';
   readonly exitCode = 2;
 }
+
+/**
+ * Names of an error's class and its ancestors, nearest first. ccxt's error classes name themselves, so adapters map
+ * them by name without importing ccxt (which loads lazily).
+ */
+export function errorClassNames(err: unknown): string[] {
+  const names: string[] = [];
+  let proto: unknown = err === null || typeof err !== 'object' ? null : Object.getPrototypeOf(err);
+  while (proto !== null && proto !== Object.prototype) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+    if (name) names.push(name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return names;
+}

@@ -1,16 +1,6 @@
+import { errorClassNames } from '../../utils/errors.js';
 import { MalformedResponseError, RateLimitedError, RejectedRequestError, SourceError, TransientSourceError } from './source-errors.js';
 
-/** Names of an error's class and its ancestors: ccxt's classes name themselves, so no import of ccxt is needed. */
-function classNames(err: unknown): Set<string> {
-  const names = new Set<string>();
-  let proto: unknown = err === null || typeof err !== 'object' ? null : Object.getPrototypeOf(err);
-  while (proto !== null && proto !== Object.prototype) {
-    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
-    if (name) names.add(name);
-    proto = Object.getPrototypeOf(proto);
-  }
-  return names;
-}
 
 /**
  * ccxt's errors as COCE source errors, once, here. 429/418 arrive as DDoSProtection (not RateLimitExceeded) from
@@ -20,7 +10,7 @@ function classNames(err: unknown): Set<string> {
  */
 export function mapCcxtError(err: unknown, what: string): Error {
   if (err instanceof SourceError) return err;
-  const names = classNames(err);
+  const names = new Set(errorClassNames(err));
   const msg = `${what}: ${(err as Error)?.message ?? String(err)}`.slice(0, 300);
   const kind = [...names][0] ?? 'Error';
   if (names.has('DDoSProtection') || names.has('RateLimitExceeded')) return new RateLimitedError(msg, null, { kind });
