@@ -3,6 +3,7 @@ import type { Rejection } from '../data_ingest/quality-gate.js';
 import type { Universe } from '../universe/select-universe.js';
 import type { LogName } from '../state/event-logs.js';
 import type { EngineState } from '../state/schema.js';
+import { isoOf } from '../utils/time.js';
 
 /** What one step of a cycle sees. `state` is the cycle's draft: it is saved only when every step has succeeded. */
 export interface CycleContext {
@@ -47,4 +48,24 @@ export interface CycleContext {
 export interface CycleStep {
   readonly name: string;
   run(ctx: CycleContext): void | Promise<void>;
+}
+
+/** A cycle's context with every per-cycle field at its start value: the engine's, and the step tests'. */
+export function newCycleContext(o: Pick<CycleContext, 'cycle' | 'closeMs' | 'snapshot' | 'state' | 'navUsd' | 'emit'>): CycleContext {
+  return {
+    ...o,
+    ts: isoOf(o.closeMs),
+    rejected: [],
+    currentWeights: {},
+    tradingBlocked: null,
+    handledOrderIds: new Set(),
+    universe: null,
+    pumpProbabilities: {},
+    candidates: [],
+    targetWeights: {},
+    approvedWeights: {},
+    varOf: null,
+    entriesBlocked: false,
+    proposalIsHeld: false,
+  };
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../utils/logger.js';
 import { notificationOf, type Notifier } from '../utils/notifier.js';
 import { cycleCloseMs, isoOf } from '../utils/time.js';
 import type { Clock } from './clock.js';
-import type { CycleContext, CycleStep } from './cycle-step.js';
+import { newCycleContext, type CycleStep } from './cycle-step.js';
 
 export interface EngineDeps {
   clock: Clock;
@@ -114,27 +114,14 @@ export class Engine {
     const ts = isoOf(closeMs);
     const snapshot = await this.d.market.snapshot(cycle);
     const events: Record<LogName, LogEvent[]> = { trades: [], meta: [], equity: [] };
-    const ctx: CycleContext = {
+    const ctx = newCycleContext({
       cycle,
       closeMs,
-      ts,
       snapshot,
-      rejected: [],
       navUsd: state.equityCurve.at(-1)?.navUsd ?? state.cashUsd,
-      currentWeights: {},
-      tradingBlocked: null,
-      handledOrderIds: new Set(),
-      universe: null,
-      pumpProbabilities: {},
-      candidates: [],
-      targetWeights: {},
-      approvedWeights: {},
-      varOf: null,
-      entriesBlocked: false,
-      proposalIsHeld: false,
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
-    };
+    });
     for (const step of this.d.steps) await step.run(ctx);
     const next = ctx.state;
     next.lastCompletedCycle = cycle;

@@ -1,4 +1,4 @@
-import type { CycleContext } from '../../src/agent/cycle-step.js';
+import { newCycleContext, type CycleContext } from '../../src/agent/cycle-step.js';
 import type { MarketSnapshot } from '../../src/data_ingest/market-data-source.js';
 import { initialState, type EngineState } from '../../src/state/schema.js';
 
@@ -19,24 +19,14 @@ export function makeContext(o: Partial<CycleContext> & { snapshot?: MarketSnapsh
   const snapshot = o.snapshot ?? emptySnapshot(o.cycle ?? 10);
   const events: RecordedEvent[] = [];
   const c: CycleContext = {
-    cycle: snapshot.cycle,
-    closeMs: snapshot.closeMs,
-    ts: new Date(snapshot.closeMs).toISOString(),
-    rejected: [],
-    navUsd: (o.state ?? freshState()).cashUsd,
-    currentWeights: {},
-    tradingBlocked: null,
-    handledOrderIds: new Set(),
-    universe: null,
-    pumpProbabilities: {},
-    candidates: [],
-    targetWeights: {},
-    approvedWeights: {},
-    varOf: null,
-    entriesBlocked: false,
-    proposalIsHeld: false,
-    state: freshState(),
-    emit: (log, type, fields = {}) => events.push({ log, type, fields }),
+    ...newCycleContext({
+      cycle: snapshot.cycle,
+      closeMs: snapshot.closeMs,
+      snapshot,
+      navUsd: (o.state ?? freshState()).cashUsd,
+      state: freshState(),
+      emit: (log, type, fields = {}) => events.push({ log, type, fields }),
+    }),
     ...o,
     snapshot,
   };
