@@ -3,7 +3,7 @@ import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/syn
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
 import type { Mode } from '../utils/env.js';
-import { CcxtSpotFeed, createCcxtExchange } from '../data_ingest/live/ccxt-spot-feed.js';
+import { CcxtSpotFeed, createCcxtExchange, type SpotExchange } from '../data_ingest/live/ccxt-spot-feed.js';
 import { CoinGeckoClient } from '../data_ingest/live/coingecko-client.js';
 import { LiveMarket } from '../data_ingest/live/live-market.js';
 import { TwitterClient } from '../data_ingest/live/twitter-client.js';
@@ -67,12 +67,13 @@ export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: n
   return new SyntheticMarket(syntheticOptions(cfg, seed, firstCycle, barMs));
 }
 
-/** testnet/live: ccxt (sandbox on testnet), CoinGecko and X, with the keys from the environment. */
-export async function buildLiveMarket(cfg: Config, mode: Mode, env: Env, log: Logger, sleep: RetrySleep): Promise<MarketDataSource> {
+/**
+ * testnet/live: the configured spot exchange through ccxt (sandbox on testnet), with the keys from the environment.
+ * One instance serves the market feed and the venue: markets are loaded once, and one rate limiter paces both.
+ */
+export function createSpotExchange(cfg: Config, mode: Mode, env: Env): Promise<SpotExchange> {
   const src = cfg.market.sources;
-  const barMs = barMsOf(cfg.schedule.barInterval);
-  const retry = { retries: src.maxRetries, baseDelayMs: cfg.execution.retries.baseDelayMs, maxDelayMs: cfg.execution.retries.maxDelayMs, sleep };
-  const exchange = await createCcxtExchange({
+  return createCcxtExchange({
     exchangeId: cfg.universe.exchange,
     sandbox: mode === 'testnet',
     apiKey: env.secrets.EXCHANGE_API_KEY,
@@ -80,6 +81,13 @@ export async function buildLiveMarket(cfg: Config, mode: Mode, env: Env, log: Lo
     apiUrl: src.exchangeApiUrl,
     timeoutMs: src.requestTimeoutMs,
   });
+}
+
+/** testnet/live: bars and quotes from the spot exchange, caps and volumes from CoinGecko, sentiment from X. */
+export async function buildLiveMarket(cfg: Config, exchange: SpotExchange, env: Env, log: Logger, sleep: RetrySleep): Promise<MarketDataSource> {
+  const src = cfg.market.sources;
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  const retry = { retries: src.maxRetries, baseDelayMs: cfg.execution.retries.baseDelayMs, maxDelayMs: cfg.execution.retries.maxDelayMs, sleep };
   const nowMs = () => Date.now();
   const market = new LiveMarket(
     new CcxtSpotFeed(exchange, { quote: cfg.universe.quote, barMs, ...retry, log: log.child({ component: 'ccxt' }) }),
@@ -171,17 +179,8 @@ export function paperExecution(cfg: Config, state: EngineState, market: MarketDa
   };
 }
 
-/** testnet/live: the configured exchange through ccxt (sandbox on testnet), with the keys from the environment. */
-export async function buildExchangeVenue(cfg: Config, mode: Mode, env: Env, log: Logger): Promise<Venue> {
-  const src = cfg.market.sources;
-  const exchange = await createCcxtExchange({
-    exchangeId: cfg.universe.exchange,
-    sandbox: mode === 'testnet',
-    apiKey: env.secrets.EXCHANGE_API_KEY,
-    secret: env.secrets.EXCHANGE_API_SECRET,
-    apiUrl: src.exchangeApiUrl,
-    timeoutMs: src.requestTimeoutMs,
-  });
+/** testnet/live: orders on the spot exchange the market feed reads (the same ccxt instance). */
+export function buildExchangeVenue(cfg: Config, exchange: SpotExchange, log: Logger): Venue {
   return new CcxtVenue(exchange as unknown as TradingExchange, { quote: cfg.universe.quote, takerFeeBps: cfg.execution.takerFeeBps, buyFeeAsset: cfg.execution.buyFeeAsset, log: log.child({ component: 'ccxt-venue' }) });
 }
 

@@ -14,7 +14,7 @@ import { assertSecrets, type Env, type Mode, type SleeveChoice } from '../utils/
 import { DataFileError, StateError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { buildClock, buildExchangeVenue, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
+import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { loadAlpha, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
@@ -148,8 +148,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     // just closed); sim/backtest at sim.start (or the recorded data's start).
     const firstCycle =
       state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) - 1 : cycleOfOpenMs(simStartMs, barMs));
+    const spot = isExchangeMode(opts.mode) ? await createSpotExchange(cfg, opts.mode, deps.env) : null;
     const market: MarketDataSource =
-      recorded ?? (isExchangeMode(opts.mode) ? await buildLiveMarket(cfg, opts.mode, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
+      recorded ?? (spot !== null ? await buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
     const optionsVenue: OptionsVenue =
@@ -165,7 +166,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
           )
         : new PaperOptionsVenue();
     await optionsVenue.init?.();
-    const exchangeVenue = isExchangeMode(opts.mode) ? await buildExchangeVenue(cfg, opts.mode, deps.env, deps.log) : null;
+    const exchangeVenue = spot === null ? null : buildExchangeVenue(cfg, spot, deps.log);
     await exchangeVenue?.init?.();
     const tracked = new Set(market.symbols());
     let resumedFromCycle: number | null = null;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLiveMarket } from '../../../src/agent/build-engine.js';
+import { buildLiveMarket, createSpotExchange } from '../../../src/agent/build-engine.js';
 import { warmUpMemory } from '../../../src/agent/warm-up.js';
 import { qualityGate } from '../../../src/data_ingest/quality-gate.js';
 import type { Config } from '../../../src/utils/config.js';
@@ -41,7 +41,7 @@ describe('LiveMarket (testnet wiring) against loopback Binance, CoinGecko and X'
   it('follows the majors and the most traded micro-caps in the cap band, and serves a full snapshot', async () => {
     const env = { secrets: { EXCHANGE_API_KEY: 'k-123456', EXCHANGE_API_SECRET: 's-123456', TWITTER_BEARER: 'b-123456' }, logLevel: 'info' as const };
     const { log } = memoryLogger();
-    const market = await buildLiveMarket(cfg, 'testnet', env, log, () => Promise.resolve());
+    const market = await buildLiveMarket(cfg, await createSpotExchange(cfg, 'testnet', env), env, log, () => Promise.resolve());
     expect(market.name).toBe('live:binance');
     // PEPE: cap 1 M below the 2 M band; BIGCAP above 300 M; XYZ trades more than ABC
     expect(market.symbols()).toEqual(['BTC', 'ETH', 'XYZ', 'ABC']);
@@ -73,7 +73,7 @@ describe('LiveMarket (testnet wiring) against loopback Binance, CoinGecko and X'
   it('leaves out an asset whose bars fail, keeps going when quotes and sentiment fail', async () => {
     const env = { secrets: { EXCHANGE_API_KEY: 'k-123456', EXCHANGE_API_SECRET: 's-123456', TWITTER_BEARER: 'b-123456' }, logLevel: 'info' as const };
     const { log, lines } = memoryLogger();
-    const market = await buildLiveMarket(cfg, 'live', env, log, () => Promise.resolve());
+    const market = await buildLiveMarket(cfg, await createSpotExchange(cfg, 'live', env), env, log, () => Promise.resolve());
     const cycle = Math.floor(Date.now() / H) - 1;
     srv.fail('/api/v3/ticker/24hr', ...Array.from({ length: 4 }, () => ({ status: 503, body: 'down', raw: true })));
     srv.fail('/api/v3/klines', { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } }); // not retried: BTC only
