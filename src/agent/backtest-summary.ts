@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
 import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import { hitRate, sharpe } from '../risk_guardrails/performance.js';
+import { readJsonlLog } from '../state/jsonl-log.js';
+import { feesPaidUsd, tripsByGuardrail } from '../ops/log-figures.js';
 
-interface Line {
-  ts: string;
-  type: string;
-  cycle: number;
-  [k: string]: unknown;
-}
 
 export interface BacktestSummary {
   days: number;
@@ -35,15 +30,6 @@ export interface BacktestSummary {
   pumps: { alarms: number; truePositives: number; precision: number | null; pumpsInWindow: number; caught: number; recall: number | null } | null;
 }
 
-const readLog = (dir: string, name: string): Line[] => {
-  let text = '';
-  try {
-    text = readFileSync(join(dir, name), 'utf8');
-  } catch {
-    return []; // a run that never wrote this log
-  }
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
-};
 
 /** Sortino ratio of periodic returns: mean over the downside deviation (target 0, over all periods), annualised. */
 export function sortino(returns: readonly number[], periodsPerYear: number): number | null {
@@ -60,9 +46,9 @@ export function sortino(returns: readonly number[], periodsPerYear: number): num
  * such a window of its asset; a pump is caught when an alarm of its asset falls in its window.
  */
 export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barMs: number; horizonBars: number; pumps: readonly PumpEvent[] | null }): BacktestSummary {
-  const equity = readLog(logDir, 'equity.jsonl');
-  const trades = readLog(logDir, 'trades.jsonl');
-  const meta = readLog(logDir, 'meta_events.jsonl');
+  const equity = readJsonlLog(join(logDir, 'equity.jsonl'));
+  const trades = readJsonlLog(join(logDir, 'trades.jsonl'));
+  const meta = readJsonlLog(join(logDir, 'meta_events.jsonl'));
   if (equity.length === 0) throw new RangeError(`${logDir}/equity.jsonl is empty: nothing to summarise`);
   const nav = [o.startNavUsd, ...equity.map((e) => e.navUsd as number)];
   const firstMs = Date.parse(equity[0]!.ts) - o.barMs;
@@ -79,8 +65,6 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
   const tradedUsd = fills.reduce((a, f) => a + (f.notionalUsd as number), 0);
   const avgNav = nav.reduce((a, b) => a + b, 0) / nav.length;
   const closed = trades.filter((e) => e.type === 'trade_closed').map((e) => e.pnlUsd as number);
-  const trips: Record<string, number> = {};
-  for (const t of meta.filter((e) => e.type === 'guardrail_trip')) trips[t.guardrail as string] = (trips[t.guardrail as string] ?? 0) + 1;
   let pumps: BacktestSummary['pumps'] = null;
   if (o.pumps !== null) {
     const alarms = meta.filter((e) => e.type === 'pump_alarm').map((e) => ({ symbol: e.symbol as string, ms: Date.parse(e.ts) }));
@@ -107,11 +91,9 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
     fills: fills.length,
     tradedUsd,
     turnoverPerYear: avgNav > 0 && days > 0 ? tradedUsd / avgNav / (days / 365) : 0,
-    feesUsd:
-      fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0) +
-      trades.filter((e) => e.type === 'option_fill').reduce((a, e) => a + (e.feeCoin as number) * (e.indexUsd as number), 0),
+    feesUsd: feesPaidUsd(trades),
     slippageUsd: fills.reduce((a, f) => a + (f.slippageUsd as number), 0),
-    guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
+    guardrailTrips: tripsByGuardrail(meta),
     halts: meta.filter((e) => e.type === 'halt').length,
     sleevePremiumUsd: trades.filter((e) => e.type === 'option_fill' && e.reason === 'open').reduce((a, e) => a + (e.costUsd as number), 0),
     pumps,

@@ -1,44 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
 import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
+import { readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
+import { feesPaidUsd, tripsByGuardrail } from './log-figures.js';
 import { barChart, esc, lineChart } from './svg-chart.js';
 
-interface Ev {
-  ts: string;
-  type: string;
-  cycle: number;
-  [k: string]: unknown;
-}
 
 export interface ReviewData {
   fromMs: number;
   toMs: number;
-  equity: Ev[];
-  trades: Ev[];
-  meta: Ev[];
+  equity: LogEvent[];
+  trades: LogEvent[];
+  meta: LogEvent[];
   state: EngineState;
   /** NAV at the start of the window. */
   startNavUsd: number;
 }
 
-/**
- * A log up to the length state.json recorded (a daemon may be writing the next cycle's lines right now; those, and a
- * crashed cycle's, are not part of the run yet). A log the run never wrote is empty.
- */
-const readLog = (file: string, bytes: number | undefined): Ev[] => {
-  if (!existsSync(file)) return [];
-  const buf = readFileSync(file);
-  const text = buf.subarray(0, bytes ?? buf.length).toString('utf8');
-  return text.split('\n').filter(Boolean).map((l, i) => {
-    try {
-      return JSON.parse(l) as Ev;
-    } catch {
-      throw new DataFileError(`${file} line ${i + 1} is not JSON: the log is damaged`);
-    }
-  });
-};
 
 /** "7d", "36h", "all": the window, counted back from the last logged event (simulated time in sims). */
 export function parseSince(since: string): number | null {
@@ -53,14 +33,15 @@ export function loadReview(logDir: string, state: EngineState, since: string): R
   const span = parseSince(since);
   if (!existsSync(join(logDir, 'equity.jsonl'))) throw new DataFileError(`${logDir} holds no equity.jsonl: not the log folder of a run (--log-dir)`);
   const off = state.logOffsets;
-  const equity = readLog(join(logDir, 'equity.jsonl'), off['equity.jsonl']);
-  const trades = readLog(join(logDir, 'trades.jsonl'), off['trades.jsonl']);
-  const meta = readLog(join(logDir, 'meta_events.jsonl'), off['meta_events.jsonl']);
+  // up to the lengths state.json recorded: what a running daemon writes now, or a crashed cycle wrote, is not in yet
+  const equity = readJsonlLog(join(logDir, 'equity.jsonl'), off['equity.jsonl']);
+  const trades = readJsonlLog(join(logDir, 'trades.jsonl'), off['trades.jsonl']);
+  const meta = readJsonlLog(join(logDir, 'meta_events.jsonl'), off['meta_events.jsonl']);
   if (equity.length === 0) throw new DataFileError(`${logDir}/equity.jsonl is empty: the run has not completed a cycle`);
   // the window ends at the last bar (simulated time in sims; a resume line carries the wall clock)
   const toMs = Date.parse(equity.at(-1)!.ts);
   const fromMs = span === null ? -Infinity : toMs - span;
-  const inWindow = (e: Ev) => {
+  const inWindow = (e: LogEvent) => {
     const t = Date.parse(e.ts);
     return !Number.isFinite(t) || t > fromMs; // a resume is stamped with the wall clock: kept
   };
@@ -91,8 +72,6 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
   const nav = [d.startNavUsd, ...d.equity.map((e) => e.navUsd as number)];
   const closed = d.trades.filter((e) => e.type === 'trade_closed');
   const fills = d.trades.filter((e) => e.type === 'fill');
-  const trips: Record<string, number> = {};
-  for (const t of d.meta.filter((e) => e.type === 'guardrail_trip')) trips[t.guardrail as string] = (trips[t.guardrail as string] ?? 0) + 1;
   // what is held now (state.json) by its last cluster, as a share of the last NAV
   const byCluster = new Map<string, number>();
   const lastNav = nav.at(-1)!;
@@ -111,10 +90,8 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     closedTrades: closed.length,
     winners: closed.filter((e) => (e.pnlUsd as number) > 0).length,
     tradePnlUsd: closed.reduce((a, e) => a + (e.pnlUsd as number), 0),
-    feesUsd:
-      fills.reduce((a, f) => a + (f.feeUsd as number) + ((f.feeBaseQty as number | undefined) ?? 0) * (f.priceUsd as number), 0) +
-      d.trades.filter((e) => e.type === 'option_fill').reduce((a, e) => a + (e.feeCoin as number) * (e.indexUsd as number), 0),
-    guardrailTrips: Object.fromEntries(Object.entries(trips).sort()),
+    feesUsd: feesPaidUsd(d.trades),
+    guardrailTrips: tripsByGuardrail(d.meta),
     halts: d.meta.filter((e) => e.type === 'halt').length,
     resumes: d.meta.filter((e) => e.type === 'resume').length,
     sleevePnlUsd: sleeve,
@@ -134,7 +111,7 @@ function table(id: string, head: string[], rows: (string | number)[][], cap = 30
 
 /** The weekly review as one self-contained HTML page (inline CSS and SVG; no script, nothing fetched). */
 export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
-  const t = (e: Ev) => Date.parse(e.ts);
+  const t = (e: LogEvent) => Date.parse(e.ts);
   const equityChart = lineChart(
     'equity',
     'Equity (NAV) and buy-and-hold benchmark, USD',

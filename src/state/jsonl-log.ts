@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { describeFsError, PathError } from '../utils/errors.js';
+import { DataFileError, describeFsError, PathError } from '../utils/errors.js';
 
 /** One line of a JSONL event log: `ts` (ISO-8601 UTC), `type` and `cycle` first, then the event's fields. */
 export interface LogEvent {
@@ -71,4 +71,22 @@ export class JsonlLog {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/**
+ * The events of a JSONL log, up to `bytes` when given (the length state.json recorded: lines a running daemon is
+ * writing now, or a crashed cycle's, are not part of the run yet). A log the run never wrote has none; a line that
+ * is not JSON is named.
+ */
+export function readJsonlLog(file: string, bytes?: number): LogEvent[] {
+  if (!existsSync(file)) return [];
+  const buf = readFileSync(file);
+  const text = buf.subarray(0, bytes ?? buf.length).toString('utf8');
+  return text.split('\n').filter(Boolean).map((l, i) => {
+    try {
+      return JSON.parse(l) as LogEvent;
+    } catch {
+      throw new DataFileError(`${file} line ${i + 1} is not JSON: the log is damaged`);
+    }
+  });
 }
