@@ -1,3 +1,4 @@
+import { readJsonlLog, type LogEvent } from '../../src/state/jsonl-log.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +21,7 @@ interface AllocationEvent {
   capForcedTurnover: number;
 }
 
-interface Ev {
-  type: string;
-  cycle: number;
-  [k: string]: unknown;
-}
 
-const readJsonl = (file: string): Ev[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Ev);
 
 /**
  * One 180-day back-test on 40 micro-caps with stress regimes, a trained pump model and the kill-switch thresholds
@@ -37,9 +32,9 @@ describe('180-day back-test audit', () => {
   const cwd = tmp();
   const base = baseConfig();
   const cfg: Config = { ...base, market: { ...base.market, synthetic: { ...base.market.synthetic, microCaps: 40 } } };
-  let meta: Ev[] = [];
-  let trades: Ev[] = [];
-  let equity: Ev[] = [];
+  let meta: LogEvent[] = [];
+  let trades: LogEvent[] = [];
+  let equity: LogEvent[] = [];
 
   beforeAll(async () => {
     const cfgFile = join(cwd, 'small.yaml');
@@ -54,9 +49,9 @@ describe('180-day back-test audit', () => {
     writeModelFile(join(cwd, 'data', 'model.json'), await trainFromConfig(cfg, 5, 40));
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['run', '--mode', 'backtest', '--days', '180', '--seed', '6', '--config', cfgFile], io)).toBe(0);
-    meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
-    trades = readJsonl(join(cwd, 'logs', 'trades.jsonl'));
-    equity = readJsonl(join(cwd, 'logs', 'equity.jsonl'));
+    meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
+    trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl'));
+    equity = readJsonlLog(join(cwd, 'logs', 'equity.jsonl'));
   }, 180_000);
 
   it('every allocation constraint holds at every rebalance', () => {

@@ -1,3 +1,4 @@
+import { readJsonlLog, type LogEvent } from '../../src/state/jsonl-log.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,29 +7,22 @@ import { parseInstrument } from '../../src/options/instrument.js';
 import type { EngineState } from '../../src/state/schema.js';
 import { memoryIo, SLEEVE_YAML, tmp } from '../helpers.js';
 
-interface Ev {
-  type: string;
-  cycle: number;
-  ts: string;
-  [k: string]: unknown;
-}
-const readJsonl = (file: string): Ev[] => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
 
 describe('convexity sleeve over a 180-day back-test (sleeve alone, calls and puts)', () => {
   const cwd = tmp();
   const sleeveFile = join(cwd, 'sleeve.yaml');
   writeFileSync(sleeveFile, readFileSync(SLEEVE_YAML, 'utf8').replace('include_puts: false', 'include_puts: true'));
-  let trades: Ev[] = [];
-  let meta: Ev[] = [];
-  let equity: Ev[] = [];
+  let trades: LogEvent[] = [];
+  let meta: LogEvent[] = [];
+  let equity: LogEvent[] = [];
   let state: EngineState;
 
   it('runs alone and writes its own events', async () => {
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['run', '--mode', 'backtest', '--sleeve', 'convex', '--days', '180', '--seed', '1', '--sleeve-config', sleeveFile], io)).toBe(0);
-    trades = readJsonl(join(cwd, 'logs', 'trades.jsonl'));
-    meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
-    equity = readJsonl(join(cwd, 'logs', 'equity.jsonl'));
+    trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl'));
+    meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
+    equity = readJsonlLog(join(cwd, 'logs', 'equity.jsonl'));
     state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
     expect(trades.filter((e) => e.type === 'order_placed')).toEqual([]); // no core order
     expect(meta.filter((e) => e.type === 'allocation' || e.type === 'clusters')).toEqual([]);
@@ -69,7 +63,7 @@ describe('convexity sleeve over a 180-day back-test (sleeve alone, calls and put
       expect(e.pnlUsd as number).toBeCloseTo((e.payoffUsd as number) - (e.premiumPaidUsd as number), 9);
     }
     // daily P&L of the account (only the sleeve moves it) against the daily BTC return
-    const byDay = new Map<string, Ev>();
+    const byDay = new Map<string, LogEvent>();
     for (const e of equity) byDay.set(e.ts.slice(0, 10), e);
     const days = [...byDay.values()];
     const big: number[] = [];
@@ -94,7 +88,7 @@ describe('--sleeve all', () => {
   it('runs the sleeve next to the core book', async () => {
     const cwd = tmp();
     expect(await main(['run', '--mode', 'sim', '--sleeve', 'all', '--days', '2'], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
-    const meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
+    const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
     expect(meta.filter((e) => e.type === 'sleeve_decision').length).toBe(2);
     expect(meta.filter((e) => e.type === 'allocation').length).toBe(48);
     const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;

@@ -1,3 +1,4 @@
+import { readJsonlLog } from '../../src/state/jsonl-log.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +9,6 @@ import type { EngineState } from '../../src/state/schema.js';
 import type { Config } from '../../src/utils/config.js';
 import { baseConfig, BASE_YAML, memoryIo, tmp } from '../helpers.js';
 
-interface Ev {
-  type: string;
-  cycle: number;
-  [k: string]: unknown;
-}
-const readJsonl = (file: string): Ev[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Ev);
 
 describe('meta kill-switch end to end', () => {
   it('a sim configured to lose halts within one audit period, holds no new entries, and trades again after coce resume', async () => {
@@ -36,8 +31,8 @@ describe('meta kill-switch end to end', () => {
     const quiet = () => memoryIo(cwd, { LOG_LEVEL: 'warn' });
     const firstRun = quiet();
     expect(await main(['run', '--mode', 'sim', '--days', '14', '--seed', '3', '--config', cfgFile], firstRun)).toBe(0);
-    const meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
-    const trades = readJsonl(join(cwd, 'logs', 'trades.jsonl'));
+    const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
+    const trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl'));
     const first = (JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState).run.firstCycle;
     const halt = meta.find((e) => e.type === 'halt')!;
     expect(halt).toBeDefined();
@@ -55,16 +50,16 @@ describe('meta kill-switch end to end', () => {
 
     // a restart does not lift it; `coce resume` does, and the run trades again
     expect(await main(['run', '--mode', 'sim', '--days', '15', '--seed', '3', '--config', cfgFile], quiet())).toBe(0);
-    expect(readJsonl(join(cwd, 'logs', 'trades.jsonl')).filter((e) => e.type === 'order_placed' && e.side === 'buy' && e.cycle > halt.cycle)).toEqual([]);
+    expect(readJsonlLog(join(cwd, 'logs', 'trades.jsonl')).filter((e) => e.type === 'order_placed' && e.side === 'buy' && e.cycle > halt.cycle)).toEqual([]);
     const io = memoryIo(cwd);
     expect(await main(['resume', '--reason', 'fees fixed, reviewed the week'], io)).toBe(0);
     const resumedAt = first + 15 * 24 - 1;
     expect(io.out()).toContain(`trading resumed after cycle ${resumedAt}`);
     expect(io.err()).toContain(`COCE trading resumed after cycle ${resumedAt}: fees fixed, reviewed the week`);
     expect(await main(['run', '--mode', 'sim', '--days', '22', '--seed', '3', '--config', cfgFile], quiet())).toBe(0);
-    const after = readJsonl(join(cwd, 'logs', 'trades.jsonl')).filter((e) => e.type === 'order_placed' && e.side === 'buy' && e.cycle > resumedAt);
+    const after = readJsonlLog(join(cwd, 'logs', 'trades.jsonl')).filter((e) => e.type === 'order_placed' && e.side === 'buy' && e.cycle > resumedAt);
     expect(after.length).toBeGreaterThan(0);
-    const metaAfter = readJsonl(join(cwd, 'logs', 'meta_events.jsonl'));
+    const metaAfter = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
     expect(metaAfter.filter((e) => e.type === 'resume')).toHaveLength(1);
     // the audits after the resume judge only what happened since: no instant re-halt on the old window
     const auditsAfter = metaAfter.filter((e) => (e.type === 'daily_audit' || e.type === 'weekly_audit') && e.cycle > resumedAt);

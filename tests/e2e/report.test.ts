@@ -1,3 +1,4 @@
+import { readJsonlLog } from '../../src/state/jsonl-log.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,12 +15,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium && process.env.COCE_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
 
-interface Ev {
-  ts: string;
-  type: string;
-  [k: string]: unknown;
-}
-const readJsonl = (f: string): Ev[] => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Ev);
 
 describe('coce report on a 180-day run', () => {
   const cwd = tmp();
@@ -41,14 +36,14 @@ describe('coce report on a 180-day run', () => {
 
   it('writes one self-contained page whose charts and tables match the last 7 days of the logs', () => {
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//); // nothing to fetch, nothing to run
-    const equity = readJsonl(join(cwd, 'logs', 'equity.jsonl'));
+    const equity = readJsonlLog(join(cwd, 'logs', 'equity.jsonl'));
     const lastMs = Date.parse(equity.at(-1)!.ts);
     const week = equity.filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
     expect(week).toHaveLength(7 * 24);
     expect(html).toContain(`data-series="NAV" data-points="${week.length}"`);
     expect(html).toContain(`data-series="drawdown %" data-points="${week.length}"`);
-    const trades = readJsonl(join(cwd, 'logs', 'trades.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
-    const meta = readJsonl(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
+    const trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
+    const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
     expect(html).toContain(`data-table="trades" data-rows="${trades.filter((e) => e.type === 'trade_closed').length}"`);
     expect(html).toContain(`data-table="guardrails" data-rows="${meta.filter((e) => e.type === 'guardrail_trip').length}"`);
     expect(html).toContain(`data-table="killswitch" data-rows="${meta.filter((e) => ['daily_audit', 'weekly_audit', 'halt', 'resume', 'reconcile_mismatch'].includes(e.type)).length}"`);

@@ -1,3 +1,4 @@
+import { readJsonlLog } from '../../src/state/jsonl-log.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,7 +49,6 @@ function config(dir: string, base: string, deribit = 'http://127.0.0.1:1'): stri
   return file;
 }
 
-const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
 
 describe('coce run --mode testnet against the loopback exchange (fake keys)', () => {
   let ex: LoopbackBinance | null = null;
@@ -66,7 +66,7 @@ describe('coce run --mode testnet against the loopback exchange (fake keys)', ()
     expect(r.stdout).toContain('COCE testnet run: 1 cycles this run');
     const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
     // the book came from the account (100 000 USDT + 2 000 ABC), and ABC, not wanted by the allocation, was sold
-    const trades = lines(join(dir, 'logs', 'trades.jsonl'));
+    const trades = readJsonlLog(join(dir, 'logs', 'trades.jsonl'));
     const placed = trades.filter((e) => e.type === 'order_placed');
     expect(placed.length).toBeGreaterThan(0);
     expect(placed.every((e) => /^coce-\d+-[A-Z]+-[bs]\d$/.test(e.clientOrderId as string))).toBe(true);
@@ -99,7 +99,7 @@ describe('coce run --mode testnet against the loopback exchange (fake keys)', ()
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(ex.duplicateSubmissions).toEqual([]);
-    const trades = lines(join(dir, 'logs', 'trades.jsonl'));
+    const trades = readJsonlLog(join(dir, 'logs', 'trades.jsonl'));
     expect(trades.find((e) => e.clientOrderId === killed && e.type === 'order_adopted')).toMatchObject({ from: 'journal', found: true });
     const known = new Set(trades.filter((e) => e.type === 'order_placed' || e.type === 'order_adopted').map((e) => e.clientOrderId as string));
     for (const id of ex.orders.keys()) expect(known.has(id), id).toBe(true);
@@ -120,7 +120,7 @@ describe('coce run --mode testnet against the loopback exchange (fake keys)', ()
       }).done;
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const fills = lines(join(dir, 'logs', 'trades.jsonl')).filter((e) => e.type === 'option_fill');
+      const fills = readJsonlLog(join(dir, 'logs', 'trades.jsonl')).filter((e) => e.type === 'option_fill');
       expect(fills.map((e) => (e.instrument as string).split('-')[0])).toEqual(['BTC', 'ETH']);
       expect(dx.orders.map((o) => [o.instrument, o.direction, o.label])).toEqual(fills.map((e) => [e.instrument, 'buy', 'coce-sleeve']));
       const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;

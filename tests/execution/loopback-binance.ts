@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createRng, type Rng } from '../../src/utils/rng.js';
 import { binanceRoutes, closeAt } from '../data_ingest/live/binance-mock.js';
 import type { Handler } from '../data_ingest/live/loopback-server.js';
@@ -59,7 +59,6 @@ export class LoopbackBinance {
   readonly duplicateSubmissions: string[] = [];
   readonly faultsInjected: Record<string, number> = {};
   private server!: Server;
-  private readonly sockets = new Set<Socket>();
   private readonly rng: Rng;
   private nextId = 1;
   private readonly market: ReturnType<typeof binanceRoutes>;
@@ -105,17 +104,13 @@ export class LoopbackBinance {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => this.handle(req, res, body));
     });
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    this.server.closeAllConnections(); // a withheld answer keeps its connection open
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 

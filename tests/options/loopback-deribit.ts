@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { syntheticChain, type ChainQuote } from '../../src/options/chain.js';
 import { optionFeeCoin } from '../../src/options/sleeve.js';
 
@@ -14,7 +14,6 @@ export class LoopbackDeribit {
   readonly orders: { instrument: string; direction: string; amount: number; price: number; fee: number; label: string }[] = [];
   readonly requests: string[] = [];
   private server!: Server;
-  private readonly sockets = new Set<Socket>();
   readonly chains: Record<string, ChainQuote[]>;
   readonly startedMs = Date.now();
 
@@ -24,17 +23,13 @@ export class LoopbackDeribit {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    this.server.closeAllConnections(); // a withheld answer keeps its connection open
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
