@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { syntheticOptions } from './agent/build-engine.js';
+import { modelLocation } from './agent/alpha-setup.js';
 import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
 import { formatReports } from './alpha/evaluate.js';
 import { readModelFile, writeModelFile } from './alpha/model-file.js';
@@ -272,7 +273,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (state === null) throw new StateError(`no state in ${store.path}: nothing to review`);
       let data;
       try {
-        data = loadReview(resolve(io.cwd, f.logDir), state, f.since);
+        data = loadReview(resolve(io.cwd, f.logDir), state, f.since, store.path);
       } catch (err) {
         if (err instanceof RangeError) throw new UsageError(err.message);
         throw err;
@@ -335,13 +336,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .description('train the pump model walk-forward on the synthetic market and write the model file')
     .option('--days <n>', 'days of synthetic market to train on', intArg(10, '--days'), 120)
     .option('--seed <n>', 'market seed', intArg(0, '--seed', MAX_SEED), 1)
-    .option('--out <file>', 'model file to write (default: alpha.model_path)')
+    .option('--out <file>', 'model file to write (default: alpha.model_path, else data/model.json)')
     .addOption(configOption())
     .addOption(sleeveConfigOption())
     .addOption(noSleeveConfigOption())
     .action(async (f: { days: number; seed: number; out?: string; config?: string; sleeveConfig?: string | false }) => {
       const cfg = configFiles(f);
-      const out = resolve(io.cwd, f.out ?? cfg.alpha.modelPath);
+      const out = f.out === undefined ? modelLocation(cfg, io.cwd).file : resolve(io.cwd, f.out);
       const t0 = performance.now();
       const model = await trainFromConfig(cfg, f.seed, f.days);
       writeModelFile(out, model);

@@ -237,7 +237,7 @@ describe('coce run: bad input', () => {
     writeFileSync(join(cwd, 'logs'), 'a file where the folder should be');
     const io = memoryIo(cwd);
     expect(await main(['run', '--days', '1'], io)).toBe(2);
-    expect(io.err()).toContain(`log file ${join(cwd, 'logs', 'trades.jsonl')} cannot be written (EEXIST: a file is in the way of the folder)`);
+    expect(io.err()).toContain(`log folder ${join(cwd, 'logs')} cannot be written (EEXIST: a file is in the way of the folder)`);
     expect(existsSync(join(cwd, 'data', 'state.json'))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,4 +60,19 @@ export function offlineConfig(dir: string): string {
       .replace(/max_retries: 3 /, 'max_retries: 0 '),
   );
   return file;
+}
+
+/** Every file under `dir` (relative path -> bytes as text): to prove a refused run changed nothing. */
+export function treeSnapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  const walk = (sub: string) => {
+    for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+      const rel = sub === '' ? e.name : join(sub, e.name);
+      if (e.isDirectory()) walk(rel);
+      else out[rel] = readFileSync(join(dir, rel)).toString('latin1');
+    }
+  };
+  walk('');
+  return out;
 }

@@ -36,14 +36,26 @@ export function modelFeatureOptions(model: PumpModel, cfg: Config, barMs: number
   };
 }
 
+/** Where a config without alpha.model_path looks for the pump model (and `coce train` writes it): under the working directory. */
+export const DEFAULT_MODEL_PATH = 'data/model.json';
+
+/** The model file a config means: alpha.model_path (relative to `cwd`), or the default location when it is null. */
+export function modelLocation(cfg: Config, cwd: string): { file: string; explicit: boolean } {
+  return { file: resolve(cwd, cfg.alpha.modelPath ?? DEFAULT_MODEL_PATH), explicit: cfg.alpha.modelPath !== null };
+}
+
 /**
- * The pump model named by alpha.model_path (relative to `cwd`), with a feature engine configured as the model was
- * trained (its ARIMA order, window and feature settings come from the file, not from today's config). Null when no
- * model file exists: the engine then runs without probabilities.
+ * The pump model of the config, with a feature engine configured as the model was trained (its ARIMA order, window
+ * and feature settings come from the file, not from today's config). A model the config names explicitly must
+ * exist; without alpha.model_path a missing default file means no model (null): the engine then runs without
+ * probabilities, and the caller says where it looked.
  */
 export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup | null {
-  const file = resolve(cwd, cfg.alpha.modelPath);
-  if (!existsSync(file)) return null;
+  const { file, explicit } = modelLocation(cfg, cwd);
+  if (!existsSync(file)) {
+    if (!explicit) return null;
+    throw new UsageError(`alpha.model_path names ${file}, which does not exist: train it with \`coce train --out ${file}\`, or set alpha.model_path: null to run without a model`);
+  }
   const model = readModelFile(file);
   const engine = new FeatureEngine(modelFeatureOptions(model, cfg, barMs, file));
   const modelHash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);

@@ -13,7 +13,7 @@ import type { Logger } from '../utils/logger.js';
 import type { Sleep as RetrySleep } from '../utils/with-retry.js';
 import { RecordedMarket } from '../data_ingest/recorded/recorded-market.js';
 import { SimClock, WallClock, type Clock } from './clock.js';
-import type { CycleStep } from './cycle-step.js';
+import type { CycleContext, CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
 import type { UniverseRules } from '../universe/select-universe.js';
 import { barMsOf, DAY_MS } from '../utils/time.js';
@@ -157,20 +157,29 @@ export interface ExecutionDeps {
   wait: (ms: number) => Promise<void>;
   tracked: ReadonlySet<string>;
   log: Logger;
+  /** Paper venues: write the venue's own book into the cycle's state (saved with it, restored on restart). */
+  saveVenueBook?: (state: EngineState) => void;
 }
 
-/** Paper venue for sim and back-tests, seeded from the saved book; the exchange through ccxt for testnet and live. */
+/**
+ * Paper venue for sim and back-tests, seeded from the book it had when state was saved (or, in states without one,
+ * from state's book); the exchange through ccxt for testnet and live.
+ */
 export function buildPaperVenue(cfg: Config, state: EngineState): PaperVenue {
-  return new PaperVenue(costModelOf(cfg), {
-    cashUsd: state.cashUsd,
-    assets: Object.fromEntries(Object.entries(state.positions).map(([s, p]) => [s, p.qty])),
-  });
+  return new PaperVenue(
+    costModelOf(cfg),
+    state.paperVenue ?? { cashUsd: state.cashUsd, assets: Object.fromEntries(Object.entries(state.positions).map(([s, p]) => [s, p.qty])) },
+  );
 }
 
 /** Execution for sim and back-tests: the paper venue, an in-memory journal, no waiting on the simulated clock. */
 export function paperExecution(cfg: Config, state: EngineState, market: MarketDataSource, clock: Clock, log: Logger): ExecutionDeps {
+  const venue = buildPaperVenue(cfg, state);
   return {
-    venue: buildPaperVenue(cfg, state),
+    venue,
+    saveVenueBook: (s) => {
+      s.paperVenue = venue.book();
+    },
     journal: new MemoryOrderJournal(),
     nowMs: () => clock.nowMs(),
     wait: () => Promise.resolve(),
@@ -273,6 +282,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
     }),
     ...convex,
     new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints, cfg.notify.slack.dailySummaryHourUtc, [...cfg.risk.drawdownSoftLevels.map((l) => l.drawdownPct / 100), cfg.risk.maxDrawdownPct / 100]),
+    ...(exec.saveVenueBook === undefined ? [] : [{ name: 'venue-book', run: (ctx: CycleContext) => exec.saveVenueBook!(ctx.state) }]),
   ];
   // --sleeve convex: the sleeve alone (the core book is neither allocated nor traded, only valued and audited)
   const coreOnly = new Set(['universe', 'alpha', 'clusters', 'allocation', 'guardrails', 'execution']);

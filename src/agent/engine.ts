@@ -104,7 +104,7 @@ export class Engine {
   private save(state: EngineState): void {
     this.d.logs.append(this.pending);
     this.pending = { trades: [], meta: [], equity: [] };
-    state.logOffsets = this.d.logs.offsets();
+    this.d.logs.stamp(state);
     this.d.store.save(state);
   }
 

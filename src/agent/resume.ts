@@ -27,14 +27,14 @@ export function resumeTrading(o: { stateDir: string; logDir: string; reason: str
     if (state === null) throw new StateError(`no state in ${store.path}: nothing to resume`);
     if (state.killSwitch.state !== 'halted') throw new UsageError(`trading is not halted (kill-switch ${state.killSwitch.state}); nothing to resume`);
     logs.open();
-    logs.recover(state.logOffsets);
+    logs.cut(logs.check({ offsets: state.logOffsets, tails: state.logTails }, state.lastCompletedCycle, store.path));
     const cycle = state.lastCompletedCycle ?? state.run.firstCycle;
     const was = state.killSwitch;
     const event = { ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
     logs.append({ trades: [], equity: [], meta: [event] });
     // active again since this cycle: the audits judge only what happens from here (no instant re-halt on old data)
     state.killSwitch = { state: 'active', reason: `resumed: ${o.reason.trim()}`, sinceCycle: cycle };
-    state.logOffsets = logs.offsets();
+    logs.stamp(state);
     store.save(state);
     const n = notificationOf(event);
     if (n !== null) o.notifier?.notify(n);

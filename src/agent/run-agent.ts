@@ -4,7 +4,7 @@ import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
 import { FILES, readPumpEvents } from '../data_ingest/recorded/market-files.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
-import { EventLogs } from '../state/event-logs.js';
+import { EventLogs, type LogCut } from '../state/event-logs.js';
 import { acquireRunLock } from '../state/run-lock.js';
 import { initialState, type EngineState, type RunInfo } from '../state/schema.js';
 import { FileStateStore } from '../state/state-store.js';
@@ -16,7 +16,7 @@ import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
-import { loadAlpha, replayBars } from './alpha-setup.js';
+import { loadAlpha, modelLocation, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
@@ -115,13 +115,18 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   let seed = opts.seed ?? cfg.sim.seed;
   const days = opts.days ?? cfg.sim.days;
 
+  // the model is checked before anything is written: a config that names a missing model stops here
+  const alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
+  const modelAt = modelLocation(cfg, opts.cwd ?? process.cwd()).file;
+
   const durable = opts.mode !== 'backtest';
   const store = new FileStateStore(opts.stateDir, durable);
   store.ensureWritable();
   const locks = [acquireRunLock(opts.stateDir)];
   const logs = new EventLogs(opts.logDir, deps.scrub, durable);
+  let health: HealthServer | null = null;
   try {
-    logs.open();
+    logs.ensureWritable();
     if (resolve(opts.logDir) !== resolve(opts.stateDir)) locks.push(acquireRunLock(opts.logDir));
     for (const l of locks) {
       if (l.tookOverFromPid !== null) log.warn({ pid: l.tookOverFromPid }, 'took over the lock of a coce process that is gone');
@@ -170,6 +175,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     await exchangeVenue?.init?.();
     const tracked = new Set(market.symbols());
     let resumedFromCycle: number | null = null;
+    const newRun = state === null;
+    let logCuts: LogCut[] = [];
     const gateWarmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
     if (state === null) {
       if (logs.totalBytes() > 0) {
@@ -190,15 +197,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         log.info({ cashUsd: b.cashUsd, positions: Object.keys(state.positions) }, 'new run: book taken from the venue');
       }
       state.assetMemory = warmUpMemory((await market.history?.(firstCycle, gateWarmupBars)) ?? [], qualityRules(cfg));
-      state.logOffsets = logs.offsets();
-      store.save(state);
     } else {
       assertSameRun(state.run, wanted, store.path);
       resumedFromCycle = state.lastCompletedCycle;
-      for (const r of logs.recover(state.logOffsets)) {
-        if (r.shorterThanState) log.warn({ file: r.file }, 'log is shorter than state.json recorded (rotated or another --log-dir); left as is');
-        else log.warn({ file: r.file, cutBytes: r.cutBytes }, 'removed lines of a cycle that did not complete before the last stop');
-      }
+      // checked now, cut only once every other start-up check has passed
+      logCuts = logs.check({ offsets: state.logOffsets, tails: state.logTails }, state.lastCompletedCycle, store.path);
       if (state.versions.config !== hash) {
         log.warn({ was: state.versions.config, now: hash }, 'config changed since the state was written');
         state.versions.config = hash;
@@ -206,7 +209,6 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       if (resumedFromCycle !== null) log.info({ lastCompletedCycle: resumedFromCycle }, 'resuming');
     }
 
-    const alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
     const history = new ReturnHistory(returnHistoryBars(cfg));
     await replayBars(alpha === null ? [history] : [alpha.engine, history], market, {
       firstCycle: state.run.firstCycle,
@@ -217,7 +219,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       replayCompleted: !isExchangeMode(opts.mode),
     });
     if (alpha === null) {
-      log.warn({ model: cfg.alpha.modelPath }, 'no pump model: the engine runs without pump probabilities (train one with `coce train`)');
+      log.warn({ model: modelAt }, `no pump model at ${modelAt}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
     } else {
       if (state.versions.model !== alpha.modelHash) {
         if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
@@ -241,7 +243,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const healthPort = opts.healthPort ?? (cfg.notify.health.enabled ? cfg.notify.health.port : null);
     // back-tests (and the sweep's) are not the daemon: they page nobody and listen on no port
     const ops = opts.mode !== 'backtest';
-    const health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
+    health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
@@ -277,6 +279,14 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
     }
+    // every start-up check has passed: only now is anything written (a new run's state, a crashed cycle's lines cut)
+    logs.open();
+    if (newRun) {
+      logs.stamp(state);
+      store.save(state);
+    }
+    logs.cut(logCuts);
+    for (const c of logCuts) log.warn({ file: c.file, cutBytes: c.cutBytes }, 'removed lines of a cycle that did not complete before the last stop');
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       log.info({ timeoutMs: cfg.schedule.shutdownTimeoutMs }, 'stop requested: finishing the current cycle');
@@ -316,6 +326,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : recordedDir !== null ? readPumpEvents(readFileSync(join(recordedDir, FILES.events), 'utf8')) : null,
     };
   } finally {
+    await health?.close(); // a start-up that failed after the port was taken must not keep the process alive
     logs.close();
     for (const l of locks) l.release();
   }

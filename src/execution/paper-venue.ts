@@ -9,7 +9,8 @@ import { VenueError } from './venue-errors.js';
  * order fills only as much as keeps its average price inside its limit. Paper orders are immediate-or-cancel: what
  * cannot fill now is cancelled (the router re-prices it next cycle). Several orders in one bar share the bar's volume;
  * each one's impact is its own (slices are spread over the cycle, so earlier slices' impact has decayed).
- * Balances live in memory, seeded from state.json, so a restart picks up exactly where the saved state is.
+ * Balances live in memory; `book()` is saved with state after every cycle and seeds the venue on restart, so a
+ * resumed run continues from exactly the venue's numbers (not from state's, which round differently).
  */
 export class PaperVenue implements Venue {
   readonly name = 'paper';
@@ -123,6 +124,11 @@ export class PaperVenue implements Venue {
   }
 
   balances(): Promise<VenueBalances> {
-    return Promise.resolve({ cashUsd: this.cashUsd, assets: Object.fromEntries([...this.assets].sort(([a], [b]) => (a < b ? -1 : 1))) });
+    return Promise.resolve(this.book());
+  }
+
+  /** The venue's balances now (what state saves for a restart). */
+  book(): VenueBalances {
+    return { cashUsd: this.cashUsd, assets: Object.fromEntries([...this.assets].sort(([a], [b]) => (a < b ? -1 : 1))) };
   }
 }

@@ -83,6 +83,7 @@ export class HealthServer {
   async close(): Promise<void> {
     const s = this.server;
     if (s === null) return;
+    this.server = null;
     s.closeAllConnections();
     await new Promise<void>((r) => s.close(() => r()));
   }

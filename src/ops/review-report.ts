@@ -3,6 +3,7 @@ import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
 import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
+import { EventLogs } from '../state/event-logs.js';
 import { readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
 import { feesPaidUsd, tripsByGuardrail } from './log-figures.js';
 import { barChart, esc, lineChart } from './svg-chart.js';
@@ -29,9 +30,11 @@ export function parseSince(since: string): number | null {
 }
 
 /** The logs and state of a run, cut to the review window. */
-export function loadReview(logDir: string, state: EngineState, since: string): ReviewData {
+export function loadReview(logDir: string, state: EngineState, since: string, statePath = 'state.json'): ReviewData {
   const span = parseSince(since);
   if (!existsSync(join(logDir, 'equity.jsonl'))) throw new DataFileError(`${logDir} holds no equity.jsonl: not the log folder of a run (--log-dir)`);
+  // figures from another run's logs would be wrong without a word: the logs must be the ones this state was saved with
+  new EventLogs(logDir).check({ offsets: state.logOffsets, tails: state.logTails }, state.lastCompletedCycle, statePath);
   const off = state.logOffsets;
   // up to the lengths state.json recorded: what a running daemon writes now, or a crashed cycle wrote, is not in yet
   const equity = readJsonlLog(join(logDir, 'equity.jsonl'), off['equity.jsonl']);

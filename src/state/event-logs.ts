@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { StateError } from '../utils/errors.js';
+import { ensureWritableDir } from './writable-dir.js';
 import { JsonlLog, type LogEvent } from './jsonl-log.js';
 
 export type LogName = 'trades' | 'meta' | 'equity';
@@ -10,12 +12,18 @@ export const LOG_FILES: Record<LogName, string> = {
   equity: 'equity.jsonl',
 };
 
-export interface LogRecovery {
+/** What a saved state records of its logs: each file's length, and a fingerprint of its end at that length. */
+export interface LogMarks {
+  offsets: Record<string, number>;
+  /** Absent in states written before fingerprints existed: only lengths are checked then. */
+  tails: Record<string, string>;
+}
+
+/** Lines a restart cuts off: those of cycles that never completed (their state was never saved). */
+export interface LogCut {
   file: string;
-  /** Bytes cut off (lines of a cycle whose state was never saved). */
+  toBytes: number;
   cutBytes: number;
-  /** The file is shorter than state recorded: rotated, or another --log-dir. Nothing was cut. */
-  shorterThanState: boolean;
 }
 
 /** The three JSONL logs of one run, written together at the end of each cycle. */
@@ -35,7 +43,12 @@ export class EventLogs {
     };
   }
 
-  /** Create the folder and files (so a run always leaves them) or throw PathError. */
+  /** Create the folder when missing and prove it can be written (PathError otherwise); no log file is created yet. */
+  ensureWritable(): void {
+    ensureWritableDir(this.dir, 'log folder');
+  }
+
+  /** Create the files (so a run always leaves them) or throw PathError. */
   open(): void {
     for (const l of Object.values(this.logs)) l.open();
   }
@@ -59,17 +72,67 @@ export class EventLogs {
     return out;
   }
 
-  /** Cut each log back to the length a saved state recorded. */
-  recover(offsets: Record<string, number>): LogRecovery[] {
-    const out: LogRecovery[] = [];
+  /** Record the logs' lengths and fingerprints in a state about to be saved. */
+  stamp(state: { logOffsets: LogMarks['offsets']; logTails: LogMarks['tails'] }): void {
+    const m = this.marks();
+    state.logOffsets = m.offsets;
+    state.logTails = m.tails;
+  }
+
+  /** Lengths and fingerprints now: what the engine saves with state. */
+  marks(): LogMarks {
+    const offsets = this.offsets();
+    const tails: Record<string, string> = {};
+    for (const l of Object.values(this.logs)) tails[l.name] = l.fingerprint(offsets[l.name]!);
+    return { offsets, tails };
+  }
+
+  /**
+   * Prove these are the logs a saved state was written with, and say what a restart must cut. Each log must be at
+   * least as long as recorded and end there with the recorded fingerprint; bytes past that point must be lines of
+   * cycles after the state's last completed one (a cycle that crashed before its state was saved; the last line may
+   * be torn). Anything else throws StateError naming the file, and nothing is changed: a state and logs that do not
+   * belong together must never cut each other's history.
+   */
+  check(marks: LogMarks, lastCompletedCycle: number | null, statePath: string): LogCut[] {
+    const cuts: LogCut[] = [];
+    const fix = `Use the run's own --log-dir with ${statePath}, or a new --state-dir and --log-dir for a new run. Nothing was changed.`;
     for (const l of Object.values(this.logs)) {
-      const recorded = offsets[l.name];
+      const recorded = marks.offsets[l.name];
       if (recorded === undefined) continue;
       const size = l.sizeBytes();
-      if (size < recorded) out.push({ file: l.file, cutBytes: 0, shorterThanState: true });
-      else if (size > recorded) out.push({ file: l.file, cutBytes: l.truncateTo(recorded), shorterThanState: false });
+      if (size < recorded) {
+        throw new StateError(`${l.file} holds ${size} bytes, but ${statePath} was saved when it held ${recorded}: these are not that run's logs (another --log-dir?), or the log was cut. ${fix}`, { file: l.file, size, recorded });
+      }
+      const tail = marks.tails[l.name];
+      if (tail !== undefined && l.fingerprint(recorded) !== tail) {
+        throw new StateError(`${l.file} does not end where ${statePath} recorded (at byte ${recorded}): it holds another run's lines, or was edited. ${fix}`, { file: l.file, recorded });
+      }
+      if (size === recorded) continue;
+      const extra = l.readRange(recorded, size).toString('utf8').split('\n');
+      extra.pop(); // after the last newline: empty, or a line torn by the crash
+      for (const line of extra) {
+        let cycle: unknown;
+        try {
+          cycle = (JSON.parse(line) as { cycle?: unknown }).cycle;
+        } catch {
+          cycle = undefined; // a damaged line is not a crashed cycle's either
+        }
+        if (typeof cycle !== 'number' || (lastCompletedCycle !== null && cycle < lastCompletedCycle)) {
+          throw new StateError(
+            `${l.file} has ${size - recorded} bytes after the ${recorded} that ${statePath} recorded, and they are not lines of a cycle after its last completed cycle ${String(lastCompletedCycle)} (${JSON.stringify(line.slice(0, 80))}). ${fix}`,
+            { file: l.file, recorded, size },
+          );
+        }
+      }
+      cuts.push({ file: l.file, toBytes: recorded, cutBytes: size - recorded });
     }
-    return out;
+    return cuts;
+  }
+
+  /** Cut the logs back as `check` said (lines of cycles that never completed). */
+  cut(cuts: readonly LogCut[]): void {
+    for (const c of cuts) Object.values(this.logs).find((l) => l.file === c.file)!.truncateTo(c.toBytes);
   }
 
   close(): void {

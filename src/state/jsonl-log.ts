@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DataFileError, describeFsError, PathError } from '../utils/errors.js';
 
@@ -9,6 +10,9 @@ export interface LogEvent {
   cycle: number;
   [field: string]: unknown;
 }
+
+/** How much of a log's end its fingerprint covers: several lines, each with its cycle, time and figures. */
+const TAIL_BYTES = 4096;
 
 /**
  * An append-only JSONL file. Lines are written whole, one write per batch; the engine appends a cycle's events in
@@ -52,6 +56,32 @@ export class JsonlLog {
   /** Flush appended lines to disk (before state records their length). */
   sync(): void {
     if (this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** The bytes from `from` to `to` (a range the caller knows exists). */
+  readRange(from: number, to: number): Buffer {
+    const buf = Buffer.alloc(Math.max(0, to - from));
+    if (buf.length === 0) return buf;
+    const fd = openSync(this.file, 'r');
+    try {
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, from + got);
+        if (n === 0) break;
+        got += n;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * A fingerprint of the file's content up to `bytes`: sha256 of its last TAIL_BYTES bytes there (16 hex digits).
+   * State records it with the length, so a restart can tell this run's log from another run's of any length.
+   */
+  fingerprint(bytes: number): string {
+    return createHash('sha256').update(this.readRange(Math.max(0, bytes - TAIL_BYTES), bytes)).digest('hex').slice(0, 16);
   }
 
   /** Cut the file back to `bytes` (what a committed state recorded). Returns the number of bytes removed. */

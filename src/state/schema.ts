@@ -118,8 +118,16 @@ export const engineStateSchema = z.strictObject({
   /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
+  /**
+   * sim/backtest: the paper venue's own balances. The venue keeps its book apart from state (as an exchange does) and
+   * its sums round differently from state's, so a restart must restore it as it was, not rebuild it from state.
+   * Null in exchange modes and in states written before it existed (the venue then starts from state's book).
+   */
+  paperVenue: z.strictObject({ cashUsd: nonNegative, assets: z.record(z.string(), finite) }).nullable().default(null),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
+  /** A fingerprint of each log's end at that length: proves on restart that the logs are this run's. */
+  logTails: z.record(z.string(), z.string().regex(/^[0-9a-f]{16}$/)).default({}),
 });
 
 export type EngineState = z.infer<typeof engineStateSchema>;
@@ -158,6 +166,8 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     closedTrades: [],
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
+    paperVenue: null,
     logOffsets: {},
+    logTails: {},
   };
 }

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeFsError, PathError, StateError } from '../utils/errors.js';
+import { describeFsError, StateError } from '../utils/errors.js';
+import { ensureWritableDir } from './writable-dir.js';
 import { engineStateSchema, STATE_VERSION, type EngineState } from './schema.js';
 
 /** Where the engine keeps its state between cycles and across restarts. */
@@ -82,16 +83,7 @@ export class FileStateStore implements StateStore {
 
   /** Create the folder and prove it can be written, before any cycle runs. */
   ensureWritable(): void {
-    const probe = join(this.dir, '.write-probe');
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileDurably(probe, '');
-      rmSync(probe);
-    } catch (err) {
-      throw new PathError(`state folder ${this.dir} cannot be written (${describeFsError(err)})`, {
-        dir: this.dir,
-      });
-    }
+    ensureWritableDir(this.dir, 'state folder');
   }
 
   load(): EngineState | null {

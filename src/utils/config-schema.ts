@@ -82,7 +82,8 @@ const market = z.strictObject({
 });
 
 const alpha = z.strictObject({
-  model_path: z.string().min(1),
+  // null: data/model.json under the working directory when it exists (a run without it has no probabilities)
+  model_path: z.string().min(1).nullable(),
   arima: z.strictObject({
     order: z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)]),
     window_bars: posInt.min(30),

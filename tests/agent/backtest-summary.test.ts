@@ -60,6 +60,7 @@ describe('back-test summary', () => {
     // the log goes to stderr at warn: here only the missing pump model
     const logged = io.err().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
     expect(logged.every((l) => l.level === 40)).toBe(true);
-    expect(logged.map((l) => l.msg)).toContain('no pump model: the engine runs without pump probabilities (train one with `coce train`)');
+    // it says where it looked: data/model.json under the working directory (alpha.model_path is null)
+    expect(logged.map((l) => l.msg)).toContain(`no pump model at ${join(cwd, 'data', 'model.json')}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
   });
 });

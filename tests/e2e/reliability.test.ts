@@ -1,0 +1,54 @@
+/**
+ * Regression tests for the reliability findings of issue 13, one per numbered case: each failed before its fix.
+ * Runs go through the CLI in-process (`main`), in folders of their own.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { memoryIo, tmp, treeSnapshot } from '../helpers.js';
+
+const run = async (cwd: string, args: string[]) => {
+  const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+  const code = await main(['run', '--mode', 'sim', '--seed', '3', ...args], io);
+  return { code, err: io.err(), out: io.out() };
+};
+
+describe('1. a state and logs that do not belong together', () => {
+  it('stop the run with exit 2 and touch nothing; the right pair resumes', async () => {
+    const cwd = tmp();
+    const X = join(cwd, 'X');
+    expect((await run(cwd, ['--days', '3', '--state-dir', 'X/d', '--log-dir', 'X/l'])).code).toBe(0);
+    const saved = treeSnapshot(X);
+    // the log folder forgotten: the default logs/ is not this state's
+    const forgot = await run(cwd, ['--days', '4', '--state-dir', 'X/d']);
+    expect(forgot.code).toBe(2);
+    expect(forgot.err).toMatch(new RegExp(`^coce: ${join(cwd, 'logs', 'meta_events.jsonl')} holds 0 bytes, but ${join(X, 'd', 'state.json')} was saved when it held \\d+: these are not that run's logs`));
+    expect(forgot.err).toContain('Nothing was changed.');
+    expect(treeSnapshot(X)).toEqual(saved);
+    expect(treeSnapshot(join(cwd, 'logs'))).toEqual({});
+    // another run's logs (seed 4), longer than this state's: refused by their fingerprint, not cut. (A copy of this
+    // very run is byte-identical up to the state's length, so its later lines would be cut and written again alike.)
+    const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['run', '--mode', 'sim', '--seed', '4', '--days', '4', '--state-dir', 'Y/d', '--log-dir', 'Y/l'], io)).toBe(0);
+    const other = treeSnapshot(join(cwd, 'Y'));
+    const mixed = await run(cwd, ['--days', '5', '--state-dir', 'X/d', '--log-dir', 'Y/l']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/Y\/l\/(equity|meta_events|trades)\.jsonl does not end where .*X\/d\/state\.json recorded \(at byte \d+\): it holds another run's lines/);
+    expect(treeSnapshot(join(cwd, 'Y'))).toEqual(other);
+    expect(treeSnapshot(X)).toEqual(saved);
+    // lines after the recorded length that are not a later cycle's are not a crashed cycle: refused too
+    appendFileSync(join(X, 'l', 'meta_events.jsonl'), '{"ts":"2026-01-01T00:00:00.000Z","type":"note","cycle":1}\n');
+    const edited = await run(cwd, ['--days', '5', '--state-dir', 'X/d', '--log-dir', 'X/l']);
+    expect(edited.code).toBe(2);
+    expect(edited.err).toContain('they are not lines of a cycle after its last completed cycle 490967');
+    // the run's own pair carries on, its history kept
+    const before = readFileSync(join(X, 'l', 'equity.jsonl'), 'utf8');
+    const lines = readFileSync(join(X, 'l', 'meta_events.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(X, 'l', 'meta_events.jsonl'), lines.slice(0, -2).join('\n') + '\n');
+    expect((await run(cwd, ['--days', '5', '--state-dir', 'X/d', '--log-dir', 'X/l'])).code).toBe(0);
+    const after = readFileSync(join(X, 'l', 'equity.jsonl'), 'utf8');
+    expect(after.startsWith(before)).toBe(true);
+    expect(after.split('\n').filter(Boolean)).toHaveLength(5 * 24);
+  });
+});
