@@ -18,7 +18,8 @@ export interface Universe {
   tradable: string[];
   /** Majors present this cycle: reference assets (market factor, options underlyings), never traded by the core. */
   reference: string[];
-  excluded: { symbol: string; reason: string }[];
+  /** Why each left-out asset is out: the rule (the config key, or the kind of token) and the numbers. */
+  excluded: { symbol: string; rule: string; reason: string }[];
 }
 
 /** Tickers that are dollars or euros in disguise. */
@@ -60,18 +61,19 @@ export function selectUniverse(snap: MarketSnapshot, memory: Readonly<Record<str
     }
     const liq = snap.liquidity[symbol]!;
     const ageDays = (nowMs - (memory[symbol]?.firstSeenMs ?? nowMs)) / DAY_MS;
-    const why =
-      exclusionReason(symbol, r.exclude) ??
-      (liq.marketCapUsd < r.minMarketCapUsd ? `market cap ${Math.round(liq.marketCapUsd)} below ${r.minMarketCapUsd}` : null) ??
-      (liq.marketCapUsd > r.maxMarketCapUsd ? `market cap ${Math.round(liq.marketCapUsd)} above ${r.maxMarketCapUsd}` : null) ??
-      (liq.advUsd < r.minAdvUsd ? `ADV ${Math.round(liq.advUsd)} below ${r.minAdvUsd}` : null) ??
-      (liq.spreadBps > r.maxSpreadBps ? `spread ${liq.spreadBps.toFixed(1)} bps above ${r.maxSpreadBps}` : null) ??
-      (ageDays < r.minHistoryDays ? `listed ${ageDays.toFixed(1)} days, needs ${r.minHistoryDays}` : null);
+    const token = exclusionReason(symbol, r.exclude);
+    const why: [string, string] | null =
+      (token !== null ? [token === 'in universe.exclude' ? 'universe.exclude' : token, token] : null) ??
+      (liq.marketCapUsd < r.minMarketCapUsd ? ['universe.min_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} below ${r.minMarketCapUsd}`] : null) ??
+      (liq.marketCapUsd > r.maxMarketCapUsd ? ['universe.max_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} above ${r.maxMarketCapUsd}`] : null) ??
+      (liq.advUsd < r.minAdvUsd ? ['universe.min_adv_usd', `ADV ${Math.round(liq.advUsd)} below ${r.minAdvUsd}`] : null) ??
+      (liq.spreadBps > r.maxSpreadBps ? ['universe.max_spread_bps', `spread ${liq.spreadBps.toFixed(1)} bps above ${r.maxSpreadBps}`] : null) ??
+      (ageDays < r.minHistoryDays ? ['universe.min_history_days', `listed ${ageDays.toFixed(1)} days, needs ${r.minHistoryDays}`] : null);
     if (why === null) candidates.push({ symbol, advUsd: liq.advUsd });
-    else excluded.push({ symbol, reason: why });
+    else excluded.push({ symbol, rule: why[0], reason: why[1] });
   }
   candidates.sort((a, b) => b.advUsd - a.advUsd || (a.symbol < b.symbol ? -1 : 1));
-  for (const c of candidates.slice(r.maxAssets)) excluded.push({ symbol: c.symbol, reason: `beyond universe.max_assets ${r.maxAssets}` });
+  for (const c of candidates.slice(r.maxAssets)) excluded.push({ symbol: c.symbol, rule: 'universe.max_assets', reason: `beyond universe.max_assets ${r.maxAssets}` });
   reference.sort((a, b) => r.majors.indexOf(a) - r.majors.indexOf(b));
   return { tradable: candidates.slice(0, r.maxAssets).map((c) => c.symbol), reference, excluded };
 }

@@ -27,33 +27,38 @@ export class LogNotifier implements Notifier {
   }
 }
 
-/** Meta events worth a notification, with their severity. Guardrail trips and allocations are too frequent. */
-const NOTIFY: Record<string, Notification['severity']> = {
-  daily_audit: 'info',
-  weekly_audit: 'info',
-  halt: 'critical',
-  resume: 'warning',
-  reconcile_mismatch: 'critical',
-  drawdown_level: 'warning',
-  daily_summary: 'info',
+type Fields = Record<string, unknown>;
+const pct = (x: unknown, digits = 2) => Number(x).toFixed(digits);
+
+/** Meta events worth a notification: their severity and one line of text. Guardrail trips and allocations are too frequent. */
+const NOTIFY: Record<string, { severity: Notification['severity']; text?: (cycle: number, f: Fields) => string }> = {
+  daily_audit: { severity: 'info' },
+  weekly_audit: { severity: 'info' },
+  halt: { severity: 'critical', text: (c, f) => `COCE halted trading at cycle ${c}: ${String(f.reason)}` },
+  resume: { severity: 'warning', text: (c, f) => `COCE trading resumed after cycle ${c}: ${String(f.reason)}` },
+  reconcile_mismatch: { severity: 'critical', text: (_c, f) => `COCE state and venue differ by ${pct(f.mismatchUsd)} USD: trading halted` },
+  drawdown_level: { severity: 'warning', text: (_c, f) => `COCE drawdown ${pct(f.drawdownPct)} % (level ${pct(100 * Number(f.from), 0)} % -> ${pct(100 * Number(f.to), 0)} %)` },
+  daily_summary: {
+    severity: 'info',
+    text: (_c, f) => `COCE daily: NAV ${pct(f.navUsd)} USD (${pct(f.dayReturnPct)} % on the day), drawdown ${pct(f.drawdownPct)} %, ${String(f.positions)} positions, kill-switch ${String(f.killSwitch)}`,
+  },
+  universe_empty: {
+    severity: 'warning',
+    text: (c, f) => {
+      const why = Object.entries((f.excludedByRule ?? {}) as Record<string, number>).map(([rule, n]) => `${n} by ${rule}`);
+      return `COCE universe is empty at cycle ${c}: no micro-cap passes the filters (${why.join('; ') || `${String(f.candidates)} candidates`}); nothing is traded`;
+    },
+  },
 };
+
+/** Audits: the verdict and its reasons. */
+const auditText = (type: string, c: number, f: Fields) =>
+  `COCE ${type.replace('_', ' ')} at cycle ${c}: ${String(f.verdict)}${Array.isArray(f.reasons) && f.reasons.length > 0 ? ` (${f.reasons.join('; ')})` : ''}`;
 
 /** The notification for a meta event, or null when the event is not one to notify. */
 export function notificationOf(e: { type: string; cycle: number; [k: string]: unknown }): Notification | null {
-  const severity = NOTIFY[e.type];
-  if (severity === undefined) return null;
+  const n = NOTIFY[e.type];
+  if (n === undefined) return null;
   const { ts: _ts, type, cycle, ...fields } = e;
-  const text =
-    type === 'halt'
-      ? `COCE halted trading at cycle ${cycle}: ${String(fields.reason)}`
-      : type === 'resume'
-        ? `COCE trading resumed after cycle ${cycle}: ${String(fields.reason)}`
-        : type === 'reconcile_mismatch'
-          ? `COCE state and venue differ by ${Number(fields.mismatchUsd).toFixed(2)} USD: trading halted`
-          : type === 'drawdown_level'
-            ? `COCE drawdown ${Number(fields.drawdownPct).toFixed(2)} % (level ${(100 * Number(fields.from)).toFixed(0)} % -> ${(100 * Number(fields.to)).toFixed(0)} %)`
-            : type === 'daily_summary'
-              ? `COCE daily: NAV ${Number(fields.navUsd).toFixed(2)} USD (${Number(fields.dayReturnPct).toFixed(2)} % on the day), drawdown ${Number(fields.drawdownPct).toFixed(2)} %, ${String(fields.positions)} positions, kill-switch ${String(fields.killSwitch)}`
-              : `COCE ${type.replace('_', ' ')} at cycle ${cycle}: ${String(fields.verdict)}${Array.isArray(fields.reasons) && fields.reasons.length > 0 ? ` (${fields.reasons.join('; ')})` : ''}`;
-  return { type, severity, cycle, text, fields };
+  return { type, severity: n.severity, cycle, text: n.text?.(cycle, fields) ?? auditText(type, cycle, fields), fields };
 }

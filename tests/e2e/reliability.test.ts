@@ -6,7 +6,8 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { memoryIo, tmp, treeSnapshot } from '../helpers.js';
+import { readJsonlLog } from '../../src/state/jsonl-log.js';
+import { BASE_YAML, memoryIo, tmp, treeSnapshot } from '../helpers.js';
 
 const run = async (cwd: string, args: string[]) => {
   const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
@@ -50,5 +51,43 @@ describe('1. a state and logs that do not belong together', () => {
     const after = readFileSync(join(X, 'l', 'equity.jsonl'), 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(after.split('\n').filter(Boolean)).toHaveLength(5 * 24);
+  });
+});
+
+describe('3 and 7. recorded data that cannot be replayed as it is', () => {
+  it('an empty or header-only bars.csv, a duplicate or an out-of-order row: exit 2 naming file and line, no state written', async () => {
+    const cwd = tmp();
+    expect(await main(['data', 'generate', '--days', '1', '--seed', '3', '--out', 'mkt'], memoryIo(cwd))).toBe(0);
+    const barsFile = join(cwd, 'mkt', 'bars.csv');
+    const good = readFileSync(barsFile, 'utf8');
+    const lines = good.split('\n');
+    const cases: [string, string][] = [
+      ['', `${barsFile} is empty: it must start with the header "cycle,symbol,open_ms,open,high,low,close,volume_base,volume_usd"`],
+      [lines[0]! + '\n', `${barsFile} holds no bars: the folder has nothing to replay`],
+      [[lines[0], lines[1], lines[1], ...lines.slice(2)].join('\n'), `${barsFile}:3: a second row for BTC at cycle 490176 (the first is line 2): duplicates are not merged`],
+      [[lines[0], lines[83], ...lines.slice(1, 83), ...lines.slice(84)].join('\n'), `${barsFile}:3: a row of cycle 490176 after one of cycle 490177: rows must be in cycle order`],
+      [[lines[0], lines[1]!.replace(',BTC,', ',XYZ,'), ...lines.slice(2)].join('\n'), `${barsFile}:2: symbol "XYZ" is not one of meta.json's symbols`],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(barsFile, text);
+      const r = await run(cwd, ['--data', 'mkt', '--days', '1', '--state-dir', 'd', '--log-dir', 'l']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+      expect(treeSnapshot(join(cwd, 'd'))).toEqual({});
+      expect(treeSnapshot(join(cwd, 'l'))).toEqual({});
+    }
+    writeFileSync(barsFile, good);
+    expect((await run(cwd, ['--data', 'mkt', '--days', '1', '--state-dir', 'd', '--log-dir', 'l'])).code).toBe(0);
+  });
+
+  it('a universe that nothing passes is said once, with the reasons, and trades nothing', async () => {
+    const cwd = tmp();
+    writeFileSync(join(cwd, 'strict.yaml'), readFileSync(BASE_YAML, 'utf8').replace(/min_adv_usd: \S+/, 'min_adv_usd: 1000000000000'));
+    const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['run', '--days', '2', '--config', 'strict.yaml'], io)).toBe(0);
+    const empty = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'universe_empty');
+    expect(empty).toEqual([{ ts: '2026-01-01T01:00:00.000Z', type: 'universe_empty', cycle: 490896, candidates: 80, excludedByRule: { 'universe.min_adv_usd': 65, 'universe.min_market_cap_usd': 11, 'universe.max_market_cap_usd': 4 } }]);
+    expect(io.out()).toContain('COCE universe is empty at cycle 490896: no micro-cap passes the filters (65 by universe.min_adv_usd; 11 by universe.min_market_cap_usd; 4 by universe.max_market_cap_usd); nothing is traded');
+    expect(io.out().match(/universe is empty/g)).toHaveLength(1);
   });
 });

@@ -21,7 +21,7 @@ export class UniverseStep implements CycleStep {
       : {
           tradable: ctx.state.universe.filter((s) => s in ctx.snapshot.bars),
           reference: this.rules.majors.filter((s) => s in ctx.snapshot.bars),
-          excluded: ctx.state.universe.filter((s) => !(s in ctx.snapshot.bars)).map((symbol) => ({ symbol, reason: 'data failed the quality gate' })),
+          excluded: ctx.state.universe.filter((s) => !(s in ctx.snapshot.bars)).map((symbol) => ({ symbol, rule: 'quality gate', reason: 'data failed the quality gate' })),
         };
     ctx.universe = u;
     const before = new Set(ctx.state.universe);
@@ -32,6 +32,12 @@ export class UniverseStep implements CycleStep {
       const reasons: Record<string, string> = {};
       for (const e of u.excluded) if (removed.includes(e.symbol)) reasons[e.symbol] = e.reason;
       ctx.emit('meta', 'universe_changed', { tradable: u.tradable.length, added, removed, removedReasons: reasons });
+    }
+    // an empty universe trades nothing: said once when it empties (or on a run's first cycle), with the reasons
+    if (u.tradable.length === 0 && (before.size > 0 || ctx.state.lastCompletedCycle === null)) {
+      const reasons: Record<string, number> = {};
+      for (const e of u.excluded) reasons[e.rule] = (reasons[e.rule] ?? 0) + 1;
+      ctx.emit('meta', 'universe_empty', { candidates: Object.keys(ctx.snapshot.bars).length - u.reference.length, excludedByRule: reasons });
     }
     ctx.state.universe = u.tradable;
   }

@@ -65,11 +65,18 @@ export class RecordedMarket implements MarketDataSource {
     const m = this.meta;
     const nCycles = m.lastCycle - m.historyStartCycle + 1;
     const data = new Float64Array(nCycles * m.symbols.length * NCOL).fill(Number.NaN);
+    const nRows = nCycles * m.symbols.length;
+    // line of the row already read for each (cycle, symbol) of one file: a second one is a duplicate, never merged
+    const lineOf = new Uint32Array(nRows);
+    const barsPerSymbol = new Array<number>(m.symbols.length).fill(0);
+    let lastBarCycle = -Infinity;
     const readCsv = async (kind: 'bars' | 'liquidity' | 'sentiment', cols: number[]) => {
       const file = join(this.dir, FILES[kind]);
       if (!existsSync(file)) throw new DataFileError(`${file} not found`);
       const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+      lineOf.fill(0);
       let n = 0;
+      let prevCycle = -Infinity;
       for await (const line of lines) {
         n++;
         if (n === 1) {
@@ -79,20 +86,39 @@ export class RecordedMarket implements MarketDataSource {
         if (line === '') continue;
         const f = line.split(',');
         const cycle = Number(f[0]);
-        const sym = this.index.get(f[1] ?? '');
-        if (f.length !== cols.length + 2 || !Number.isInteger(cycle) || cycle < m.historyStartCycle || cycle > m.lastCycle || sym === undefined) {
-          throw new DataFileError(`${file}:${n}: malformed row "${line.slice(0, 120)}"`);
+        if (f.length !== cols.length + 2 || f[0] === '' || !Number.isInteger(cycle)) {
+          throw new DataFileError(`${file}:${n}: malformed row "${line.slice(0, 120)}" (want ${cols.length + 2} fields: ${HEADERS[kind]})`);
         }
-        const base = ((cycle - m.historyStartCycle) * m.symbols.length + sym) * NCOL;
+        const sym = this.index.get(f[1]!);
+        if (sym === undefined) throw new DataFileError(`${file}:${n}: symbol "${f[1]!.slice(0, 40)}" is not one of meta.json's symbols`);
+        if (cycle < m.historyStartCycle || cycle > m.lastCycle) {
+          throw new DataFileError(`${file}:${n}: cycle ${cycle} is outside meta.json's range ${m.historyStartCycle}..${m.lastCycle}`);
+        }
+        if (cycle < prevCycle) throw new DataFileError(`${file}:${n}: a row of cycle ${cycle} after one of cycle ${prevCycle}: rows must be in cycle order`);
+        prevCycle = cycle;
+        const row = (cycle - m.historyStartCycle) * m.symbols.length + sym;
+        if (lineOf[row] !== 0) throw new DataFileError(`${file}:${n}: a second row for ${f[1]} at cycle ${cycle} (the first is line ${lineOf[row]}): duplicates are not merged`);
+        lineOf[row] = n;
+        const base = row * NCOL;
         for (let i = 0; i < cols.length; i++) {
           const text = f[i + 2]!;
           const v = text === '' ? Number.NaN : Number(text);
           if (text !== '' && Number.isNaN(v) && text !== 'NaN') throw new DataFileError(`${file}:${n}: "${text}" is not a number`);
           data[base + cols[i]!] = v;
         }
+        if (kind === 'bars') {
+          barsPerSymbol[sym]!++;
+          lastBarCycle = cycle;
+        }
       }
+      if (n === 0) throw new DataFileError(`${file} is empty: it must start with the header "${HEADERS[kind]}"`);
     };
     await readCsv('bars', [COL.openMs, COL.open, COL.high, COL.low, COL.close, COL.volumeBase, COL.volumeUsd]);
+    const barsFile = join(this.dir, FILES.bars);
+    if (lastBarCycle === -Infinity) throw new DataFileError(`${barsFile} holds no bars: the folder has nothing to replay`);
+    const without = m.symbols.filter((_, i) => barsPerSymbol[i] === 0);
+    if (without.length > 0) throw new DataFileError(`${barsFile} has no bar for ${without.slice(0, 10).join(', ')}${without.length > 10 ? ` and ${without.length - 10} more` : ''}, listed in meta.json's symbols`);
+    if (lastBarCycle < m.lastCycle) throw new DataFileError(`${barsFile} ends at cycle ${lastBarCycle}, but meta.json says the data runs to cycle ${m.lastCycle}: the file is cut short`);
     await readCsv('liquidity', [COL.cap, COL.adv, COL.spread, COL.rv]);
     await readCsv('sentiment', [COL.mentions, COL.score]);
     this.data = data;

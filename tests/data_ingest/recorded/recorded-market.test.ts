@@ -82,6 +82,27 @@ describe('recorded market files', () => {
     await expect(new RecordedMarket(bad).snapshot(FIRST)).rejects.toThrow(`${barsFile}:1: header must be`);
     expect(() => new RecordedMarket(join(tmp(), 'none'))).toThrow('meta.json not found: --data needs a folder written by `coce data generate`');
   });
+
+  it('refuses duplicated, out-of-order, unknown, missing and cut-short rows, naming file and line (never merged or sorted)', async () => {
+    const bad = join(tmp(), 'bad');
+    generateMarketFiles(opts(), 1, bad);
+    const barsFile = join(bad, 'bars.csv');
+    const lines = readFileSync(barsFile, 'utf8').split('\n');
+    const load = (rows: string[]) => {
+      writeFileSync(barsFile, rows.join('\n'));
+      return new RecordedMarket(bad).snapshot(FIRST);
+    };
+    // lines[1..8] are the first cycle (FIRST - 48, two warm-up days) for the 8 symbols
+    await expect(load([lines[0]!, lines[1]!, lines[2]!, lines[1]!, ...lines.slice(3)])).rejects.toThrow(`${barsFile}:4: a second row for BTC at cycle ${FIRST - 48} (the first is line 2): duplicates are not merged`);
+    await expect(load([lines[0]!, lines[9]!, lines[1]!, ...lines.slice(2, 9), ...lines.slice(10)])).rejects.toThrow(`${barsFile}:3: a row of cycle ${FIRST - 48} after one of cycle ${FIRST - 47}: rows must be in cycle order`);
+    await expect(load([lines[0]!, lines[1]!.replace(',BTC,', ',DOGE,'), ...lines.slice(2)])).rejects.toThrow(`${barsFile}:2: symbol "DOGE" is not one of meta.json's symbols`);
+    await expect(load([lines[0]!, lines[1]!.replace(`${FIRST - 48},`, '12,'), ...lines.slice(2)])).rejects.toThrow(`${barsFile}:2: cycle 12 is outside meta.json's range ${FIRST - 48}..${FIRST + 23}`);
+    await expect(load([lines[0]!, ''])).rejects.toThrow(`${barsFile} holds no bars: the folder has nothing to replay`);
+    await expect(load([lines[0]!])).rejects.toThrow(`${barsFile} holds no bars`);
+    await expect(load(lines.filter((l) => !l.includes(',MC003,')))).rejects.toThrow(`${barsFile} has no bar for MC003, listed in meta.json's symbols`);
+    await expect(load(lines.filter((l) => !l.startsWith(`${FIRST + 23},`)))).rejects.toThrow(`${barsFile} ends at cycle ${FIRST + 22}, but meta.json says the data runs to cycle ${FIRST + 23}: the file is cut short`);
+    await expect(load(lines)).resolves.toMatchObject({ cycle: FIRST });
+  });
 });
 
 describe('coce data generate + run --data', () => {
