@@ -16,10 +16,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { BacktestSummary } from '../src/agent/backtest-summary.js';
-import { loadConfig } from '../src/utils/config.js';
-import { UsageError } from '../src/utils/errors.js';
+import { loadConfig, parseYamlText } from '../src/utils/config.js';
+import { describeFsError, exitCodeOf, UsageError } from '../src/utils/errors.js';
 
 export interface SweepJob {
   id: string;
@@ -44,7 +44,13 @@ interface Grid {
 }
 
 function readGrid(file: string): Grid {
-  const g = parse(readFileSync(file, 'utf8')) as Partial<Grid> | null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`grid file ${file} cannot be read (${describeFsError(err)})`);
+  }
+  const g = parseYamlText(text, file) as Partial<Grid> | null;
   const bad = (why: string) => new UsageError(`${file}: ${why}`);
   if (g === null || typeof g !== 'object') throw bad('not a mapping');
   if (!Number.isInteger(g.days) || g.days! < 1) throw bad('days must be a positive integer');
@@ -63,7 +69,7 @@ export function combinations(set: Record<string, unknown[]>): Record<string, unk
 
 /** The base config's YAML with dotted paths replaced; throws naming a path that is not in the file. */
 export function withValues(baseYaml: string, values: Record<string, unknown>): string {
-  const doc = parse(baseYaml) as Record<string, unknown>;
+  const doc = parseYamlText(baseYaml, 'the base config') as Record<string, unknown>;
   for (const [path, v] of Object.entries(values)) {
     const keys = path.split('.');
     let node = doc;
@@ -170,7 +176,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`sweep: ${(err as Error).message}\n`);
-      process.exit(err instanceof UsageError ? 2 : 1);
+      process.exit(exitCodeOf(err));
     },
   );
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -8,6 +8,7 @@ import { modelLocation } from './agent/alpha-setup.js';
 import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
 import { formatReports } from './alpha/evaluate.js';
 import { readModelFile, writeModelFile } from './alpha/model-file.js';
+import { modelProblems } from './alpha/model-validation.js';
 import { resumeTrading } from './agent/resume.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
 import { generateMarketFiles } from './data_ingest/recorded/generate-market-files.js';
@@ -17,13 +18,14 @@ import { FileStateStore } from './state/state-store.js';
 import { HARD_LIMITS, loadConfig } from './utils/config.js';
 import { MAX_SEED } from './utils/config-schema.js';
 import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from './utils/env.js';
-import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
+import { exitCodeOf, ModelError, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
 import { loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
 import { LogNotifier } from './utils/notifier.js';
 import { FanOutNotifier, SlackNotifier } from './ops/slack-notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
+import { writeOutputFile } from './utils/output-file.js';
 
 /** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
 const PACKAGE_ROOT = (() => {
@@ -280,7 +282,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       const figures = reviewFigures(data);
       const out = resolve(io.cwd, f.out ?? join(f.logDir, 'review.html'));
-      writeFileSync(out, scrubber.scrub(reviewHtml(data, figures)));
+      writeOutputFile(out, scrubber.scrub(reviewHtml(data, figures)), 'report');
       say(reviewText(data, figures));
       say(`report          ${out}`);
     });
@@ -345,12 +347,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const out = f.out === undefined ? modelLocation(cfg, io.cwd).file : resolve(io.cwd, f.out);
       const t0 = performance.now();
       const model = await trainFromConfig(cfg, f.seed, f.days);
+      const c = cfg.alpha.classifier;
+      const problems = modelProblems(model, { minValidationPumps: c.minValidationPumps, minValidationRocAuc: c.minValidationRocAuc });
+      if (problems.length > 0) {
+        throw new ModelError(
+          `the model trained on seed ${f.seed}, ${f.days} days does not pass validation, so ${out} was not written${existsSync(out) ? ' (the model there is kept)' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      }
       writeModelFile(out, model);
-      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean };
+      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean; pumps: number };
       say(
         [
           `${out}: pump model trained on seed ${f.seed}, ${f.days} days (${model.training.rows} rows, ${model.training.positives} positive) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-          `validation after a ${model.training.purgeBars}-bar purge: threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}`,
+          `validation after a ${model.training.purgeBars}-bar purge (${v.pumps} pumps): threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}`,
           ...(v.precisionTargetMet ? [] : [`note: no threshold reached the precision target ${cfg.alpha.classifier.precisionTarget}; the best-F1 threshold is used`]),
         ].join('\n'),
       );
@@ -373,7 +382,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (model.file.training.seed === f.seed) say(`note: seed ${f.seed} is the model's training seed; use an unseen seed for an honest score`);
       const r = await evaluateFromConfig(model, cfg, f.seed, f.days, modelPath);
       say(`seed ${r.seed}, ${r.days} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} h before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
-      if (f.json) writeFileSync(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n');
+      if (f.json) writeOutputFile(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n', '--json file');
     });
 
   program

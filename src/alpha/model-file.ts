@@ -1,13 +1,17 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UsageError } from '../utils/errors.js';
+import { describeFsError, PathError, UsageError } from '../utils/errors.js';
 import { PumpModel, type PumpModelFile } from './pump-model.js';
 
 /** Write the model file atomically (temp + rename): a crash never leaves half a model. */
 export function writeModelFile(file: string, model: PumpModelFile): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(model, null, 1) + '\n');
-  renameSync(`${file}.tmp`, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(model, null, 1) + '\n');
+    renameSync(`${file}.tmp`, file);
+  } catch (err) {
+    throw new PathError(`model file ${file} cannot be written (${describeFsError(err)})`, { file });
+  }
 }
 
 export function readModelFile(file: string): PumpModel {

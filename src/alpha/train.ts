@@ -1,3 +1,4 @@
+import { ModelError } from '../utils/errors.js';
 import type { Dataset } from './dataset.js';
 import { fitScaler, scale } from './features.js';
 import { LogisticModel, type ClassWeight } from './logistic-model.js';
@@ -73,7 +74,7 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
   const train = ds.rows.filter((r) => r.cycle <= trainEnd);
   const valid = ds.rows.filter((r) => r.cycle >= validFrom);
   if (train.filter((r) => r.y === 1).length < 5 || valid.length === 0) {
-    throw new RangeError(`too few pumps to train on (${train.filter((r) => r.y === 1).length} positive rows before cycle ${trainEnd}); use more --days`);
+    throw new ModelError(`too few pumps to train on (${train.filter((r) => r.y === 1).length} positive rows before cycle ${trainEnd}, at least 5 needed); use more --days`);
   }
   const { scaler, model } = fit(train, s);
   const pValid = model.predictProba(valid.map((r) => scale(r.x, scaler)));
@@ -117,7 +118,15 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
       positives: train.filter((r) => r.y === 1).length,
     },
     metrics: {
-      validation: { ...chosen, rocAuc: rocAuc(yValid, pValid), prAuc: prAuc(yValid, pValid), rows: valid.length, positives: yValid.filter((v) => v === 1).length },
+      validation: {
+        ...chosen,
+        rocAuc: rocAuc(yValid, pValid),
+        prAuc: prAuc(yValid, pValid),
+        rows: valid.length,
+        positives: yValid.filter((v) => v === 1).length,
+        // pumps that start inside the validation window: what the threshold and the scores were judged on
+        pumps: ds.events.filter((e) => Math.floor(e.pumpStartMs / meta.barMs) >= validFrom && Math.floor(e.pumpStartMs / meta.barMs) <= ds.lastCycle).length,
+      },
       walkForward: folds,
       arimaFits: ds.fitStats,
     },

@@ -104,6 +104,8 @@ const alpha = z.strictObject({
     purge_bars: z.number().int().min(0),
     train_share: z.number().gt(0.2).lt(0.95),
     walk_forward_folds: z.number().int().min(0).max(10),
+    min_validation_pumps: z.number().int().min(1).max(10_000),
+    min_validation_roc_auc: z.number().min(0.5).max(1),
     retrain_every_days: posInt,
   }),
   entry_probability: fraction,

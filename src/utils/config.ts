@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { camelizeKeys, type Camelize } from './camel-case.js';
 import { configSchema, type RawConfig } from './config-schema.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
+import { ConfigError, describeFsError, type ConfigProblem } from './errors.js';
 
 export { HARD_LIMITS } from './config-schema.js';
 
@@ -47,15 +47,11 @@ export function validateCfg(raw: unknown, source = '<config>'): Config {
   return camelizeKeys(parsed.data);
 }
 
-/** Parse one YAML file into a plain object; syntax errors and non-mapping documents are ConfigErrors. */
-export function readYamlFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'read error';
-    throw new ConfigError(file, [{ path: '', rule: `cannot read file (${code})` }]);
-  }
+/**
+ * Parse YAML text into plain data; syntax errors, duplicate keys and aliases that expand past the parser's limit (a
+ * "billion laughs" file) are ConfigErrors naming `file`.
+ */
+export function parseYamlText(text: string, file: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -63,7 +59,23 @@ export function readYamlFile(file: string): Record<string, unknown> {
       doc.errors.map((e) => ({ path: '', rule: `YAML ${e.code}: ${e.message.split('\n')[0] ?? ''}` })),
     );
   }
-  const value: unknown = doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // yaml throws a ReferenceError for excessive or unresolved aliases: the file is at fault, not the program
+    throw new ConfigError(file, [{ path: '', rule: `YAML: ${(err as Error).message}` }]);
+  }
+}
+
+/** Parse one YAML file into a plain object; unreadable files, bad YAML and non-mapping documents are ConfigErrors. */
+export function readYamlFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', rule: `cannot read file (${describeFsError(err)})` }]);
+  }
+  const value = parseYamlText(text, file);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(file, [{ path: '', rule: 'the file must be a YAML mapping of sections' }]);
   }

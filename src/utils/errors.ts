@@ -73,6 +73,10 @@ const FS_REASONS: Record<string, string> = {
   EPERM: 'permission denied',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on device',
+  ENOENT: 'no such file or folder',
+  EISDIR: 'a folder is in the way of the file',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
 };
 
 /** "EACCES: permission denied" for a file-system error, in words an operator can act on. */
@@ -85,6 +89,12 @@ export function describeFsError(err: unknown): string {
 /** A recorded market-data folder that is missing, malformed or does not cover the requested run. */
 export class DataFileError extends CoceError {
   override name = 'DataFileError';
+  readonly exitCode = 2;
+}
+
+/** A pump model that cannot be trained from the data given, or that fails validation and must not be used. */
+export class ModelError extends CoceError {
+  override name = 'ModelError';
   readonly exitCode = 2;
 }
 

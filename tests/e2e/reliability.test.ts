@@ -2,7 +2,7 @@
  * Regression tests for the reliability findings of issue 13, one per numbered case: each failed before its fix.
  * Runs go through the CLI in-process (`main`), in folders of their own.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
@@ -89,5 +89,47 @@ describe('3 and 7. recorded data that cannot be replayed as it is', () => {
     expect(empty).toEqual([{ ts: '2026-01-01T01:00:00.000Z', type: 'universe_empty', cycle: 490896, candidates: 80, excludedByRule: { 'universe.min_adv_usd': 65, 'universe.min_market_cap_usd': 11, 'universe.max_market_cap_usd': 4 } }]);
     expect(io.out()).toContain('COCE universe is empty at cycle 490896: no micro-cap passes the filters (65 by universe.min_adv_usd; 11 by universe.min_market_cap_usd; 4 by universe.max_market_cap_usd); nothing is traded');
     expect(io.out().match(/universe is empty/g)).toHaveLength(1);
+  });
+});
+
+describe('4. a model that cannot pass validation', () => {
+  it('is refused with exit 2 and never replaces the model in use', async () => {
+    const cwd = tmp();
+    mkdirSync(join(cwd, 'data'));
+    writeFileSync(join(cwd, 'data', 'model.json'), '{"the model in use": true}\n');
+    const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+    expect(await main(['train', '--days', '10'], io)).toBe(2);
+    expect(io.err()).toBe(
+      `coce: the model trained on seed 1, 10 days does not pass validation, so ${join(cwd, 'data', 'model.json')} was not written (the model there is kept):\n` +
+        '  - 0 pumps start in the validation window (0 positive rows); at least 5 are needed to judge the model (alpha.classifier.min_validation_pumps): train on more days\n' +
+        '  - validation ROC-AUC is undefined (no positive or no negative rows in the validation window)\n' +
+        '  - no alarm threshold catches a pump on validation (threshold 1, F1 0.0 %)\n',
+    );
+    expect(readFileSync(join(cwd, 'data', 'model.json'), 'utf8')).toBe('{"the model in use": true}\n');
+    expect(treeSnapshot(join(cwd, 'data'))).toEqual({ 'model.json': '{"the model in use": true}\n' });
+  });
+});
+
+describe('5. input the operator can fix is exit 2 with a message, never 1 with a stack', () => {
+  it('a YAML file whose aliases expand exponentially, a report into a missing folder, data generate onto a file', async () => {
+    const cwd = tmp();
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [i, k] of ['b', 'c', 'd', 'e', 'f', 'g'].entries()) levels.push(`${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`);
+    writeFileSync(join(cwd, 'bomb.yaml'), levels.join('\n') + '\n');
+    const bomb = memoryIo(cwd);
+    expect(await main(['validate-config', 'bomb.yaml'], bomb)).toBe(2);
+    expect(bomb.err()).toBe(`coce: invalid config ${join(cwd, 'bomb.yaml')}:\n  - (root): YAML: Excessive alias count indicates a resource exhaustion attack\n`);
+
+    expect((await run(cwd, ['--days', '1'])).code).toBe(0);
+    const report = memoryIo(cwd);
+    expect(await main(['report', '--out', 'nope/review.html'], report)).toBe(2);
+    expect(report.err()).toBe(`coce: report ${join(cwd, 'nope', 'review.html')} cannot be written (ENOENT: no such file or folder)\n`);
+
+    writeFileSync(join(cwd, 'afile'), 'kept\n');
+    const gen = memoryIo(cwd);
+    expect(await main(['data', 'generate', '--days', '1', '--out', 'afile'], gen)).toBe(2);
+    expect(gen.err()).toBe(`coce: ${join(cwd, 'afile')} is a file, not a folder; choose a new --out folder (nothing was overwritten)\n`);
+    expect(readFileSync(join(cwd, 'afile'), 'utf8')).toBe('kept\n');
+    for (const io of [bomb, report, gen]) expect(io.err()).not.toContain('    at ');
   });
 });

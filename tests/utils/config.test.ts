@@ -130,7 +130,7 @@ describe('loadConfig', () => {
 
   it('names a missing file, a YAML syntax error, a duplicate key and a non-mapping document', () => {
     const dir = tmp();
-    expect(() => readYamlFile(join(dir, 'nope.yaml'))).toThrow(`invalid config ${join(dir, 'nope.yaml')}:\n  - (root): cannot read file (ENOENT)`);
+    expect(() => readYamlFile(join(dir, 'nope.yaml'))).toThrow(`invalid config ${join(dir, 'nope.yaml')}:\n  - (root): cannot read file (ENOENT: no such file or folder)`);
     expect(() => readYamlFile(write(dir, 'bad.yaml', 'risk: [1, 2\n'))).toThrow(/YAML /);
     expect(() => readYamlFile(write(dir, 'dup.yaml', 'a: 1\na: 2\n'))).toThrow(/YAML DUPLICATE_KEY: Map keys must be unique/);
     expect(() => readYamlFile(write(dir, 'list.yaml', '- 1\n- 2\n'))).toThrow('the file must be a YAML mapping of sections');

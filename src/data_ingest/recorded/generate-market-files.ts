@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { DataFileError } from '../../utils/errors.js';
 import { DAY_MS } from '../../utils/time.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../synthetic/synthetic-market.js';
@@ -18,6 +18,7 @@ export interface GenerateSummary {
  * folder, with the ground truth of every pump and hype burst. Refuses a folder that already holds files.
  */
 export function generateMarketFiles(o: SyntheticMarketOptions, days: number, dir: string): GenerateSummary {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new DataFileError(`${dir} is a file, not a folder; choose a new --out folder (nothing was overwritten)`);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new DataFileError(`${dir} is not empty; choose a new --out folder (nothing was overwritten)`);
   }
