@@ -53,6 +53,7 @@ async function startupToFirstCycle(): Promise<void> {
     const dir = tmp();
     const t0 = performance.now();
     const child = spawn(process.execPath, [BIN, 'run', '--days', '1', '--state-dir', join(dir, 'd'), '--log-dir', join(dir, 'l')], {
+      cwd: dir,
       env: { PATH: process.env.PATH, LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -92,6 +93,7 @@ async function backtest(days: number, microCaps: number): Promise<void> {
       logDir: join(dir, 'logs'),
       restoreBackup: false,
       confirmLive: false,
+      cwd: dir, // a folder of its own: no data/model.json of the checkout
     },
     { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
   );

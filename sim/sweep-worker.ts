@@ -14,7 +14,7 @@ parentPort!.on('message', (job: SweepJob) => {
     let reply: SweepResult;
     try {
       const r = await runAgent(
-        { mode: 'backtest', configFile: job.configFile, sleeveConfigFile: job.sleeveConfigFile, sleeve: 'core', days: job.days, seed: job.seed, stateDir: join(job.dir, 'data'), logDir: join(job.dir, 'logs'), restoreBackup: false, confirmLive: false },
+        { mode: 'backtest', configFile: job.configFile, sleeveConfigFile: job.sleeveConfigFile, sleeve: 'core', days: job.days, seed: job.seed, stateDir: join(job.dir, 'data'), logDir: join(job.dir, 'logs'), restoreBackup: false, confirmLive: false, cwd: job.cwd },
         { env: { secrets: {}, logLevel: 'silent' }, log, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
       );
       reply = { job, summary: summarizeBacktest(r.logDir, { startNavUsd: r.run.startNavUsd, barMs: r.run.barMs, horizonBars: r.run.horizonBars, pumps: r.groundTruthPumps }), error: null };

@@ -28,6 +28,8 @@ export interface SweepJob {
   configFile: string;
   sleeveConfigFile: string | null;
   dir: string;
+  /** Base of relative paths in the config (alpha.model_path, market.recorded_dir): the sweep's working folder. */
+  cwd: string;
   values: Record<string, unknown>;
 }
 
@@ -83,7 +85,7 @@ export function withValues(baseYaml: string, values: Record<string, unknown>): s
   return stringify(doc);
 }
 
-export function planSweep(o: { gridFile: string; configFile: string; sleeveConfigFile: string | null; out: string }): SweepJob[] {
+export function planSweep(o: { gridFile: string; configFile: string; sleeveConfigFile: string | null; out: string; cwd?: string }): SweepJob[] {
   const grid = readGrid(o.gridFile);
   const baseYaml = readFileSync(o.configFile, 'utf8');
   // a used folder would resume its old back-tests under the new grid's labels
@@ -94,7 +96,7 @@ export function planSweep(o: { gridFile: string; configFile: string; sleeveConfi
     const configFile = join(o.out, `config-${i}.yaml`);
     writeFileSync(configFile, withValues(baseYaml, values));
     loadConfig(configFile, o.sleeveConfigFile); // every combination must pass the schema and the hard limits first
-    for (const seed of grid.seeds) jobs.push({ id: `c${i}-s${seed}`, seed, days: grid.days, configFile, sleeveConfigFile: o.sleeveConfigFile, dir: join(o.out, `c${i}-s${seed}`), values });
+    for (const seed of grid.seeds) jobs.push({ id: `c${i}-s${seed}`, seed, days: grid.days, configFile, sleeveConfigFile: o.sleeveConfigFile, dir: join(o.out, `c${i}-s${seed}`), cwd: o.cwd ?? process.cwd(), values });
   });
   return jobs;
 }

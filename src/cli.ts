@@ -9,7 +9,7 @@ import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
 import { formatReports } from './alpha/evaluate.js';
 import { readModelFile, writeModelFile } from './alpha/model-file.js';
 import { modelProblems } from './alpha/model-validation.js';
-import { resumeTrading } from './agent/resume.js';
+import { MIN_REASON_CHARS, resumeTrading } from './agent/resume.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
 import { generateMarketFiles } from './data_ingest/recorded/generate-market-files.js';
 import { barMsOf, cycleOfOpenMs } from './utils/time.js';
@@ -48,6 +48,8 @@ export interface CliIo {
 }
 
 const MODES: Mode[] = ['sim', 'backtest', 'testnet', 'live'];
+/** Ten years: the longest run or data set any --days may ask for (as sim.days). */
+const MAX_DAYS = 3650;
 const SLEEVES: SleeveChoice[] = ['core', 'convex', 'all'];
 
 const intArg = (min: number, what: string, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
@@ -158,9 +160,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .addOption(sleeveConfigOption())
     .addOption(noSleeveConfigOption())
     .addOption(new Option('--sleeve <which>', 'core | convex | all').choices(SLEEVES).default('core'))
-    .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days'))
+    .option('--days <n>', 'simulated days to run (default: sim.days)', intArg(1, '--days', MAX_DAYS))
     .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
-    .option('--cycles <n>', 'stop after this many cycles (a smoke run; overrides --days)', intArg(1, '--cycles'))
+    .option('--cycles <n>', 'stop after this many cycles (a smoke run; overrides --days)', intArg(1, '--cycles', MAX_DAYS * 288))
     .option('--health-port <n>', 'serve /healthz and /metrics on 127.0.0.1:<n> (overrides notify.health; 0 = any free port)', intArg(0, '--health-port', 65535))
     .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
@@ -210,7 +212,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   program
     .command('backtest')
     .description('run the full engine on the simulated clock as fast as possible and print the summary')
-    .option('--days <n>', 'simulated days (default: sim.days)', intArg(1, '--days'))
+    .option('--days <n>', 'simulated days (default: sim.days)', intArg(1, '--days', MAX_DAYS))
     .option('--seed <n>', 'market seed (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
     .addOption(configOption())
     .addOption(sleeveConfigOption())
@@ -310,7 +312,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('generate')
     .description('write the synthetic market (bars, liquidity, sentiment, pump events) as CSV to a new folder')
     .requiredOption('--out <dir>', 'folder to create (must be new or empty)')
-    .option('--days <n>', 'days after the warm-up history (default: sim.days)', intArg(1, '--days'))
+    .option('--days <n>', 'days after the warm-up history (default: sim.days)', intArg(1, '--days', MAX_DAYS))
     .option('--seed <n>', 'seed (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
     .addOption(configOption())
     .addOption(sleeveConfigOption())
@@ -336,7 +338,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   program
     .command('train')
     .description('train the pump model walk-forward on the synthetic market and write the model file')
-    .option('--days <n>', 'days of synthetic market to train on', intArg(10, '--days'), 120)
+    .option('--days <n>', 'days of synthetic market to train on', intArg(10, '--days', MAX_DAYS), 120)
     .option('--seed <n>', 'market seed', intArg(0, '--seed', MAX_SEED), 1)
     .option('--out <file>', 'model file to write (default: alpha.model_path, else data/model.json)')
     .addOption(configOption())
@@ -369,7 +371,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command('eval')
     .description('evaluate a model file and the Kamps & Kleinberg baselines on an unseen synthetic market')
     .requiredOption('--model <file>', 'model file written by coce train')
-    .option('--days <n>', 'days of synthetic market', intArg(10, '--days'), 60)
+    .option('--days <n>', 'days of synthetic market', intArg(10, '--days', MAX_DAYS), 60)
     .option('--seed <n>', 'market seed (use one the model was not trained on)', intArg(0, '--seed', MAX_SEED), 101)
     .option('--json <file>', 'also write the report as JSON')
     .addOption(configOption())
@@ -388,7 +390,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   program
     .command('resume')
     .description('lift a kill-switch halt (the daemon must be stopped); the reason is logged')
-    .requiredOption('--reason <text>', 'why trading may start again')
+    .requiredOption('--reason <text>', `why trading may start again (at least ${MIN_REASON_CHARS} characters; logged)`)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
     .action(async (f: { reason: string; stateDir: string; logDir: string }) => {

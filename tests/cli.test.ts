@@ -35,7 +35,7 @@ describe('coce --version / --help', () => {
     for (const [args, msg] of [
       [['frobnicate'], "unknown command 'frobnicate'"],
       [['run', '--mode', 'paper'], "argument 'paper' is invalid. Allowed choices are sim, backtest, testnet, live."],
-      [['run', '--days', '0'], '--days must be a whole number >= 1, got "0"'],
+      [['run', '--days', '0'], '--days must be a whole number from 1 to 3650, got "0"'],
       [['run', '--seed', '1.5'], '--seed must be a whole number from 0 to 4294967295, got "1.5"'],
       [['run', '--seed', '4294967296'], '--seed must be a whole number from 0 to 4294967295, got "4294967296"'],
       [['run', '--speed', '-3'], 'must be a number >= 0, got "-3"'],

@@ -6,6 +6,9 @@ import { StateError, UsageError } from '../utils/errors.js';
 import { isoOf } from '../utils/time.js';
 import { notificationOf, type Notifier } from '../utils/notifier.js';
 
+/** The shortest reason a resume accepts: enough for a word an auditor can read later. */
+export const MIN_REASON_CHARS = 3;
+
 export interface ResumeResult {
   cycle: number;
   haltedSinceCycle: number | null;
@@ -17,7 +20,9 @@ export interface ResumeResult {
  * event with the operator's reason in meta_events.jsonl, then saves the state with the kill-switch active again.
  */
 export function resumeTrading(o: { stateDir: string; logDir: string; reason: string; nowMs: number; notifier?: Notifier }): ResumeResult {
-  if (o.reason.trim().length < 3) throw new UsageError('coce resume needs --reason "<why trading may start again>"');
+  if (o.reason.trim().length < MIN_REASON_CHARS) {
+    throw new UsageError(`--reason must say why trading may start again in at least ${MIN_REASON_CHARS} characters (got ${JSON.stringify(o.reason.trim())}); it is kept in meta_events.jsonl`);
+  }
   const store = new FileStateStore(o.stateDir);
   const locks = [acquireRunLock(o.stateDir)];
   const logs = new EventLogs(o.logDir);

@@ -8,16 +8,27 @@ import { z } from 'zod';
 export const STATE_VERSION = 1;
 
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
-const nonNegative = finite.refine((x) => x >= 0, { error: 'must be >= 0' });
 const isoTs = z.iso.datetime();
+/**
+ * Ranges a hand edit or a corrupt file cannot pass: no account holds more than MAX_USD, a spot account's cash and
+ * value never fall below zero (USD_FLOOR leaves room for rounding only), and no price or quantity is astronomical.
+ */
+export const MAX_USD = 1e13;
+const USD_FLOOR = -1;
+const usd = finite.refine((x) => x >= USD_FLOOR && x <= MAX_USD, { error: `must be from ${USD_FLOOR} to ${MAX_USD} USD` });
+const usdAmount = finite.refine((x) => x >= 0 && x <= MAX_USD, { error: `must be from 0 to ${MAX_USD} USD` });
+const pnlUsd = finite.refine((x) => Math.abs(x) <= MAX_USD, { error: `must be within +-${MAX_USD} USD` });
+const priceUsd = finite.refine((x) => x >= 0 && x <= 1e12, { error: 'must be from 0 to 1e12 USD' });
+const quantity = finite.refine((x) => Math.abs(x) <= 1e18, { error: 'must be within +-1e18 units' });
+const cycleId = z.number().int().min(0).max(1e12);
 
 export const positionSchema = z.strictObject({
-  qty: finite,
-  avgEntryPriceUsd: nonNegative,
-  lastPriceUsd: nonNegative,
-  openedCycle: z.number().int(),
+  qty: quantity,
+  avgEntryPriceUsd: priceUsd,
+  lastPriceUsd: priceUsd,
+  openedCycle: cycleId,
   /** P&L realised so far in this round trip, fees included (a buy's fee is a realised cost). */
-  realizedPnlUsd: finite,
+  realizedPnlUsd: pnlUsd,
 });
 
 export const openOrderSchema = z.strictObject({
@@ -25,16 +36,16 @@ export const openOrderSchema = z.strictObject({
   venueOrderId: z.string().nullable(),
   symbol: z.string().min(1),
   side: z.enum(['buy', 'sell']),
-  qty: nonNegative,
-  filledQty: nonNegative,
-  limitPriceUsd: nonNegative.nullable(),
+  qty: quantity.refine((x) => x >= 0, { error: 'must be >= 0' }),
+  filledQty: quantity.refine((x) => x >= 0, { error: 'must be >= 0' }),
+  limitPriceUsd: priceUsd.nullable(),
   /** Reference (mid) price the order was sized from: its fills' slippage is measured against it. */
-  refPriceUsd: nonNegative,
+  refPriceUsd: priceUsd,
   /** Fill price and fees already applied to the book (fills are applied as increases over these). */
-  avgFillPriceUsd: nonNegative,
-  feeUsd: nonNegative,
-  feeBaseQty: nonNegative,
-  placedCycle: z.number().int(),
+  avgFillPriceUsd: priceUsd,
+  feeUsd: usdAmount,
+  feeBaseQty: quantity.refine((x) => x >= 0, { error: 'must be >= 0' }),
+  placedCycle: cycleId,
   /** Wall or simulated time the order was sent: it is cancelled after execution.order_ttl_ms. */
   placedMs: z.number().int(),
   /** pending: sent, but the venue's answer was lost and a lookup has not found it yet. */
@@ -43,37 +54,37 @@ export const openOrderSchema = z.strictObject({
 
 export const sleevePositionSchema = z.strictObject({
   instrument: z.string().min(1),
-  qty: finite,
+  qty: quantity,
   /** Premium and fees paid for what is held, USD at the index when bought. */
-  premiumPaidUsd: nonNegative,
-  openedCycle: z.number().int(),
+  premiumPaidUsd: usdAmount,
+  openedCycle: cycleId,
   /** Value at the last mark (mark price x index x qty); 0 in states written before the sleeve traded. */
-  markUsd: nonNegative.default(0),
+  markUsd: usdAmount.default(0),
 });
 
 /** The convexity sleeve's own account: premium flows in and out of it, apart from the core book's cash. */
 export const sleeveAccountSchema = z.strictObject({
   /** Net premium and settlement flow since the run started (negative: premium paid out). */
-  cashUsd: finite,
+  cashUsd: pnlUsd,
   /** The budget period now running, and the premium (with fees) spent in it. */
   periodStartMs: z.number().int().nullable(),
-  periodSpentUsd: nonNegative,
+  periodSpentUsd: usdAmount,
 });
 
-export const equityPointSchema = z.strictObject({ cycle: z.number().int(), ts: isoTs, navUsd: finite });
+export const equityPointSchema = z.strictObject({ cycle: cycleId, ts: isoTs, navUsd: usd });
 
 export const killSwitchSchema = z.strictObject({
   state: z.enum(['active', 'reducing', 'halted']),
   reason: z.string().nullable(),
-  sinceCycle: z.number().int().nullable(),
+  sinceCycle: cycleId.nullable(),
 });
 
 export const runInfoSchema = z.strictObject({
   mode: z.enum(['sim', 'backtest', 'testnet', 'live']),
   seed: z.number().int().nullable(),
   marketSource: z.string().min(1),
-  barMs: z.number().int().positive(),
-  firstCycle: z.number().int(),
+  barMs: z.number().int().positive().max(86_400_000),
+  firstCycle: cycleId,
 });
 
 export const assetMemorySchema = z.strictObject({
@@ -86,17 +97,17 @@ export const assetMemorySchema = z.strictObject({
 export const engineStateSchema = z.strictObject({
   version: z.literal(STATE_VERSION),
   run: runInfoSchema,
-  lastCompletedCycle: z.number().int().nullable(),
+  lastCompletedCycle: cycleId.nullable(),
   lastCompletedTs: isoTs.nullable(),
   /** NAV when the run started: the base of the run's return (the equity curve in state is bounded). */
-  startNavUsd: nonNegative,
-  cashUsd: finite,
+  startNavUsd: usdAmount,
+  cashUsd: usd,
   positions: z.record(z.string(), positionSchema),
   openOrders: z.array(openOrderSchema),
   equityCurve: z.array(equityPointSchema),
-  peakEquityUsd: nonNegative,
+  peakEquityUsd: usdAmount,
   /** Buy-and-hold of the first major from the first cycle: what the book is compared with. */
-  benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: nonNegative.nullable() }),
+  benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: priceUsd.nullable() }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
   /** Absent in states written before the sleeve existed: an empty account. */
@@ -110,20 +121,20 @@ export const engineStateSchema = z.strictObject({
   /** Micro-caps in alarm at the last cycle (a new alarm is logged once, not every bar it lasts). */
   alarmed: z.array(z.string()),
   /** The allocation's last target weights (fractions of NAV). */
-  targetWeights: z.record(z.string(), z.number().min(0)),
+  targetWeights: z.record(z.string(), z.number().min(0).max(10)),
   /** NAV at the last bar of each UTC day (the kill-switch's daily returns), last 60 days. */
-  dailyNav: z.array(z.strictObject({ day: z.string(), navUsd: finite })),
+  dailyNav: z.array(z.strictObject({ day: z.iso.date(), navUsd: usd })),
   /** Trades closed recently (bounded to the audit window), for the hit rate. */
-  closedTrades: z.array(z.strictObject({ closedCycle: z.number().int(), symbol: z.string().min(1), openedCycle: z.number().int(), pnlUsd: finite })),
+  closedTrades: z.array(z.strictObject({ closedCycle: cycleId, symbol: z.string().min(1), openedCycle: cycleId, pnlUsd: pnlUsd })),
   /** The last book the guardrails approved: what execution works toward. */
-  approvedWeights: z.record(z.string(), z.number().min(0)),
+  approvedWeights: z.record(z.string(), z.number().min(0).max(10)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
   /**
    * sim/backtest: the paper venue's own balances. The venue keeps its book apart from state (as an exchange does) and
    * its sums round differently from state's, so a restart must restore it as it was, not rebuild it from state.
    * Null in exchange modes and in states written before it existed (the venue then starts from state's book).
    */
-  paperVenue: z.strictObject({ cashUsd: nonNegative, assets: z.record(z.string(), finite) }).nullable().default(null),
+  paperVenue: z.strictObject({ cashUsd: usdAmount, assets: z.record(z.string(), quantity) }).nullable().default(null),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
   /** A fingerprint of each log's end at that length: proves on restart that the logs are this run's. */

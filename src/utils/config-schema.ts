@@ -11,11 +11,25 @@ export const HARD_LIMITS = {
   sleeveBudgetPctNav: 0.5,
 } as const;
 
+/**
+ * Every number has a range, so a typo (an extra digit, a unit slip) is refused instead of run: counts of bars and
+ * assets, money and time have upper bounds far past any sensible setting, but not unbounded.
+ */
 const pct = z.number().min(0).max(100);
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
 const posInt = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
+/** Bars (a lookback, a window, a refresh period): up to ten years of hourly bars. */
+const bars = posInt.max(87_600);
+/** Money: up to 10 trillion USD. */
+const usdAmount = nonNegative.max(1e13);
+/** Milliseconds of a wait or timeout: up to a day. */
+const ms = posInt.max(86_400_000);
+/** Basis points: up to 100 %. */
+const bps = positive.max(10_000);
+/** Days of history or of a run: up to ten years. */
+const days = z.number().int().min(0).max(3650);
 const hardMax = (max: number) =>
   z.number().min(0).max(max, { error: `must be <= ${max} (hard limit, cannot be raised by config)` });
 const symbol = z.string().regex(/^[A-Z0-9]{1,20}$/, { error: 'must be an upper-case ticker such as BTC' });
@@ -30,14 +44,14 @@ const universe = z.strictObject({
   exchange: z.string().min(1),
   quote: symbol,
   majors: z.array(symbol).min(1),
-  max_assets: posInt,
-  min_market_cap_usd: nonNegative,
-  max_market_cap_usd: positive,
-  min_adv_usd: nonNegative,
-  max_spread_bps: positive,
-  min_history_days: nonNegative,
+  max_assets: posInt.max(5000),
+  min_market_cap_usd: usdAmount,
+  max_market_cap_usd: positive.max(1e13),
+  min_adv_usd: usdAmount,
+  max_spread_bps: bps,
+  min_history_days: nonNegative.max(3650),
   exclude: z.array(symbol),
-  refresh_every_bars: posInt,
+  refresh_every_bars: bars,
 });
 
 const market = z.strictObject({
@@ -46,26 +60,26 @@ const market = z.strictObject({
   synthetic: z.strictObject({
     micro_caps: posInt.max(2000),
     sectors: posInt.max(20),
-    btc_vol_annual_pct: positive,
-    eth_vol_annual_pct: positive,
+    btc_vol_annual_pct: positive.max(1000),
+    eth_vol_annual_pct: positive.max(1000),
     eth_btc_correlation: z.number().min(-1).max(1),
-    sector_vol_annual_pct: nonNegative,
-    micro_cap_vol_annual_pct: z.tuple([positive, positive]),
+    sector_vol_annual_pct: nonNegative.max(1000),
+    micro_cap_vol_annual_pct: z.tuple([positive.max(2000), positive.max(2000)]),
     tail_df: z.number().gt(2).max(100),
     garch_alpha: fraction,
     garch_beta: fraction,
     stress_regime_prob_per_day: fraction,
-    stress_days: z.tuple([posInt, posInt]),
+    stress_days: z.tuple([posInt.max(365), posInt.max(365)]),
     stress_vol_multiple: z.number().min(1).max(10),
-    pumps_per_month: nonNegative,
-    false_hype_per_month: nonNegative,
+    pumps_per_month: nonNegative.max(10_000),
+    false_hype_per_month: nonNegative.max(10_000),
     hype_lead_share: fraction,
     warmup_days: z.number().int().min(0).max(365),
   }),
   quality: z.strictObject({
-    max_stale_bars: posInt,
-    max_gap_bars: posInt,
-    max_abs_log_return: positive,
+    max_stale_bars: bars,
+    max_gap_bars: bars,
+    max_abs_log_return: positive.max(50),
   }),
   sources: z.strictObject({
     exchange_api_url: z.url().nullable(),
@@ -74,9 +88,9 @@ const market = z.strictObject({
     coingecko_pages: posInt.max(40),
     twitter_base_url: z.url(),
     sentiment_texts: z.boolean(),
-    max_tracked_assets: posInt,
-    liquidity_refresh_hours: positive,
-    request_timeout_ms: posInt,
+    max_tracked_assets: posInt.max(5000),
+    liquidity_refresh_hours: positive.max(720),
+    request_timeout_ms: ms,
     max_retries: z.number().int().min(0).max(10),
   }),
 });
@@ -86,46 +100,46 @@ const alpha = z.strictObject({
   model_path: z.string().min(1).nullable(),
   arima: z.strictObject({
     order: z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)]),
-    window_bars: posInt.min(30),
-    refit_every_bars: posInt,
+    window_bars: bars.min(30),
+    refit_every_bars: bars,
     refit_method: z.enum(['css', 'css-ml']),
     auto_order: z.boolean(),
     candidate_orders: z.array(z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)])).min(1),
   }),
   features: z.strictObject({
-    rolling_sum_bars: z.array(posInt).min(1),
-    sentiment_change_bars: posInt,
+    rolling_sum_bars: z.array(bars).min(1).max(20),
+    sentiment_change_bars: bars,
   }),
   classifier: z.strictObject({
-    l2: nonNegative,
+    l2: nonNegative.max(1e6),
     class_weight: z.union([z.literal('balanced'), z.literal('none')]),
-    horizon_bars: posInt,
+    horizon_bars: bars,
     precision_target: fraction,
-    purge_bars: z.number().int().min(0),
+    purge_bars: z.number().int().min(0).max(87_600),
     train_share: z.number().gt(0.2).lt(0.95),
     walk_forward_folds: z.number().int().min(0).max(10),
     min_validation_pumps: z.number().int().min(1).max(10_000),
     min_validation_roc_auc: z.number().min(0.5).max(1),
-    retrain_every_days: posInt,
+    retrain_every_days: posInt.max(3650),
   }),
   entry_probability: fraction,
-  max_candidates: posInt,
+  max_candidates: posInt.max(1000),
 });
 
 const clusters = z.strictObject({
-  window_bars: posInt.min(24),
-  min_overlap_bars: posInt,
+  window_bars: bars.min(24),
+  min_overlap_bars: bars,
   shrinkage: fraction,
   graph: z.strictObject({
     method: z.enum(['threshold', 'knn']),
     min_correlation: z.number().min(-1).max(1),
-    knn_k: posInt,
+    knn_k: posInt.max(1000),
   }),
-  resolution: positive,
-  louvain_runs: posInt,
-  consensus_windows: posInt,
-  seed: z.number().int(),
-  rebalance_every_bars: posInt,
+  resolution: positive.max(100),
+  louvain_runs: posInt.max(1000),
+  consensus_windows: posInt.max(100),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  rebalance_every_bars: bars,
 });
 
 const portfolio = z.strictObject({
@@ -134,25 +148,25 @@ const portfolio = z.strictObject({
   max_cluster_weight_pct: pct,
   max_gross_exposure_pct: pct,
   max_turnover_pct: z.number().min(0).max(200),
-  min_trade_notional_usd: nonNegative,
-  rebalance_every_bars: posInt,
+  min_trade_notional_usd: usdAmount,
+  rebalance_every_bars: bars,
 });
 
 const risk = z.strictObject({
   adv_cap_pct: hardMax(HARD_LIMITS.advCapPct),
-  max_position_adv_multiple: positive,
+  max_position_adv_multiple: positive.max(100),
   max_drawdown_pct: hardMax(HARD_LIMITS.maxDrawdownPct),
   drawdown_soft_levels: z.array(z.strictObject({ drawdown_pct: pct, gross_scale: fraction })),
   on_max_drawdown: z.enum(['hold', 'reduce', 'flatten']),
   reduce_fraction: fraction,
   var: z.strictObject({
     level: z.number().gt(0.5).lt(1),
-    lookback_days: posInt,
+    lookback_days: posInt.max(3650),
     max_var_pct: pct,
   }),
   corr_spike: z.strictObject({
-    short_window_bars: posInt,
-    long_window_bars: posInt,
+    short_window_bars: bars,
+    long_window_bars: bars,
     threshold: z.number().min(0).max(2),
     gross_scale: fraction,
   }),
@@ -161,24 +175,24 @@ const risk = z.strictObject({
 const execution = z.strictObject({
   client_order_prefix: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, { error: 'must be 2-8 lower-case letters/digits' }),
   order_type: z.enum(['limit', 'market']),
-  max_slippage_bps: positive,
-  slices_per_cycle: posInt,
-  order_ttl_ms: posInt,
-  maker_fee_bps: z.number(),
-  taker_fee_bps: nonNegative,
+  max_slippage_bps: bps,
+  slices_per_cycle: posInt.max(100),
+  order_ttl_ms: ms,
+  maker_fee_bps: z.number().min(-100).max(1000),
+  taker_fee_bps: nonNegative.max(1000),
   buy_fee_asset: z.enum(['base', 'quote']),
-  impact_coefficient: nonNegative,
+  impact_coefficient: nonNegative.max(100),
   max_bar_volume_pct: pct,
-  retries: z.strictObject({ max: z.number().int().min(0).max(10), base_delay_ms: posInt, max_delay_ms: posInt }),
+  retries: z.strictObject({ max: z.number().int().min(0).max(10), base_delay_ms: ms, max_delay_ms: ms }),
   reconcile_tolerance_pct: pct,
 });
 
 const meta = z.strictObject({
-  window_days: posInt,
-  min_sharpe: z.number(),
+  window_days: posInt.max(365),
+  min_sharpe: z.number().min(-1e6).max(1e6),
   min_hit_rate: fraction,
-  min_trades: z.number().int().min(0),
-  min_days: z.number().int().min(0),
+  min_trades: z.number().int().min(0).max(1_000_000),
+  min_days: days,
   on_halt: z.enum(['hold', 'flatten']),
   daily_audit_hour_utc: z.number().int().min(0).max(23),
   weekly_audit_weekday: z.number().int().min(0).max(6),
@@ -187,13 +201,13 @@ const meta = z.strictObject({
 const schedule = z.strictObject({
   bar_interval: barIntervalSchema,
   catch_up: z.enum(['skip', 'run']),
-  shutdown_timeout_ms: posInt,
-  equity_curve_max_points: posInt.min(100),
-  backtest_save_every_bars: posInt,
+  shutdown_timeout_ms: ms,
+  equity_curve_max_points: posInt.min(100).max(1_000_000),
+  backtest_save_every_bars: bars,
 });
 
 const notify = z.strictObject({
-  slack: z.strictObject({ min_interval_ms: nonNegative, daily_summary_hour_utc: z.number().int().min(0).max(23) }),
+  slack: z.strictObject({ min_interval_ms: nonNegative.max(86_400_000), daily_summary_hour_utc: z.number().int().min(0).max(23) }),
   sentry: z.strictObject({ environment: z.string().min(1), traces_sample_rate: fraction }),
   // port 0: any free port (the log says which)
   health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
@@ -201,28 +215,28 @@ const notify = z.strictObject({
 
 const sim = z.strictObject({
   start: z.iso.datetime({ offset: false }),
-  days: posInt,
+  days: posInt.max(3650),
   seed: z.number().int().min(0).max(MAX_SEED),
-  initial_cash_usd: positive,
-  speed: nonNegative,
+  initial_cash_usd: positive.max(1e13),
+  speed: nonNegative.max(1e7),
 });
 
 export const sleeveSchema = z.strictObject({
   enabled: z.boolean(),
   budget_pct_nav: hardMax(HARD_LIMITS.sleeveBudgetPctNav),
-  budget_period_days: posInt,
+  budget_period_days: posInt.max(365),
   underlyings: z.array(z.enum(['BTC', 'ETH'])).min(1),
-  min_dte_days: posInt,
-  max_dte_days: posInt,
+  min_dte_days: posInt.max(730),
+  max_dte_days: posInt.max(730),
   delta_min: fraction,
   delta_max: fraction,
   include_puts: z.boolean(),
   max_spread_pct: pct,
-  min_open_interest: nonNegative,
-  roll_dte_days: nonNegative,
-  take_profit_multiple: z.number().gt(1),
+  min_open_interest: nonNegative.max(1e9),
+  roll_dte_days: nonNegative.max(730),
+  take_profit_multiple: z.number().gt(1).max(1000),
   risk_free_rate: z.number().min(-0.1).max(1),
-  run_every_bars: posInt,
+  run_every_bars: bars,
 });
 
 export const configSchema = z
@@ -261,6 +275,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['sim', 'start'], message: `must fall on a ${c.schedule.bar_interval} bar boundary (schedule.bar_interval)` });
     if (c.execution.order_ttl_ms > BAR_INTERVAL_MS[c.schedule.bar_interval] / 2)
       ctx.addIssue({ code: 'custom', path: ['execution', 'order_ttl_ms'], message: `must be at most half a bar (${BAR_INTERVAL_MS[c.schedule.bar_interval] / 2} ms for ${c.schedule.bar_interval} bars): execution works its orders within the cycle` });
+    if (c.execution.retries.base_delay_ms > c.execution.retries.max_delay_ms)
+      ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= max_delay_ms' });
     if (c.alpha.classifier.purge_bars < c.alpha.classifier.horizon_bars)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_bars'], message: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap)' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)

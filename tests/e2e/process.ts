@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, REPO } from '../helpers.js';
+import { BIN, REPO, tmp } from '../helpers.js';
 
 export interface Exit {
   code: number | null;
@@ -24,7 +24,8 @@ export function spawnCoce(args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   if (!existsSync(join(REPO, 'dist', 'src', 'cli-process.js'))) throw new Error('dist/ is missing: run npm run build');
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? REPO,
+    // a working folder of its own: what the checkout holds (a trained data/model.json, .env) must not change a test
+    cwd: opts.cwd ?? tmp('coce-cwd-'),
     env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

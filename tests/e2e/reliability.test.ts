@@ -3,6 +3,8 @@
  * Runs go through the CLI in-process (`main`), in folders of their own.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
@@ -131,5 +133,70 @@ describe('5. input the operator can fix is exit 2 with a message, never 1 with a
     expect(gen.err()).toBe(`coce: ${join(cwd, 'afile')} is a file, not a folder; choose a new --out folder (nothing was overwritten)\n`);
     expect(readFileSync(join(cwd, 'afile'), 'utf8')).toBe('kept\n');
     for (const io of [bomb, report, gen]) expect(io.err()).not.toContain('    at ');
+  });
+});
+
+describe('6. ranges belong in the schemas', () => {
+  it('a state with negative or absurd cash, and a config past any sensible range, stop with exit 2 naming the key', async () => {
+    const cwd = tmp();
+    expect((await run(cwd, ['--days', '1'])).code).toBe(0);
+    const file = join(cwd, 'data', 'state.json');
+    const good = readFileSync(file, 'utf8');
+    for (const [cash, rule] of [['-1000000000000', 'must be from -1 to 10000000000000 USD'], ['1e300', 'must be from -1 to 10000000000000 USD']] as const) {
+      writeFileSync(file, good.replace(/"cashUsd":[^,]+,/, `"cashUsd":${cash},`));
+      const edited = readFileSync(file, 'utf8');
+      for (const cmd of [['run', '--days', '2'], ['status'], ['report']]) {
+        const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
+        expect(await main(cmd, io)).toBe(2);
+        expect(io.err()).toContain(`${file} does not match the state schema:\n  - cashUsd: ${rule}`);
+        expect(io.out()).not.toContain('Infinity');
+        expect(readFileSync(file, 'utf8')).toBe(edited);
+      }
+    }
+    writeFileSync(file, good);
+    writeFileSync(join(cwd, 'huge.yaml'), readFileSync(BASE_YAML, 'utf8').replace(/max_assets: \d+/, 'max_assets: 99999999999').replace(/initial_cash_usd: \S+/, 'initial_cash_usd: 1e300'));
+    const cfg = memoryIo(cwd);
+    expect(await main(['validate-config', 'huge.yaml'], cfg)).toBe(2);
+    expect(cfg.err()).toContain('  - sim.initial_cash_usd: Too big: expected number to be <=10000000000000 (got 1e+300)\n');
+    expect(cfg.err()).toContain('  - universe.max_assets: Too big: expected number to be <=5000 (got 99999999999)\n');
+    const days = memoryIo(cwd);
+    expect(await main(['run', '--days', '99999999999'], days)).toBe(2);
+    expect(days.err()).toContain('--days must be a whole number from 1 to 3650, got "99999999999"');
+  });
+});
+
+describe('8. small things an operator trips over', () => {
+  it('resume states its rule for the reason', async () => {
+    const cwd = tmp();
+    const io = memoryIo(cwd);
+    expect(await main(['resume', '--reason', 'ok'], io)).toBe(2);
+    expect(io.err()).toBe('coce: --reason must say why trading may start again in at least 3 characters (got "ok"); it is kept in meta_events.jsonl\n');
+  });
+
+  it('says where it looked for the model, and a model the config names must exist', async () => {
+    const cwd = tmp();
+    const r = await run(cwd, ['--days', '1']);
+    expect(r.out).toContain(`no pump model at ${join(cwd, 'data', 'model.json')}: the engine runs without pump probabilities and never buys`);
+    writeFileSync(join(cwd, 'named.yaml'), readFileSync(BASE_YAML, 'utf8').replace('model_path: null', 'model_path: models/pump.json'));
+    const named = await run(cwd, ['--days', '1', '--config', 'named.yaml', '--state-dir', 'n/d', '--log-dir', 'n/l']);
+    expect(named.code).toBe(2);
+    expect(named.err).toBe(`coce: alpha.model_path names ${join(cwd, 'models', 'pump.json')}, which does not exist: train it with \`coce train --out ${join(cwd, 'models', 'pump.json')}\`, or set alpha.model_path: null to run without a model\n`);
+    expect(treeSnapshot(join(cwd, 'n'))).toEqual({});
+  });
+
+  it('a busy --health-port stops the start with exit 2 and leaves no new state behind', async () => {
+    const cwd = tmp();
+    const busy = createServer();
+    await new Promise<void>((res) => busy.listen(0, '127.0.0.1', res));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const r = await run(cwd, ['--days', '1', '--health-port', String(port)]);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`coce: health port 127.0.0.1:${port} cannot be used (EADDRINUSE): choose another --health-port or notify.health.port\n`);
+      expect(treeSnapshot(join(cwd, 'data'))).toEqual({});
+      expect(treeSnapshot(join(cwd, 'logs'))).toEqual({});
+    } finally {
+      busy.close();
+    }
   });
 });

@@ -17,7 +17,10 @@ describe('parameter sweep', () => {
     const dir = tmp();
     const grid = join(dir, 'grid.yaml');
     writeFileSync(grid, 'days: 2\nseeds: [4]\nset:\n  portfolio.max_turnover_pct: [20, 30]\n');
-    const jobs = sweep.planSweep({ gridFile: grid, configFile: BASE_YAML, sleeveConfigFile: SLEEVE_YAML, out: join(dir, 'out') });
+    // the jobs' working folder is the test's own: a data/model.json in the checkout must not change what they find
+    const cwd = tmp();
+    const jobs = sweep.planSweep({ gridFile: grid, configFile: BASE_YAML, sleeveConfigFile: SLEEVE_YAML, out: join(dir, 'out'), cwd });
+    expect(jobs[0]!.cwd).toBe(cwd);
     expect(jobs.map((j) => [j.id, j.values])).toEqual([
       ['c0-s4', { 'portfolio.max_turnover_pct': 20 }],
       ['c1-s4', { 'portfolio.max_turnover_pct': 30 }],
@@ -25,7 +28,6 @@ describe('parameter sweep', () => {
     const results = await sweep.runSweep(jobs, 2);
     expect(results.map((r) => r.error)).toEqual([null, null]);
     // a sweep job is the same back-test as `coce backtest` with that config
-    const cwd = tmp();
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['backtest', '--days', '2', '--seed', '4', '--config', jobs[1]!.configFile], io)).toBe(0);
     expect(io.out()).toContain(`\nmax drawdown               ${results[1]!.summary!.maxDrawdownPct.toFixed(2)} %\n`);

@@ -63,7 +63,7 @@ describe('FileStateStore', () => {
     writeFileSync(store.path, JSON.stringify({ ...stateAt(1), cashUsd: 'lots', extra: true }));
     expect(() => store.load()).toThrow(/does not match the state schema:\n {2}- cashUsd: Invalid input: expected number, received string\n {2}- \(root\): Unrecognized key: "extra"/);
     writeFileSync(store.path, JSON.stringify({ ...stateAt(1), peakEquityUsd: -1 }));
-    expect(() => store.load()).toThrow('peakEquityUsd: must be >= 0');
+    expect(() => store.load()).toThrow('peakEquityUsd: must be from 0 to 10000000000000 USD');
   });
 
   it('restores the backup and keeps the corrupt file aside, never deleting it', () => {
@@ -95,7 +95,7 @@ describe('FileStateStore', () => {
   it('names a state.json that cannot be read, and one that is not an object', () => {
     const store = new FileStateStore(tmp());
     mkdirSync(store.path);
-    expect(() => store.load()).toThrow(`${store.path} cannot be read (EISDIR)`);
+    expect(() => store.load()).toThrow(`${store.path} cannot be read (EISDIR: a folder is in the way of the file)`);
     expect(() => parseState('null', 'x')).toThrow('x is not a state object (it holds null)');
     expect(() => parseState('3', 'x')).toThrow('x is not a state object (it holds 3)');
   });

@@ -138,20 +138,23 @@ export class OrderSyncStep implements CycleStep {
     }
     if (Object.keys(diffs).length === 0) return;
     const fraction = nav > 0 ? mismatchUsd / nav : Infinity;
+    // a book worth nothing has no percentage to show (never "Infinity %"): the event carries null, the reason the NAV
+    const mismatchPct = nav > 0 ? 100 * fraction : null;
+    const share = nav > 0 ? `${(100 * fraction).toFixed(3)} % of NAV` : `NAV ${nav.toFixed(2)} USD`;
     // orders still resting can fill between our look at them and the balances: a difference they could explain is
     // neither adopted (it would be counted again when their fill is applied) nor a reason to halt
     const inFlight = this.inFlightUsd(ctx);
     if (inFlight > 0) {
       if (mismatchUsd > inFlight + this.s.reconcileTolerance * nav) {
-        ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct: 100 * fraction, tolerancePct: 100 * this.s.reconcileTolerance, inFlightUsd: inFlight, diffs });
+        ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct, tolerancePct: 100 * this.s.reconcileTolerance, inFlightUsd: inFlight, diffs });
         this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD with ${inFlight.toFixed(2)} USD of orders in flight`);
         ctx.tradingBlocked = 'reconciliation mismatch';
       }
       return;
     }
     if (fraction > this.s.reconcileTolerance) {
-      ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct: 100 * fraction, tolerancePct: 100 * this.s.reconcileTolerance, diffs });
-      this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD (${(100 * fraction).toFixed(3)} % of NAV, tolerance ${(100 * this.s.reconcileTolerance).toFixed(3)} %)`);
+      ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct, tolerancePct: 100 * this.s.reconcileTolerance, diffs });
+      this.halt(ctx, `state and venue differ by ${mismatchUsd.toFixed(2)} USD (${share}, tolerance ${(100 * this.s.reconcileTolerance).toFixed(3)} %)`);
       ctx.tradingBlocked = 'reconciliation mismatch';
       return;
     }
@@ -164,7 +167,7 @@ export class OrderSyncStep implements CycleStep {
       if (qty === 0) delete st.positions[s];
       else st.positions[s] = p === undefined ? { qty, avgEntryPriceUsd: prices(s), lastPriceUsd: prices(s), openedCycle: ctx.cycle, realizedPnlUsd: 0 } : { ...p, qty };
     }
-    if (mismatchUsd > 1e-6) ctx.emit('meta', 'reconcile_adjusted', { mismatchUsd, mismatchPct: 100 * fraction, diffs });
+    if (mismatchUsd > 1e-6) ctx.emit('meta', 'reconcile_adjusted', { mismatchUsd, mismatchPct, diffs });
   }
 
   private halt(ctx: CycleContext, reason: string): void {
