@@ -80,10 +80,14 @@ function runInfoFor(opts: RunOptions, cfg: Config, seed: number, marketName: str
   return { mode: opts.mode, seed: isExchangeMode(opts.mode) ? null : seed, marketSource: marketName, barMs, firstCycle };
 }
 
-/** A saved state must come from the same kind of run; anything else would mix two runs' books. */
-function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string): void {
+/**
+ * A saved state must come from the same kind of run; anything else would mix two runs' books. The first cycle is
+ * compared where the run fixes it (sim.start, or a recorded folder's first cycle); an exchange run's is the bar it
+ * first started on.
+ */
+function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string, firstCycleFixed: boolean): void {
   const diffs: string[] = [];
-  for (const key of ['mode', 'seed', 'marketSource', 'barMs'] as const) {
+  for (const key of ['mode', 'seed', 'marketSource', 'barMs', ...(firstCycleFixed ? (['firstCycle'] as const) : [])] as const) {
     if (saved[key] !== wanted[key]) diffs.push(`${key} ${String(saved[key])} (this run: ${String(wanted[key])})`);
   }
   if (diffs.length > 0) {
@@ -151,8 +155,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
     // Exchange modes start with the last closed bar (their first cycle runs at once, as a trader would act on the bar
     // just closed); sim/backtest at sim.start (or the recorded data's start).
-    const firstCycle =
-      state?.run.firstCycle ?? recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? Math.floor(Date.now() / barMs) - 1 : cycleOfOpenMs(simStartMs, barMs));
+    const fixedFirstCycle = recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? null : cycleOfOpenMs(simStartMs, barMs));
+    const firstCycle = state?.run.firstCycle ?? fixedFirstCycle ?? Math.floor(Date.now() / barMs) - 1;
     const spot = isExchangeMode(opts.mode) ? await createSpotExchange(cfg, opts.mode, deps.env) : null;
     const market: MarketDataSource =
       recorded ?? (spot !== null ? await buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
@@ -198,7 +202,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       }
       state.assetMemory = warmUpMemory((await market.history?.(firstCycle, gateWarmupBars)) ?? [], qualityRules(cfg));
     } else {
-      assertSameRun(state.run, wanted, store.path);
+      assertSameRun(state.run, { ...wanted, firstCycle: fixedFirstCycle ?? wanted.firstCycle }, store.path, fixedFirstCycle !== null);
       resumedFromCycle = state.lastCompletedCycle;
       // checked now, cut only once every other start-up check has passed
       logCuts = logs.check({ offsets: state.logOffsets, tails: state.logTails }, state.lastCompletedCycle, store.path);

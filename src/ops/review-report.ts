@@ -87,7 +87,8 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
   return {
     navStartUsd: nav[0] ?? null,
     navEndUsd: nav.at(-1) ?? null,
-    returnPct: nav.length > 0 ? 100 * (nav.at(-1)! / nav[0]! - 1) : null,
+    // a window that starts from nothing has no return to show (never Infinity)
+    returnPct: nav[0]! > 0 ? 100 * (nav.at(-1)! / nav[0]! - 1) : null,
     maxDrawdownPct: nav.length > 0 ? 100 * maxDrawdown(nav) : 0,
     fills: fills.length,
     closedTrades: closed.length,

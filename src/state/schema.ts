@@ -14,6 +14,9 @@ const isoTs = z.iso.datetime();
  * value never fall below zero (USD_FLOOR leaves room for rounding only), and no price or quantity is astronomical.
  */
 export const MAX_USD = 1e13;
+/** The longest run a state can describe (as sim.days and --days allow), and the latest bar a run may open. */
+const MAX_RUN_DAYS = 3650;
+const LAST_OPEN_MS = Date.UTC(2100, 0, 1);
 const USD_FLOOR = -1;
 const usd = finite.refine((x) => x >= USD_FLOOR && x <= MAX_USD, { error: `must be from ${USD_FLOOR} to ${MAX_USD} USD` });
 const usdAmount = finite.refine((x) => x >= 0 && x <= MAX_USD, { error: `must be from 0 to ${MAX_USD} USD` });
@@ -139,6 +142,19 @@ export const engineStateSchema = z.strictObject({
   logOffsets: z.record(z.string(), z.number().int().min(0)),
   /** A fingerprint of each log's end at that length: proves on restart that the logs are this run's. */
   logTails: z.record(z.string(), z.string().regex(/^[0-9a-f]{16}$/)).default({}),
+}).superRefine((s, ctx) => {
+  // what no run can write: a restart on such a state would replay the wrong span, or forever
+  const bad = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const openMs = s.run.firstCycle * s.run.barMs;
+  if (!(openMs >= 0 && openMs <= LAST_OPEN_MS)) bad(['run', 'firstCycle'], `must open a bar between 1970 and 2100 (got a bar opening at ${openMs} ms)`);
+  if ((s.lastCompletedCycle === null) !== (s.lastCompletedTs === null)) bad(['lastCompletedTs'], 'must be null exactly when lastCompletedCycle is');
+  const last = s.lastCompletedCycle;
+  if (last === null) return;
+  if (last < s.run.firstCycle) bad(['lastCompletedCycle'], `must be >= run.firstCycle ${s.run.firstCycle} (got ${last})`);
+  else if ((last - s.run.firstCycle + 1) * s.run.barMs > MAX_RUN_DAYS * 86_400_000) bad(['lastCompletedCycle'], `is more than ${MAX_RUN_DAYS} days after run.firstCycle`);
+  else if (s.lastCompletedTs !== null && Date.parse(s.lastCompletedTs) !== (last + 1) * s.run.barMs) bad(['lastCompletedTs'], `must be the close of cycle ${last} (${new Date((last + 1) * s.run.barMs).toISOString()})`);
+  const after = s.equityCurve.findIndex((p) => p.cycle > last);
+  if (after >= 0) bad(['equityCurve', after, 'cycle'], `is after lastCompletedCycle ${last}`);
 });
 
 export type EngineState = z.infer<typeof engineStateSchema>;

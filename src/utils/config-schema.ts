@@ -256,27 +256,27 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.universe.min_market_cap_usd >= c.universe.max_market_cap_usd)
-      ctx.addIssue({ code: 'custom', path: ['universe', 'min_market_cap_usd'], message: 'must be below max_market_cap_usd' });
+      ctx.addIssue({ code: 'custom', path: ['universe', 'min_market_cap_usd'], message: 'must be below universe.max_market_cap_usd' });
     if (c.sleeve.min_dte_days > c.sleeve.max_dte_days)
-      ctx.addIssue({ code: 'custom', path: ['sleeve', 'min_dte_days'], message: 'must be <= max_dte_days' });
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'min_dte_days'], message: 'must be <= sleeve.max_dte_days' });
     if (c.sleeve.roll_dte_days >= c.sleeve.min_dte_days)
-      ctx.addIssue({ code: 'custom', path: ['sleeve', 'roll_dte_days'], message: 'must be below min_dte_days (an option would be rolled the day it is bought)' });
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'roll_dte_days'], message: 'must be below sleeve.min_dte_days (an option would be rolled the day it is bought)' });
     if (c.sleeve.delta_min > c.sleeve.delta_max)
-      ctx.addIssue({ code: 'custom', path: ['sleeve', 'delta_min'], message: 'must be <= delta_max' });
+      ctx.addIssue({ code: 'custom', path: ['sleeve', 'delta_min'], message: 'must be <= sleeve.delta_max' });
     if (c.risk.corr_spike.short_window_bars >= c.risk.corr_spike.long_window_bars)
-      ctx.addIssue({ code: 'custom', path: ['risk', 'corr_spike', 'short_window_bars'], message: 'must be below long_window_bars' });
+      ctx.addIssue({ code: 'custom', path: ['risk', 'corr_spike', 'short_window_bars'], message: 'must be below risk.corr_spike.long_window_bars' });
     if (c.market.synthetic.micro_cap_vol_annual_pct[0] > c.market.synthetic.micro_cap_vol_annual_pct[1])
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'micro_cap_vol_annual_pct'], message: 'must be [low, high] with low <= high' });
     if (c.market.synthetic.garch_alpha + c.market.synthetic.garch_beta >= 1)
-      ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'garch_beta'], message: 'garch_alpha + garch_beta must be below 1 (stationary volatility)' });
+      ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'garch_beta'], message: 'market.synthetic.garch_alpha + garch_beta must be below 1 (stationary volatility)' });
     if (c.market.synthetic.stress_days[0] > c.market.synthetic.stress_days[1])
       ctx.addIssue({ code: 'custom', path: ['market', 'synthetic', 'stress_days'], message: 'must be [shortest, longest] with shortest <= longest' });
     if (Date.parse(c.sim.start) % BAR_INTERVAL_MS[c.schedule.bar_interval] !== 0)
       ctx.addIssue({ code: 'custom', path: ['sim', 'start'], message: `must fall on a ${c.schedule.bar_interval} bar boundary (schedule.bar_interval)` });
     if (c.execution.order_ttl_ms > BAR_INTERVAL_MS[c.schedule.bar_interval] / 2)
-      ctx.addIssue({ code: 'custom', path: ['execution', 'order_ttl_ms'], message: `must be at most half a bar (${BAR_INTERVAL_MS[c.schedule.bar_interval] / 2} ms for ${c.schedule.bar_interval} bars): execution works its orders within the cycle` });
+      ctx.addIssue({ code: 'custom', path: ['execution', 'order_ttl_ms'], message: `must be at most half a bar (${BAR_INTERVAL_MS[c.schedule.bar_interval] / 2} ms for schedule.bar_interval ${c.schedule.bar_interval}): execution works its orders within the cycle` });
     if (c.execution.retries.base_delay_ms > c.execution.retries.max_delay_ms)
-      ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= max_delay_ms' });
+      ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= execution.retries.max_delay_ms' });
     if (c.alpha.classifier.purge_bars < c.alpha.classifier.horizon_bars)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_bars'], message: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap)' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
@@ -286,7 +286,7 @@ export const configSchema = z
       if (levels[i]!.drawdown_pct >= c.risk.max_drawdown_pct)
         ctx.addIssue({ code: 'custom', path: ['risk', 'drawdown_soft_levels', i, 'drawdown_pct'], message: 'must be below risk.max_drawdown_pct' });
       if (i > 0 && levels[i]!.drawdown_pct <= levels[i - 1]!.drawdown_pct)
-        ctx.addIssue({ code: 'custom', path: ['risk', 'drawdown_soft_levels', i, 'drawdown_pct'], message: 'levels must increase' });
+        ctx.addIssue({ code: 'custom', path: ['risk', 'drawdown_soft_levels', i, 'drawdown_pct'], message: `levels must increase (risk.drawdown_soft_levels.${i - 1}.drawdown_pct is ${levels[i - 1]!.drawdown_pct})` });
     }
   });
 

@@ -7,7 +7,7 @@ import { FileOrderJournal } from '../../src/state/order-journal.js';
 import { PathError, StateError } from '../../src/utils/errors.js';
 import { readText, tmp } from '../helpers.js';
 
-const RUN = { mode: 'sim', seed: 1, marketSource: 'basic-synthetic', barMs: 3_600_000, firstCycle: 490_896 } as const;
+const RUN = { mode: 'sim', seed: 1, marketSource: 'basic-synthetic', barMs: 3_600_000, firstCycle: 0 } as const;
 const stateAt = (cycle: number | null, navUsd = 100_000): EngineState => ({
   ...initialState({ ...RUN }, 100_000, 'abc'),
   lastCompletedCycle: cycle,

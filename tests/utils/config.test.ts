@@ -96,15 +96,15 @@ describe('validateCfg', () => {
     raw.schedule!.bar_interval = '5m';
     expect(problemsOf(raw)).toEqual([
       { path: 'alpha.classifier.purge_bars', rule: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap) (got 3)' },
-      { path: 'execution.order_ttl_ms', rule: 'must be at most half a bar (150000 ms for 5m bars): execution works its orders within the cycle (got 600000)' },
+      { path: 'execution.order_ttl_ms', rule: 'must be at most half a bar (150000 ms for schedule.bar_interval 5m): execution works its orders within the cycle (got 600000)' },
       { path: 'market.recorded_dir', rule: 'is required when market.source is recorded' },
       { path: 'market.synthetic.micro_cap_vol_annual_pct', rule: 'must be [low, high] with low <= high' },
-      { path: 'risk.corr_spike.short_window_bars', rule: 'must be below long_window_bars (got 400)' },
-      { path: 'risk.drawdown_soft_levels.1.drawdown_pct', rule: 'levels must increase (got 5)' },
+      { path: 'risk.corr_spike.short_window_bars', rule: 'must be below risk.corr_spike.long_window_bars (got 400)' },
+      { path: 'risk.drawdown_soft_levels.1.drawdown_pct', rule: 'levels must increase (risk.drawdown_soft_levels.0.drawdown_pct is 10) (got 5)' },
       { path: 'risk.drawdown_soft_levels.2.drawdown_pct', rule: 'must be below risk.max_drawdown_pct (got 16)' },
-      { path: 'sleeve.delta_min', rule: 'must be <= delta_max (got 0.2)' },
-      { path: 'sleeve.min_dte_days', rule: 'must be <= max_dte_days (got 100)' },
-      { path: 'universe.min_market_cap_usd', rule: 'must be below max_market_cap_usd (got 1000000000)' },
+      { path: 'sleeve.delta_min', rule: 'must be <= sleeve.delta_max (got 0.2)' },
+      { path: 'sleeve.min_dte_days', rule: 'must be <= sleeve.max_dte_days (got 100)' },
+      { path: 'universe.min_market_cap_usd', rule: 'must be below universe.max_market_cap_usd (got 1000000000)' },
     ]);
   });
 
