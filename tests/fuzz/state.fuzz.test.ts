@@ -83,7 +83,7 @@ function apply(m: Mutation, all: (string | number)[][]): string {
       edit(all[m.at]!, (p, k) => (p[k] = m.value));
       break;
     case 'scale':
-      edit(all[m.at]!, (p, k) => (p[k] = typeof p[k] === 'number' ? (p[k] as number) * m.factor : p[k]));
+      edit(all[m.at]!, (p, k) => (p[k] = typeof p[k] === 'number' ? (p[k]) * m.factor : p[k]));
       break;
     case 'delete':
       edit(all[m.at]!, (p, k) => (Array.isArray(p) ? p.splice(Number(k), 1) : delete p[k]));
