@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { syntheticOptions } from './agent/build-engine.js';
+import { recordedDirFor, syntheticOptions } from './agent/build-engine.js';
+import { readMarketMeta } from './data_ingest/recorded/recorded-market.js';
 import { modelLocation } from './agent/alpha-setup.js';
 import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
 import { formatReports } from './alpha/evaluate.js';
-import { readModelFile, writeModelFile } from './alpha/model-file.js';
+import { isModelText, readModelFile, writeModelFile } from './alpha/model-file.js';
 import { modelProblems } from './alpha/model-validation.js';
 import { MIN_REASON_CHARS, resumeTrading } from './agent/resume.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
@@ -21,11 +22,11 @@ import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from '.
 import { exitCodeOf, ModelError, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
-import { loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
+import { isReviewHtml, loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
 import { LogNotifier } from './utils/notifier.js';
 import { FanOutNotifier, SlackNotifier } from './ops/slack-notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
-import { writeOutputFile } from './utils/output-file.js';
+import { assertReplaceable, writeOutputFile } from './utils/output-file.js';
 
 /** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
 const PACKAGE_ROOT = (() => {
@@ -226,9 +227,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const sleeveConfigFile = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
       const { cfg, hash } = loadConfig(configFile, sleeveConfigFile);
       const days = f.days ?? cfg.sim.days;
-      const seed = f.seed ?? cfg.sim.seed;
+      // recorded data carries its own seed (a run on it takes that one unless --seed says otherwise, and is refused then)
+      const recordedDir = recordedDirFor(cfg, f.data, io.cwd);
+      const seed = f.seed ?? (recordedDir === null ? cfg.sim.seed : readMarketMeta(recordedDir).seed);
       // the config's hash is in the folder's name: another config is another back-test, never a resume of this one
-      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-s${seed}-${days}d-${hash.slice(0, 8)}`));
+      const market = recordedDir === null ? '' : `${basename(recordedDir)}-`;
+      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-${market}s${seed}-${days}d-${hash.slice(0, 8)}`));
       const bar = io.stdout.isTTY === true ? await progressBar(io.stdout) : null;
       // a back-test talks through its summary: the log shows warnings only, unless LOG_LEVEL asks for more
       const log = createLogger({ level: io.env.LOG_LEVEL === undefined ? 'warn' : env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stderr });
@@ -240,7 +244,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           sleeveConfigFile,
           sleeve: f.sleeve,
           days,
-          seed,
+          ...(f.seed === undefined && recordedDir !== null ? {} : { seed }),
           stateDir: join(out, 'data'),
           logDir: join(out, 'logs'),
           restoreBackup: false,
@@ -254,7 +258,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const wallS = (performance.now() - started) / 1000;
       const r = result.run;
       const summary = summarizeBacktest(result.logDir, { startNavUsd: r.startNavUsd, barMs: r.barMs, horizonBars: r.horizonBars, pumps: result.groundTruthPumps });
-      const assets = cfg.universe.majors.length + cfg.market.synthetic.microCaps;
+      const assets = r.assets;
       say(
         [
           `COCE back-test, seed ${seed}, ${days} days: ${result.cyclesRun} cycles in ${wallS.toFixed(1)} s (${((result.cyclesRun * assets) / wallS / 1000).toFixed(0)} k asset-bars/s)${result.stoppedBy === 'signal' ? ', stopped by signal' : ''}`,
@@ -284,7 +288,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       const figures = reviewFigures(data);
       const out = resolve(io.cwd, f.out ?? join(f.logDir, 'review.html'));
-      writeOutputFile(out, scrubber.scrub(reviewHtml(data, figures)), 'report');
+      writeOutputFile(out, scrubber.scrub(reviewHtml(data, figures)), 'report', isReviewHtml);
       say(reviewText(data, figures));
       say(`report          ${out}`);
     });
@@ -348,6 +352,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const cfg = configFiles(f);
       const out = f.out === undefined ? modelLocation(cfg, io.cwd).file : resolve(io.cwd, f.out);
       const t0 = performance.now();
+      // an existing file at --out is replaced only when it is a model file (checked before the training, not after)
+      assertReplaceable(out, 'pump model', isModelText);
       const model = await trainFromConfig(cfg, f.seed, f.days);
       const c = cfg.alpha.classifier;
       const problems = modelProblems(model, { minValidationPumps: c.minValidationPumps, minValidationRocAuc: c.minValidationRocAuc });
@@ -384,7 +390,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (model.file.training.seed === f.seed) say(`note: seed ${f.seed} is the model's training seed; use an unseen seed for an honest score`);
       const r = await evaluateFromConfig(model, cfg, f.seed, f.days, modelPath);
       say(`seed ${r.seed}, ${r.days} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} h before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
-      if (f.json) writeOutputFile(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n', '--json file');
+      if (f.json) writeOutputFile(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n', 'evaluation report', (t) => t.startsWith('{\n  "seed":') && t.includes('"baselines"'));
     });
 
   program

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
-import { FILES, readPumpEvents } from '../data_ingest/recorded/market-files.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import { EventLogs, type LogCut } from '../state/event-logs.js';
 import { acquireRunLock } from '../state/run-lock.js';
@@ -71,7 +69,7 @@ export interface RunResult {
   statePath: string;
   logDir: string;
   /** What a back-test summary needs besides the logs. */
-  run: { startNavUsd: number; barMs: number; horizonBars: number; seed: number; firstCycle: number; recordedDir: string | null; cfg: Config };
+  run: { startNavUsd: number; barMs: number; horizonBars: number; seed: number; firstCycle: number; recordedDir: string | null; cfg: Config; assets: number };
   /** The market's pumps (ground truth) when it has them: the generator's schedule, or a recorded folder's events. */
   groundTruthPumps: readonly PumpEvent[] | null;
 }
@@ -136,12 +134,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       if (l.tookOverFromPid !== null) log.warn({ pid: l.tookOverFromPid }, 'took over the lock of a coce process that is gone');
     }
     let state: EngineState | null;
-    if (opts.restoreBackup) {
-      state = store.restoreBackup();
-      log.warn({ state: store.path, cycle: state.lastCompletedCycle }, 'started from the backup state');
-    } else {
-      state = store.load();
-    }
+    // the backup is only read here; it replaces state.json once every start-up check has passed
+    state = opts.restoreBackup ? store.readBackup() : store.load();
 
     const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
     if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
@@ -284,6 +278,10 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
     }
     // every start-up check has passed: only now is anything written (a new run's state, a crashed cycle's lines cut)
+    if (opts.restoreBackup) {
+      store.restoreBackup();
+      log.warn({ state: store.path, cycle: state.lastCompletedCycle }, 'started from the backup state (the state it replaced is kept as state.json.replaced)');
+    }
     logs.open();
     if (newRun) {
       logs.stamp(state);
@@ -326,8 +324,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       resumedFromCycle,
       statePath: store.path,
       logDir: opts.logDir,
-      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg },
-      groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : recordedDir !== null ? readPumpEvents(readFileSync(join(recordedDir, FILES.events), 'utf8')) : null,
+      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length },
+      groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : (recorded?.pumps ?? null),
     };
   } finally {
     await health?.close(); // a start-up that failed after the port was taken must not keep the process alive

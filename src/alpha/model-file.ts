@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { describeFsError, PathError, UsageError } from '../utils/errors.js';
 import { PumpModel, type PumpModelFile } from './pump-model.js';
 
+/** A model file, or what is left of one (what `coce train` may replace at its --out). */
+export const isModelText = (text: string): boolean => /^\{\s*"format":\s*"coce-pump-model\//.test(text);
+
 /** Write the model file atomically (temp + rename): a crash never leaves half a model. */
 export function writeModelFile(file: string, model: PumpModelFile): void {
   try {

@@ -113,6 +113,9 @@ function table(id: string, head: string[], rows: (string | number)[][], cap = 30
   return `${more}<table data-table="${esc(id)}" data-rows="${rows.length}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${shown.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
 }
 
+/** An earlier review page (what `coce report` may replace). */
+export const isReviewHtml = (text: string): boolean => text.startsWith('<!doctype html>') && text.includes('<h1>COCE weekly review:');
+
 /** The weekly review as one self-contained HTML page (inline CSS and SVG; no script, nothing fetched). */
 export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
   const t = (e: LogEvent) => Date.parse(e.ts);

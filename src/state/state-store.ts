@@ -10,6 +10,8 @@ export interface StateStore {
   /** The saved state, or null when none was saved yet. Throws StateError on a corrupt or invalid file. */
   load(): EngineState | null;
   save(state: EngineState): void;
+  /** The backup (state.json.bak), validated; no file is touched. Throws StateError when missing or invalid. */
+  readBackup(): EngineState;
   /** Keep the current state.json aside as state.json.replaced (never deleted) and put the backup in its place. */
   restoreBackup(): EngineState;
 }
@@ -120,10 +122,15 @@ export class FileStateStore implements StateStore {
     }
   }
 
-  restoreBackup(): EngineState {
+  /** The backup state, parsed and validated, without touching any file (a run checks it before it restores it). */
+  readBackup(): EngineState {
     if (!existsSync(this.backupPath)) throw new StateError(`no backup to restore: ${this.backupPath} does not exist`);
+    return parseState(readFileSync(this.backupPath, 'utf8'), this.backupPath);
+  }
+
+  restoreBackup(): EngineState {
+    const state = this.readBackup();
     const text = readFileSync(this.backupPath, 'utf8');
-    const state = parseState(text, this.backupPath);
     // Order matters: at every instant either the old state.json or the restored one is in place, and the old one
     // is kept (hard-linked aside) before it is replaced.
     writeFileDurably(this.tmpPath, text);

@@ -200,3 +200,31 @@ describe('8. small things an operator trips over', () => {
     }
   });
 });
+
+describe('found by the fuzz harness', () => {
+  it('--restore-backup with a backup that the run then refuses leaves state.json where it was', async () => {
+    const cwd = tmp();
+    expect((await run(cwd, ['--days', '1'])).code).toBe(0);
+    expect(await main(['data', 'generate', '--days', '1', '--seed', '9', '--out', 'mkt'], memoryIo(cwd))).toBe(0);
+    const before = treeSnapshot(join(cwd, 'data'));
+    const io = memoryIo(cwd);
+    expect(await main(['run', '--restore-backup', '--data', 'mkt', '--days', '1'], io)).toBe(2);
+    expect(io.err()).toContain('belongs to another run: seed 3 (this run: 9)');
+    expect(treeSnapshot(join(cwd, 'data'))).toEqual(before);
+  });
+
+  it('report, eval --json and train --out replace only a file of their own kind', async () => {
+    const cwd = tmp();
+    expect((await run(cwd, ['--days', '1'])).code).toBe(0);
+    writeFileSync(join(cwd, 'notes.txt'), 'mine\n');
+    for (const args of [['report', '--out', 'notes.txt'], ['train', '--days', '10', '--out', 'notes.txt']]) {
+      const io = memoryIo(cwd);
+      expect(await main(args, io)).toBe(2);
+      expect(io.err()).toMatch(new RegExp(`${join(cwd, 'notes.txt')} already exists and is not a (report|pump model) COCE wrote: choose another path or move it away \\(nothing was overwritten\\)`));
+    }
+    expect(readFileSync(join(cwd, 'notes.txt'), 'utf8')).toBe('mine\n');
+    // its own earlier output is replaced
+    expect(await main(['report', '--out', 'r.html'], memoryIo(cwd))).toBe(0);
+    expect(await main(['report', '--out', 'r.html'], memoryIo(cwd))).toBe(0);
+  });
+});

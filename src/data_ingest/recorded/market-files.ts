@@ -1,4 +1,5 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { DataFileError } from '../../utils/errors.js';
 import { join } from 'node:path';
 import type { MarketSnapshot } from '../market-data-source.js';
 import type { HypeBurst, PumpEvent } from '../synthetic/pump-schedule.js';
@@ -85,25 +86,46 @@ export class MarketFilesWriter {
   }
 }
 
-/** The pumps of a recorded folder's events.csv (its ground truth), as the generator made them. */
-export function readPumpEvents(csv: string): PumpEvent[] {
-  return csv
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((l) => {
-      const c = l.split(',');
-      return {
-        id: Number(c[0]),
-        symbol: c[1]!,
-        accumulationStartMs: Date.parse(c[2]!),
-        pumpStartMs: Date.parse(c[3]!),
-        peakMs: Date.parse(c[4]!),
-        endMs: Date.parse(c[5]!),
-        magnitude: Number(c[6]),
-        dumpFraction: Number(c[7]),
-        volumeMultiple: Number(c[8]),
-        hypeStartMs: c[9] ? Date.parse(c[9]) : null,
-      };
-    });
+/**
+ * The pumps of a recorded folder's events.csv (its ground truth). Every row is checked: ten fields, a known symbol,
+ * ISO-8601 times in order (accumulation <= start <= peak <= end), finite figures; a bad row is a DataFileError with
+ * its file and line, so a back-test never scores its alarms against a damaged list.
+ */
+export function readPumpEvents(csv: string, file: string = FILES.events, symbols?: ReadonlySet<string>): PumpEvent[] {
+  const lines = csv.split('\n');
+  if (lines[0] !== HEADERS.events) throw new DataFileError(`${file}:1: header must be "${HEADERS.events}"`);
+  const out: PumpEvent[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const bad = (why: string) => new DataFileError(`${file}:${i + 1}: ${why} in "${line.slice(0, 120)}"`);
+    const c = line.split(',');
+    if (c.length !== 10) throw bad(`${c.length} fields, want 10 (${HEADERS.events})`);
+    const time = (k: number, name: string) => {
+      const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(c[k]!) ? Date.parse(c[k]!) : Number.NaN;
+      if (!Number.isFinite(ms)) throw bad(`${name} "${c[k]}" is not an ISO-8601 UTC time`);
+      return ms;
+    };
+    const num = (k: number, name: string) => {
+      const v = c[k] === '' ? Number.NaN : Number(c[k]);
+      if (!Number.isFinite(v)) throw bad(`${name} "${c[k]}" is not a number`);
+      return v;
+    };
+    const e: PumpEvent = {
+      id: num(0, 'id'),
+      symbol: c[1]!,
+      accumulationStartMs: time(2, 'accumulation_start'),
+      pumpStartMs: time(3, 'pump_start'),
+      peakMs: time(4, 'peak'),
+      endMs: time(5, 'end'),
+      magnitude: num(6, 'magnitude'),
+      dumpFraction: num(7, 'dump_fraction'),
+      volumeMultiple: num(8, 'volume_multiple'),
+      hypeStartMs: c[9] === '' ? null : time(9, 'hype_start'),
+    };
+    if (symbols !== undefined && !symbols.has(e.symbol)) throw bad(`symbol "${e.symbol.slice(0, 40)}" is not one of meta.json's symbols`);
+    if (!(e.accumulationStartMs <= e.pumpStartMs && e.pumpStartMs <= e.peakMs && e.peakMs <= e.endMs)) throw bad('times must satisfy accumulation_start <= pump_start <= peak <= end');
+    out.push(e);
+  }
+  return out;
 }

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { DataFileError } from '../../utils/errors.js';
 import type { MarketDataSource, MarketSnapshot } from '../market-data-source.js';
-import { FILES, FORMAT, HEADERS, type MarketMeta } from './market-files.js';
+import type { PumpEvent } from '../synthetic/pump-schedule.js';
+import { FILES, FORMAT, HEADERS, readPumpEvents, type MarketMeta } from './market-files.js';
 
 const metaSchema = z.strictObject({
   format: z.literal(FORMAT),
@@ -50,10 +51,15 @@ export class RecordedMarket implements MarketDataSource {
   private data: Float64Array | null = null;
   private readonly index: Map<string, number>;
 
+  /** The folder's pumps (events.csv), checked when the folder is opened; null when it has none. */
+  readonly pumps: PumpEvent[] | null;
+
   constructor(private readonly dir: string) {
     this.meta = readMarketMeta(dir);
     this.name = this.meta.source;
     this.index = new Map(this.meta.symbols.map((s, i) => [s, i]));
+    const events = join(dir, FILES.events);
+    this.pumps = existsSync(events) ? readPumpEvents(readFileSync(events, 'utf8'), events, new Set(this.meta.symbols)) : null;
   }
 
   symbols(): string[] {
