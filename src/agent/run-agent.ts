@@ -14,6 +14,7 @@ import type { Logger } from '../utils/logger.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
+import { atStartup } from './exchange-startup.js';
 import { loadAlpha, modelLocation, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
@@ -151,9 +152,14 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     // just closed); sim/backtest at sim.start (or the recorded data's start).
     const fixedFirstCycle = recorded?.meta.firstCycle ?? (isExchangeMode(opts.mode) ? null : cycleOfOpenMs(simStartMs, barMs));
     const firstCycle = state?.run.firstCycle ?? fixedFirstCycle ?? Math.floor(Date.now() / barMs) - 1;
+    // exchange modes: every start-up call to a venue or source is retried on transient faults and, when it still
+    // fails, stops the start with exit 2 naming the step (nothing is saved before the run begins)
+    const retry = { retries: cfg.market.sources.maxRetries, baseDelayMs: cfg.execution.retries.baseDelayMs, maxDelayMs: cfg.execution.retries.maxDelayMs, sleep: (ms: number) => realSleep(ms, deps.signal), log };
+    const startup = <T>(what: string, fn: () => Promise<T>, retries = retry.retries): Promise<T> => (isExchangeMode(opts.mode) ? atStartup(what, fn, { ...retry, retries }) : fn());
     const spot = isExchangeMode(opts.mode) ? await createSpotExchange(cfg, opts.mode, deps.env) : null;
     const market: MarketDataSource =
-      recorded ?? (spot !== null ? await buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
+      recorded ??
+      (spot !== null ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal))) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
     const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
     const optionsVenue: OptionsVenue =
@@ -168,9 +174,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
             }),
           )
         : new PaperOptionsVenue();
-    await optionsVenue.init?.();
+    await startup('the Deribit options venue (markets)', async () => optionsVenue.init?.());
     const exchangeVenue = spot === null ? null : buildExchangeVenue(cfg, spot, deps.log);
-    await exchangeVenue?.init?.();
+    await startup(`the ${cfg.universe.exchange} venue (markets)`, async () => exchangeVenue?.init?.());
     const tracked = new Set(market.symbols());
     let resumedFromCycle: number | null = null;
     const newRun = state === null;
@@ -187,14 +193,14 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       if (isExchangeMode(opts.mode)) {
         // a new exchange run starts from the account as it is (not from sim.initial_cash_usd), saved before any
         // order can be sent; assets COCE does not trade are left alone (the order sync reports them)
-        const b = await exchangeVenue!.balances();
+        const b = await startup(`the ${cfg.universe.exchange} account (balances)`, () => exchangeVenue!.balances());
         state.cashUsd = b.cashUsd;
         for (const [s, qty] of Object.entries(b.assets)) {
           if (tracked.has(s) && qty > 0) state.positions[s] = { qty, avgEntryPriceUsd: 0, lastPriceUsd: 0, openedCycle: state.run.firstCycle, realizedPnlUsd: 0 };
         }
         log.info({ cashUsd: b.cashUsd, positions: Object.keys(state.positions) }, 'new run: book taken from the venue');
       }
-      state.assetMemory = warmUpMemory((await market.history?.(firstCycle, gateWarmupBars)) ?? [], qualityRules(cfg));
+      state.assetMemory = warmUpMemory((await startup('the price history before the first cycle', async () => market.history?.(firstCycle, gateWarmupBars))) ?? [], qualityRules(cfg));
     } else {
       assertSameRun(state.run, { ...wanted, firstCycle: fixedFirstCycle ?? wanted.firstCycle }, store.path, fixedFirstCycle !== null);
       resumedFromCycle = state.lastCompletedCycle;
@@ -208,14 +214,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
 
     const history = new ReturnHistory(returnHistoryBars(cfg));
-    await replayBars(alpha === null ? [history] : [alpha.engine, history], market, {
-      firstCycle: state.run.firstCycle,
-      lastCompletedCycle: state.lastCompletedCycle,
-      quality: qualityRules(cfg),
-      gateWarmupBars,
-      historyBars: Math.max(returnHistoryBars(cfg), alpha === null ? 0 : 2 * alpha.model.file.arima.windowBars),
-      replayCompleted: !isExchangeMode(opts.mode),
-    });
+    const replayFrom = state;
+    // not retried as a whole (the filters would see bars twice): the sources retry their own requests
+    await startup('the price history the filters warm up on', () =>
+      replayBars(alpha === null ? [history] : [alpha.engine, history], market, {
+        firstCycle: replayFrom.run.firstCycle,
+        lastCompletedCycle: replayFrom.lastCompletedCycle,
+        quality: qualityRules(cfg),
+        gateWarmupBars,
+        historyBars: Math.max(returnHistoryBars(cfg), alpha === null ? 0 : 2 * alpha.model.file.arima.windowBars),
+        replayCompleted: !isExchangeMode(opts.mode),
+      }),
+      0,
+    );
     if (alpha === null) {
       log.warn({ model: modelAt }, `no pump model at ${modelAt}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
     } else {

@@ -2,6 +2,7 @@ import { errorClassNames } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import type { OrderRequest, OrderStatus, Venue, VenueBalances, VenueOrder } from './venue.js';
 import { mapVenueError, VenueError } from './venue-errors.js';
+import { implausibleBalances, implausibleOrder } from './venue-sanity.js';
 
 /** ccxt's unified order, the fields COCE reads. */
 export interface CcxtOrder {
@@ -102,7 +103,7 @@ export class CcxtVenue implements Venue {
     else if (side === 'buy' && this.o.buyFeeAsset === 'base') feeBaseQty = (filledQty * this.o.takerFeeBps) / 10_000;
     else feeUsd = (filledQty * avg * this.o.takerFeeBps) / 10_000;
     const status = STATUS[o.status ?? 'open'] ?? 'open';
-    return {
+    const order: VenueOrder = {
       clientOrderId,
       venueOrderId: String(o.id),
       symbol: base,
@@ -115,6 +116,10 @@ export class CcxtVenue implements Venue {
       limitPriceUsd: o.price ?? null,
       status: status === 'open' && filledQty > 0 ? 'partially_filled' : status,
     };
+    // a garbled answer is a lost answer: the order is looked up again, never booked as reported
+    const why = implausibleOrder(order);
+    if (why !== null) throw new VenueError(`order ${clientOrderId}: implausible answer from the exchange (${why})`, 'unknown', { clientOrderId });
+    return order;
   }
 
   async submit(r: OrderRequest): Promise<VenueOrder> {
@@ -170,6 +175,9 @@ export class CcxtVenue implements Venue {
       if (coin === this.o.quote || qty === undefined || qty === 0) continue;
       assets[coin] = qty;
     }
-    return { cashUsd: total[this.o.quote] ?? 0, assets };
+    const b2 = { cashUsd: total[this.o.quote] ?? 0, assets };
+    const why = implausibleBalances(b2);
+    if (why !== null) throw new VenueError(`fetchBalance: implausible answer from the exchange (${why})`, 'unknown');
+    return b2;
   }
 }

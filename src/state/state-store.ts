@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeFsError, StateError } from '../utils/errors.js';
+import { describeFsError, StateError, StateInvariantError } from '../utils/errors.js';
 import { ensureWritableDir } from './writable-dir.js';
 import { engineStateSchema, STATE_VERSION, type EngineState } from './schema.js';
 
@@ -146,6 +146,12 @@ export class FileStateStore implements StateStore {
   }
 
   save(state: EngineState): void {
+    // never write a state that would not load again: the daemon could not restart on it
+    const checked = engineStateSchema.safeParse(state);
+    if (!checked.success) {
+      const lines = checked.error.issues.slice(0, 5).map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+      throw new StateInvariantError(`the cycle produced a state that breaks the state schema (a bug, or an input no check caught); ${this.path} keeps the last good cycle:\n${lines.join('\n')}`, { file: this.path });
+    }
     writeFileDurably(this.tmpPath, JSON.stringify(state) + '\n', this.durable);
     if (existsSync(this.path)) {
       const bakTmp = `${this.backupPath}.tmp`;

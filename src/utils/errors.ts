@@ -58,6 +58,12 @@ export class StateError extends CoceError {
   readonly exitCode = 2;
 }
 
+/** A state the engine itself produced fails the state schema: a bug (exit 1), never written to disk. */
+export class StateInvariantError extends CoceError {
+  override name = 'StateInvariantError';
+  readonly exitCode = 1;
+}
+
 /** A file or folder COCE must write (state dir, log dir) cannot be written. */
 export class PathError extends CoceError {
   override name = 'PathError';

@@ -23,6 +23,23 @@ export interface FaultRates {
   partialFill?: number;
   /** The order is rejected (-2010) as the exchange's risk engine might. */
   reject?: number;
+  /**
+   * Any answer that would be a 200 (market data, account, orders) comes back damaged: cut-off JSON, an HTML page, a
+   * field of the wrong type, missing, negative, NaN or huge, an empty or null body (the fuzz harness's exchange).
+   */
+  garble?: number;
+}
+
+const GARBLE_KINDS = ['truncate', 'html', 'wrong-type', 'missing', 'negative', 'nan', 'huge', 'empty', 'null'] as const;
+
+/** The paths of up to `max` leaves of a JSON value (arrays sampled at their start), for damaging one of them. */
+function leafPaths(v: unknown, max = 500, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  if (out.length >= max) return out;
+  if (v !== null && typeof v === 'object') {
+    const entries = Array.isArray(v) ? v.slice(0, 20).map((x, i) => [i, x] as const) : Object.entries(v);
+    for (const [k, x] of entries) leafPaths(x, max, [...prefix, k], out);
+  } else out.push(prefix);
+  return out;
 }
 
 interface ExOrder {
@@ -122,8 +139,35 @@ export class LoopbackBinance {
   }
 
   private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (status === 200 && this.roll('garble')) {
+      const g = this.garbled(body);
+      this.faultsInjected[`garble:${g.kind}`] = (this.faultsInjected[`garble:${g.kind}`] ?? 0) + 1;
+      res.writeHead(200, { 'content-type': g.kind === 'html' ? 'text/html' : 'application/json', ...headers });
+      return void res.end(g.text);
+    }
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
+  }
+
+  /** One damaged version of an answer, drawn from the seeded generator. */
+  private garbled(body: unknown): { kind: (typeof GARBLE_KINDS)[number]; text: string } {
+    const kind = GARBLE_KINDS[Math.floor(this.rng.next() * GARBLE_KINDS.length)]!;
+    const json = JSON.stringify(body);
+    if (kind === 'truncate') return { kind, text: json.slice(0, Math.floor(this.rng.next() * json.length)) };
+    if (kind === 'html') return { kind, text: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>' };
+    if (kind === 'empty') return { kind, text: Array.isArray(body) ? '[]' : '{}' };
+    if (kind === 'null') return { kind, text: 'null' };
+    const copy = JSON.parse(json) as unknown;
+    const paths = leafPaths(copy);
+    if (paths.length === 0 || paths[0]!.length === 0) return { kind, text: JSON.stringify({ garbled: kind }) };
+    const path = paths[Math.floor(this.rng.next() * paths.length)]!;
+    let node = copy as Record<string | number, unknown>;
+    for (const k of path.slice(0, -1)) node = node[k] as Record<string | number, unknown>;
+    const key = path.at(-1)!;
+    const was = node[key];
+    if (kind === 'missing') delete node[key];
+    else node[key] = kind === 'wrong-type' ? (typeof was === 'string' ? { value: was } : 'abc') : kind === 'negative' ? (typeof was === 'number' ? -Math.abs(was) - 1 : '-1') : kind === 'nan' ? 'NaN' : typeof was === 'number' ? 1e308 : '1e308';
+    return { kind, text: JSON.stringify(copy) };
   }
 
   private error(res: ServerResponse, status: number, code: number, msg: string): void {
