@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_YAML, offlineConfig, tmp, treeSnapshot } from '../helpers.js';
-import { coce, expectClean, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
+import { coce, expectClean, fuzzTimeout, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
 
 let cwd = '';
 beforeAll(async () => {
@@ -142,5 +142,5 @@ describe('fuzz: command lines', () => {
     if (process.env.FUZZ_SCALE) console.log(`cli fuzz: ${seen.ok} ok, ${seen.refused} refused`);
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.ok).toBeGreaterThan(0);
-  }, 300_000);
+  }, fuzzTimeout(300_000));
 });

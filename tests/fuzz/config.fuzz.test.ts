@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { BASE_YAML, tmp, treeSnapshot } from '../helpers.js';
-import { coce, expectClean, expectNoSecretInFiles, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
+import { coce, expectClean, fuzzTimeout, expectNoSecretInFiles, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
 
 const BASE_TEXT = readFileSync(BASE_YAML, 'utf8');
 const BASE = parse(BASE_TEXT) as Record<string, unknown>;
@@ -184,5 +184,5 @@ describe('fuzz: config files', () => {
     );
     // most cases must really run, or the property says little
     expect(ran).toBeGreaterThanOrEqual(fuzzParams(25).numRuns / 3);
-  }, 180_000);
+  }, fuzzTimeout(180_000));
 });

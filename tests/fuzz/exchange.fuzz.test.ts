@@ -16,7 +16,7 @@ import { parseState } from '../../src/state/state-store.js';
 import type { LoopbackBinance } from '../execution/loopback-binance.js';
 import { tmp } from '../helpers.js';
 import { config, env, exchange, KEY, SECRET } from '../e2e/loopback-testnet.js';
-import { coce, expectClean, expectNoSecretInFiles, fuzzParams } from './fuzz-harness.js';
+import { coce, expectClean, fuzzTimeout, expectNoSecretInFiles, fuzzParams } from './fuzz-harness.js';
 
 const rate = fc.constantFrom(0, 0, 0.02, 0.1, 0.3);
 const faults = fc.record({
@@ -76,5 +76,5 @@ describe('fuzz: exchange answers (loopback Binance, real ccxt client)', () => {
     );
     if (process.env.FUZZ_SCALE) console.log(`exchange fuzz: ${exits.ok} runs ok, ${exits.refused} refused; faults ${JSON.stringify(seen)}`);
     expect(exits.ok).toBeGreaterThan(0);
-  }, 300_000);
+  }, fuzzTimeout(300_000));
 });

@@ -25,6 +25,9 @@ export function fuzzParams(runs: number): { seed: number; numRuns: number; path?
   return { seed: FUZZ_SEED, numRuns: Math.max(1, Math.round(runs * SCALE)), ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}), endOnFailure: true };
 }
 
+/** A fuzz test's timeout: what its CI size needs, times FUZZ_SCALE. */
+export const fuzzTimeout = (ms: number): number => Math.round(ms * Math.max(1, SCALE));
+
 /**
  * Fake secrets in every fuzzed run's environment. Exchange and Deribit keys are left out on purpose: with them a
  * fuzzed `--mode testnet` could reach a real exchange; the exchange target sets its own, against the loopback.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_YAML, tmp, treeSnapshot } from '../helpers.js';
-import { coce, expectClean, expectUnchanged, fuzzParams } from './fuzz-harness.js';
+import { coce, expectClean, fuzzTimeout, expectUnchanged, fuzzParams } from './fuzz-harness.js';
 
 const FILES = ['bars.csv', 'liquidity.csv', 'sentiment.csv', 'events.csv', 'hype.csv', 'meta.json'] as const;
 let root = '';
@@ -106,5 +106,5 @@ describe('fuzz: recorded market files', () => {
     if (process.env.FUZZ_SCALE) console.log(`recorded fuzz: ${seen.ran} accepted, ${seen.refused} refused`);
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.ran).toBeGreaterThan(0);
-  }, 300_000);
+  }, fuzzTimeout(300_000));
 });

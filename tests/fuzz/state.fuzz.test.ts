@@ -12,7 +12,7 @@ import { trainFromConfig } from '../../src/agent/pump-training.js';
 import { writeModelFile } from '../../src/alpha/model-file.js';
 import type { Config } from '../../src/utils/config.js';
 import { baseConfig, BASE_YAML, tmp, treeSnapshot } from '../helpers.js';
-import { coce, expectClean, expectNoSecretInFiles, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
+import { coce, expectClean, fuzzTimeout, expectNoSecretInFiles, expectUnchanged, fuzzParams, SECRETS } from './fuzz-harness.js';
 
 let root = '';
 let stateText = '';
@@ -142,5 +142,5 @@ describe('fuzz: state files', () => {
     if (process.env.FUZZ_SCALE) console.log(`state fuzz: ${seen.ran} accepted, ${seen.refused} refused`);
     expect(seen.refused).toBeGreaterThan(0);
     expect(seen.ran).toBeGreaterThan(0);
-  }, 300_000);
+  }, fuzzTimeout(300_000));
 });
