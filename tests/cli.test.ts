@@ -189,16 +189,18 @@ describe('coce run: bad input', () => {
     expect(await main(['run', '--mode', 'live'], live)).toBe(2);
     expect(live.err()).toBe('coce: mode live trades real money: add --confirm-live to start it\n');
     const testnet = memoryIo(cwd, keys);
-    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], testnet)).toBe(1);
-    expect(testnet.err()).toMatch(/^coce: loadMarkets: .*127\.0\.0\.1:1/);
+    // an exchange that cannot be reached at start-up: exit 2, the step and the cause named, nothing saved
+    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], testnet)).toBe(2);
+    expect(testnet.err()).toMatch(/^coce: cannot start: the binance market data \(markets, CoinGecko\) failed \(.*127\.0\.0\.1:1.*\)\. Check market\.sources and the keys, and that the exchange answers, then start again; nothing was saved\.\n$/);
+    expect(existsSync(join(cwd, 'data', 'state.json'))).toBe(false);
   });
 
   it('reads keys from .env in the working folder, the environment winning', async () => {
     const cwd = tmp();
     writeFileSync(join(cwd, '.env'), 'EXCHANGE_API_KEY=from-dotenv-123456\nEXCHANGE_API_SECRET=from-dotenv-654321\nTWITTER_BEARER=x-from-dotenv\nLOG_LEVEL=nonsense\n');
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
-    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], io)).toBe(1);
-    expect(io.err()).toContain('coce: loadMarkets:');
+    expect(await main(['run', '--mode', 'testnet', '--config', offlineConfig(cwd)], io)).toBe(2);
+    expect(io.err()).toContain('coce: cannot start: the binance market data');
     const io2 = memoryIo(cwd);
     expect(await main(['run'], io2)).toBe(2);
     expect(io2.err()).toContain('LOG_LEVEL=nonsense is not a log level');

@@ -84,7 +84,14 @@ export class CcxtVenue implements Venue {
   roundQty(symbol: string, qty: number, priceUsd: number): number {
     const m = this.markets[this.pair(symbol)];
     if (m === undefined || !(qty > 0)) return 0;
-    const q = Number(this.ex.amountToPrecision(m.symbol, qty));
+    let q: number;
+    try {
+      q = Number(this.ex.amountToPrecision(m.symbol, qty));
+    } catch (err) {
+      // ccxt throws InvalidOrder for an amount below the market's precision: nothing can be sent, like a dust amount
+      if (isClass(err, 'InvalidOrder')) return 0;
+      throw err;
+    }
     if (!(q > 0) || q < (m.limits?.amount?.min ?? 0) || q * priceUsd < (m.limits?.cost?.min ?? 0)) return 0;
     return q;
   }

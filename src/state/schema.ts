@@ -145,6 +145,16 @@ export const engineStateSchema = z.strictObject({
 }).superRefine((s, ctx) => {
   // what no run can write: a restart on such a state would replay the wrong span, or forever
   const bad = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  let heldUsd = 0;
+  for (const [sym, p] of Object.entries(s.positions)) {
+    heldUsd += Math.abs(p.qty * p.lastPriceUsd);
+    // the paper venue is the sim's exchange: a position it does not hold was not bought (a hand edit)
+    const venueQty = s.paperVenue?.assets[sym] ?? 0;
+    if (s.paperVenue !== null && Math.abs(p.qty - venueQty) > 1e-9 + 1e-6 * Math.max(Math.abs(p.qty), Math.abs(venueQty))) {
+      bad(['positions', sym, 'qty'], `is ${p.qty}, but the paper venue holds ${venueQty} (paperVenue.assets): state and venue move together`);
+    }
+  }
+  if (heldUsd > MAX_USD) bad(['positions'], `are worth ${heldUsd.toExponential(3)} USD at their last prices, above ${MAX_USD}`);
   const openMs = s.run.firstCycle * s.run.barMs;
   if (!(openMs >= 0 && openMs <= LAST_OPEN_MS)) bad(['run', 'firstCycle'], `must open a bar between 1970 and 2100 (got a bar opening at ${openMs} ms)`);
   if ((s.lastCompletedCycle === null) !== (s.lastCompletedTs === null)) bad(['lastCompletedTs'], 'must be null exactly when lastCompletedCycle is');

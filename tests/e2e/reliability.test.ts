@@ -98,7 +98,8 @@ describe('4. a model that cannot pass validation', () => {
   it('is refused with exit 2 and never replaces the model in use', async () => {
     const cwd = tmp();
     mkdirSync(join(cwd, 'data'));
-    writeFileSync(join(cwd, 'data', 'model.json'), '{"the model in use": true}\n');
+    const inUse = '{"format": "coce-pump-model/1", "the model in use": true}\n';
+    writeFileSync(join(cwd, 'data', 'model.json'), inUse);
     const io = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['train', '--days', '10'], io)).toBe(2);
     expect(io.err()).toBe(
@@ -107,8 +108,7 @@ describe('4. a model that cannot pass validation', () => {
         '  - validation ROC-AUC is undefined (no positive or no negative rows in the validation window)\n' +
         '  - no alarm threshold catches a pump on validation (threshold 1, F1 0.0 %)\n',
     );
-    expect(readFileSync(join(cwd, 'data', 'model.json'), 'utf8')).toBe('{"the model in use": true}\n');
-    expect(treeSnapshot(join(cwd, 'data'))).toEqual({ 'model.json': '{"the model in use": true}\n' });
+    expect(treeSnapshot(join(cwd, 'data'))).toEqual({ 'model.json': inUse });
   });
 });
 

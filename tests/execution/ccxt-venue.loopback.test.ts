@@ -74,6 +74,13 @@ describe('CcxtVenue through the real ccxt binance client against a misbehaving l
     stop = null;
   });
 
+  it('rounds an amount below the market precision (0.1) to nothing instead of throwing, whatever the hour', async () => {
+    const { ex, venue } = await setup({}, 1);
+    stop = () => ex.stop();
+    expect(venue.roundQty('BIGCAP', 0.04, 10)).toBe(0);
+    expect(venue.roundQty('BIGCAP', 3.27, 10)).toBe(3.2);
+  });
+
   it('500 orders with 10 % timeouts after accept, 5 % 429 and 5 % 5xx: no duplicate, no lost order, balances = state', async () => {
     const { ex, venue, log } = await setup({ timeoutAfterAccept: 0.1, rateLimit: 0.05, serverError: 0.05 }, 1);
     stop = () => ex.stop();
