@@ -2,14 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { recordedDirFor, syntheticOptions } from './agent/build-engine.js';
 import { readMarketMeta } from './data_ingest/recorded/recorded-market.js';
-import { modelLocation } from './agent/alpha-setup.js';
-import { evaluateFromConfig, trainFromConfig } from './agent/pump-training.js';
-import { formatReports } from './alpha/evaluate.js';
-import { isModelText, readModelFile, writeModelFile } from './alpha/model-file.js';
-import { modelProblems } from './alpha/model-validation.js';
 import { MIN_REASON_CHARS, resumeTrading } from './agent/resume.js';
 import { runAgent, type RunOptions } from './agent/run-agent.js';
 import { generateMarketFiles } from './data_ingest/recorded/generate-market-files.js';
@@ -19,14 +14,17 @@ import { FileStateStore } from './state/state-store.js';
 import { HARD_LIMITS, loadConfig } from './utils/config.js';
 import { MAX_SEED } from './utils/config-schema.js';
 import { readEnv, SECRET_NAMES, type Env, type Mode, type SleeveChoice } from './utils/env.js';
-import { exitCodeOf, ModelError, StateError, UsageError } from './utils/errors.js';
+import { exitCodeOf, StateError, UsageError } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { formatSummary, summarizeBacktest } from './agent/backtest-summary.js';
 import { isReviewHtml, loadReview, reviewFigures, reviewHtml, reviewText } from './ops/review-report.js';
 import { LogNotifier } from './utils/notifier.js';
 import { FanOutNotifier, SlackNotifier } from './ops/slack-notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
-import { assertReplaceable, writeOutputFile } from './utils/output-file.js';
+import { writeOutputFile } from './utils/output-file.js';
+import { registerDataImport } from './cli/data-import.js';
+import { registerEval, registerTrain } from './cli/train-eval.js';
+import { configOption, intArg, MAX_DAYS, noSleeveConfigOption, nonNegativeArg, sleeveConfigOption } from './cli/options.js';
 
 /** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
 const PACKAGE_ROOT = (() => {
@@ -49,23 +47,7 @@ export interface CliIo {
 }
 
 const MODES: Mode[] = ['sim', 'backtest', 'testnet', 'live'];
-/** Ten years: the longest run or data set any --days may ask for (as sim.days). */
-const MAX_DAYS = 3650;
 const SLEEVES: SleeveChoice[] = ['core', 'convex', 'all'];
-
-const intArg = (min: number, what: string, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
-  const n = Number(v);
-  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new InvalidArgumentError(`${what} must be a whole number ${range}, got "${v}"`);
-  }
-  return n;
-};
-const nonNegativeArg = (v: string) => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`must be a number >= 0, got "${v}"`);
-  return n;
-};
 
 /** Resolve a path against cwd; an unset default falls back to the copy shipped with the package. */
 function configPath(given: string | undefined, fallback: string, cwd: string): string {
@@ -85,11 +67,6 @@ function mergedEnv(io: CliIo): NodeJS.ProcessEnv {
   }
   return { ...parsed, ...io.env };
 }
-
-// The config-file options every command that reads the config takes.
-const configOption = () => new Option('--config <file>', 'main config file (default: config/base.yaml)');
-const sleeveConfigOption = () => new Option('--sleeve-config <file>', 'options sleeve config file (default: config/sleeve.yaml)');
-const noSleeveConfigOption = () => new Option('--no-sleeve-config', 'the sleeve section is in the main config file');
 
 interface RunFlags {
   mode: Mode;
@@ -226,13 +203,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const configFile = configPath(f.config, 'config/base.yaml', io.cwd);
       const sleeveConfigFile = f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd);
       const { cfg, hash } = loadConfig(configFile, sleeveConfigFile);
-      const days = f.days ?? cfg.sim.days;
+      // a recorded folder is replayed to its end unless --days says otherwise
+      const days = f.days ?? (recordedDirFor(cfg, f.data, io.cwd) === null ? cfg.sim.days : undefined);
       // recorded data carries its own seed (a run on it takes that one unless --seed says otherwise, and is refused then)
       const recordedDir = recordedDirFor(cfg, f.data, io.cwd);
-      const seed = f.seed ?? (recordedDir === null ? cfg.sim.seed : readMarketMeta(recordedDir).seed);
+      const seed = f.seed ?? (recordedDir === null ? cfg.sim.seed : (readMarketMeta(recordedDir).seed ?? cfg.sim.seed));
       // the config's hash is in the folder's name: another config is another back-test, never a resume of this one
       const market = recordedDir === null ? '' : `${basename(recordedDir)}-`;
-      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-${market}s${seed}-${days}d-${hash.slice(0, 8)}`));
+      const out = resolve(io.cwd, f.out ?? join('runs', `backtest-${market}s${seed}-${days === undefined ? 'all' : `${days}d`}-${hash.slice(0, 8)}`));
       const bar = io.stdout.isTTY === true ? await progressBar(io.stdout) : null;
       // a back-test talks through its summary: the log shows warnings only, unless LOG_LEVEL asks for more
       const log = createLogger({ level: io.env.LOG_LEVEL === undefined ? 'warn' : env.logLevel, pretty: io.stdout.isTTY === true, scrubber, out: io.stderr });
@@ -243,7 +221,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           configFile,
           sleeveConfigFile,
           sleeve: f.sleeve,
-          days,
+          ...(days === undefined ? {} : { days }),
           ...(f.seed === undefined && recordedDir !== null ? {} : { seed }),
           stateDir: join(out, 'data'),
           logDir: join(out, 'logs'),
@@ -257,11 +235,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       bar?.stop();
       const wallS = (performance.now() - started) / 1000;
       const r = result.run;
-      const summary = summarizeBacktest(result.logDir, { startNavUsd: r.startNavUsd, barMs: r.barMs, horizonBars: r.horizonBars, pumps: result.groundTruthPumps });
+      const summary = summarizeBacktest(result.logDir, { startNavUsd: r.startNavUsd, barMs: r.barMs, horizonBars: r.horizonBars, pumps: result.groundTruthPumps, benchmark: cfg.universe.majors[0]!, currency: r.quote });
       const assets = r.assets;
       say(
         [
-          `COCE back-test, seed ${seed}, ${days} days: ${result.cyclesRun} cycles in ${wallS.toFixed(1)} s (${((result.cyclesRun * assets) / wallS / 1000).toFixed(0)} k asset-bars/s)${result.stoppedBy === 'signal' ? ', stopped by signal' : ''}`,
+          `COCE back-test${recordedDir === null ? '' : ` on ${recordedDir}`}, seed ${seed}, ${+summary.days.toFixed(2)} days: ${result.cyclesRun} cycles in ${wallS.toFixed(1)} s (${((result.cyclesRun * assets) / wallS / 1000).toFixed(0)} k asset-bars/s)${result.stoppedBy === 'signal' ? ', stopped by signal' : ''}`,
           formatSummary(summary),
           `state and logs  ${out}`,
         ].join('\n'),
@@ -311,7 +289,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       );
     });
 
-  const data = program.command('data').description('synthetic market data: generate and inspect');
+  const data = program.command('data').description('market data folders for --data: generate the synthetic market, import real data, download it');
   data
     .command('generate')
     .description('write the synthetic market (bars, liquidity, sentiment, pump events) as CSV to a new folder')
@@ -338,60 +316,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   const configFiles = (f: { config?: string; sleeveConfig?: string | false }) =>
     loadConfig(configPath(f.config, 'config/base.yaml', io.cwd), f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd)).cfg;
+  registerDataImport(data, { cwd: io.cwd, stdout: io.stdout, say, config: configFiles });
 
-  program
-    .command('train')
-    .description('train the pump model walk-forward on the synthetic market and write the model file')
-    .option('--days <n>', 'days of synthetic market to train on', intArg(10, '--days', MAX_DAYS), 120)
-    .option('--seed <n>', 'market seed', intArg(0, '--seed', MAX_SEED), 1)
-    .option('--out <file>', 'model file to write (default: alpha.model_path, else data/model.json)')
-    .addOption(configOption())
-    .addOption(sleeveConfigOption())
-    .addOption(noSleeveConfigOption())
-    .action(async (f: { days: number; seed: number; out?: string; config?: string; sleeveConfig?: string | false }) => {
-      const cfg = configFiles(f);
-      const out = f.out === undefined ? modelLocation(cfg, io.cwd).file : resolve(io.cwd, f.out);
-      const t0 = performance.now();
-      // an existing file at --out is replaced only when it is a model file (checked before the training, not after)
-      assertReplaceable(out, 'pump model', isModelText);
-      const model = await trainFromConfig(cfg, f.seed, f.days);
-      const c = cfg.alpha.classifier;
-      const problems = modelProblems(model, { minValidationPumps: c.minValidationPumps, minValidationRocAuc: c.minValidationRocAuc });
-      if (problems.length > 0) {
-        throw new ModelError(
-          `the model trained on seed ${f.seed}, ${f.days} days does not pass validation, so ${out} was not written${existsSync(out) ? ' (the model there is kept)' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-        );
-      }
-      writeModelFile(out, model);
-      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean; pumps: number };
-      say(
-        [
-          `${out}: pump model trained on seed ${f.seed}, ${f.days} days (${model.training.rows} rows, ${model.training.positives} positive) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-          `validation after a ${model.training.purgeBars}-bar purge (${v.pumps} pumps): threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}`,
-          ...(v.precisionTargetMet ? [] : [`note: no threshold reached the precision target ${cfg.alpha.classifier.precisionTarget}; the best-F1 threshold is used`]),
-        ].join('\n'),
-      );
-    });
-
-  program
-    .command('eval')
-    .description('evaluate a model file and the Kamps & Kleinberg baselines on an unseen synthetic market')
-    .requiredOption('--model <file>', 'model file written by coce train')
-    .option('--days <n>', 'days of synthetic market', intArg(10, '--days', MAX_DAYS), 60)
-    .option('--seed <n>', 'market seed (use one the model was not trained on)', intArg(0, '--seed', MAX_SEED), 101)
-    .option('--json <file>', 'also write the report as JSON')
-    .addOption(configOption())
-    .addOption(sleeveConfigOption())
-    .addOption(noSleeveConfigOption())
-    .action(async (f: { model: string; days: number; seed: number; json?: string; config?: string; sleeveConfig?: string | false }) => {
-      const cfg = configFiles(f);
-      const modelPath = resolve(io.cwd, f.model);
-      const model = readModelFile(modelPath);
-      if (model.file.training.seed === f.seed) say(`note: seed ${f.seed} is the model's training seed; use an unseen seed for an honest score`);
-      const r = await evaluateFromConfig(model, cfg, f.seed, f.days, modelPath);
-      say(`seed ${r.seed}, ${r.days} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} h before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
-      if (f.json) writeOutputFile(resolve(io.cwd, f.json), JSON.stringify(r, null, 2) + '\n', 'evaluation report', (t) => t.startsWith('{\n  "seed":') && t.includes('"baselines"'));
-    });
+  registerTrain(program, { cwd: io.cwd, say, config: configFiles });
+  registerEval(program, { cwd: io.cwd, say, config: configFiles });
 
   program
     .command('resume')

@@ -7,7 +7,8 @@ import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
 import type { Config } from '../utils/config.js';
-import { UsageError } from '../utils/errors.js';
+import { ModelError, UsageError } from '../utils/errors.js';
+import type { MarketInput } from '../domain/market.js';
 import { AlphaStep } from './steps/alpha-step.js';
 import { warmUpMemory } from './warm-up.js';
 
@@ -33,7 +34,16 @@ export function modelFeatureOptions(model: PumpModel, cfg: Config, barMs: number
     rollingSumBars: model.file.featureSettings.rollingSumBars,
     sentimentChangeBars: model.file.featureSettings.sentimentChangeBars,
     exclude: cfg.universe.majors,
+    inputs: new Set(model.file.inputs),
   };
+}
+
+/** A model needs every input it was trained with: refuse one the data cannot feed (say what is missing). */
+export function assertModelInputs(model: PumpModel, has: ReadonlySet<MarketInput>, source: string, label: string): void {
+  const missing = model.file.inputs.filter((i) => !has.has(i));
+  if (missing.length > 0) {
+    throw new ModelError(`${label} needs ${missing.join(' and ')}, which ${source} does not have: train a model on this data (coce train --data ...), whose features use only what it has`);
+  }
 }
 
 /** Where a config without alpha.model_path looks for the pump model (and `coce train` writes it): under the working directory. */

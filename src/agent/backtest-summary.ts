@@ -4,6 +4,7 @@ import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import { hitRate, sharpe } from '../risk_guardrails/performance.js';
 import { readJsonlLog } from '../state/jsonl-log.js';
 import { feesPaidUsd, tripsByGuardrail } from '../ops/log-figures.js';
+import { money } from '../utils/money.js';
 
 
 export interface BacktestSummary {
@@ -28,6 +29,10 @@ export interface BacktestSummary {
   halts: number;
   sleevePremiumUsd: number;
   pumps: { alarms: number; truePositives: number; precision: number | null; pumpsInWindow: number; caught: number; recall: number | null } | null;
+  /** Buy-and-hold benchmarks over the same bars: the first major (BTC), and the micro-caps at equal weight. */
+  benchmarks: { symbol: string; returnPct: number | null; universeReturnPct: number | null };
+  /** The currency NAV and amounts are in (the data's quote). */
+  currency: string;
 }
 
 
@@ -45,7 +50,7 @@ export function sortino(returns: readonly number[], periodsPerYear: number): num
  * model's own label window: from `horizonBars` before a pump starts to its peak. An alarm is right when it falls in
  * such a window of its asset; a pump is caught when an alarm of its asset falls in its window.
  */
-export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barMs: number; horizonBars: number; pumps: readonly PumpEvent[] | null }): BacktestSummary {
+export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barMs: number; horizonBars: number; pumps: readonly PumpEvent[] | null; benchmark?: string; currency?: string }): BacktestSummary {
   const equity = readJsonlLog(join(logDir, 'equity.jsonl'));
   const trades = readJsonlLog(join(logDir, 'trades.jsonl'));
   const meta = readJsonlLog(join(logDir, 'meta_events.jsonl'));
@@ -65,6 +70,11 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
   const tradedUsd = fills.reduce((a, f) => a + (f.notionalUsd as number), 0);
   const avgNav = nav.reduce((a, b) => a + b, 0) / nav.length;
   const closed = trades.filter((e) => e.type === 'trade_closed').map((e) => e.pnlUsd as number);
+  // a benchmark's return from its last logged NAV (null when the data never had it: BTC in a BTC-quoted folder)
+  const benchReturn = (field: string): number | null => {
+    const last = equity.findLast((e) => typeof e[field] === 'number')?.[field] as number | undefined;
+    return last === undefined ? null : 100 * (last / startNavUsd - 1);
+  };
   let pumps: BacktestSummary['pumps'] = null;
   if (o.pumps !== null) {
     const alarms = meta.filter((e) => e.type === 'pump_alarm').map((e) => ({ symbol: e.symbol as string, ms: Date.parse(e.ts) }));
@@ -97,14 +107,16 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
     halts: meta.filter((e) => e.type === 'halt').length,
     sleevePremiumUsd: trades.filter((e) => e.type === 'option_fill' && e.reason === 'open').reduce((a, e) => a + (e.costUsd as number), 0),
     pumps,
+    benchmarks: { symbol: o.benchmark ?? 'BTC', returnPct: benchReturn('benchmarkNavUsd'), universeReturnPct: benchReturn('universeBenchmarkNavUsd') },
+    currency: o.currency ?? 'USD',
   };
 }
 
 const f2 = (x: number | null, unit = '') => (x === null ? 'n/a' : `${x.toFixed(2)}${unit}`);
-const usd = (x: number) => `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`;
 
 /** The summary as an aligned two-column table for the terminal. */
 export function formatSummary(s: BacktestSummary): string {
+  const usd = (x: number) => money(x, s.currency);
   const rows: [string, string][] = [
     ['days', s.days.toFixed(1)],
     ['NAV', `${usd(s.startNavUsd)} -> ${usd(s.endNavUsd)}`],
@@ -121,6 +133,8 @@ export function formatSummary(s: BacktestSummary): string {
     ['guardrail trips', Object.entries(s.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'],
     ['halts', String(s.halts)],
     ['options premium', usd(s.sleevePremiumUsd)],
+    [`buy-and-hold ${s.benchmarks.symbol}`, s.benchmarks.returnPct === null ? `n/a (no ${s.benchmarks.symbol} in the data)` : f2(s.benchmarks.returnPct, ' %')],
+    ['buy-and-hold micro-caps (equal weight)', f2(s.benchmarks.universeReturnPct, ' %')],
     [
       'pump model',
       s.pumps === null

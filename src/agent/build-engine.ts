@@ -281,7 +281,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       wait: exec.wait,
     }),
     ...convex,
-    new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints, cfg.notify.slack.dailySummaryHourUtc, [...cfg.risk.drawdownSoftLevels.map((l) => l.drawdownPct / 100), cfg.risk.maxDrawdownPct / 100]),
+    new MarkToMarketStep(cfg.schedule.equityCurveMaxPoints, cfg.notify.slack.dailySummaryHourUtc, [...cfg.risk.drawdownSoftLevels.map((l) => l.drawdownPct / 100), cfg.risk.maxDrawdownPct / 100], cfg.universe.majors),
     ...(exec.saveVenueBook === undefined ? [] : [{ name: 'venue-book', run: (ctx: CycleContext) => exec.saveVenueBook!(ctx.state) }]),
   ];
   // --sleeve convex: the sleeve alone (the core book is neither allocated nor traded, only valued and audited)

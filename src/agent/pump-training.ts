@@ -1,20 +1,23 @@
 import type { Dataset } from '../alpha/dataset.js';
 import { evaluateBaselines, evaluateDetector, type DetectorReport } from '../alpha/evaluate.js';
 import type { FeatureEngineOptions } from '../alpha/feature-engine.js';
-import { featureNames } from '../alpha/features.js';
+import { featureNames, FULL_INPUTS, inputOf } from '../alpha/features.js';
 import type { PumpModel} from '../alpha/pump-model.js';
 import { type PumpModelFile } from '../alpha/pump-model.js';
 import { trainPumpModel } from '../alpha/train.js';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { Config } from '../utils/config.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
-import { qualityRules, syntheticOptions } from './build-engine.js';
-import { modelFeatureOptions } from './alpha-setup.js';
-import { buildDataset } from './pump-dataset.js';
+import { openRecordedMarket, qualityRules, syntheticOptions } from './build-engine.js';
+import { assertModelInputs, modelFeatureOptions } from './alpha-setup.js';
+import { buildDataset, type LabelledMarket } from './pump-dataset.js';
+import { MARKET_INPUTS, type MarketInput } from '../domain/market.js';
+import { DataFileError, ModelError } from '../utils/errors.js';
 import type { ArimaOrder } from '../alpha/arima/fit-arima.js';
 import { selectOrder } from '../alpha/arima/order-selection.js';
 
-export function featureEngineOptions(cfg: Config): FeatureEngineOptions {
+/** Feature engine options from the config (what `coce train` fits with), for the inputs the data has. */
+export function featureEngineOptions(cfg: Config, inputs: ReadonlySet<MarketInput> = FULL_INPUTS): FeatureEngineOptions {
   const a = cfg.alpha;
   return {
     barMs: barMsOf(cfg.schedule.barInterval),
@@ -25,46 +28,78 @@ export function featureEngineOptions(cfg: Config): FeatureEngineOptions {
     rollingSumBars: a.features.rollingSumBars,
     sentimentChangeBars: a.features.sentimentChangeBars,
     exclude: cfg.universe.majors,
+    inputs,
   };
+}
+
+/** Where a model learns or is scored: the synthetic market of (config, seed) over `days`, or a recorded folder. */
+export interface LabelledData {
+  src: LabelledMarket;
+  firstCycle: number;
+  lastCycle: number;
+  /** Optional inputs the source serves (the features use those they can). */
+  inputs: ReadonlySet<MarketInput>;
+  /** The recorded folder, or null for the synthetic market. */
+  dataDir: string | null;
+}
+
+/**
+ * The labelled market of a training or evaluation: the synthetic market of `seed` over `days` from sim.start, or a
+ * recorded folder and its events (all of it, or its first `days` after its first cycle). A folder without labelled
+ * pumps cannot train or score a model.
+ */
+export function labelledData(cfg: Config, seed: number, days: number | undefined, dataDir?: string): LabelledData {
+  const barMs = barMsOf(cfg.schedule.barInterval);
+  if (dataDir === undefined) {
+    const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
+    const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
+    return { src: { market, fromCycle: market.historyStartCycle(), events: () => market.pumpEvents() }, firstCycle: first, lastCycle: first + (days ?? 120) * (DAY_MS / barMs) - 1, inputs: market.inputs, dataDir: null };
+  }
+  const market = openRecordedMarket(dataDir, barMs);
+  const pumps = market.pumps ?? [];
+  if (pumps.length === 0) throw new ModelError(`${dataDir} has no labelled pumps (events.csv): import it with --pumps to train or score a model on it`);
+  const m = market.meta;
+  const lastCycle = days === undefined ? m.lastCycle : m.firstCycle + days * (DAY_MS / barMs) - 1;
+  if (lastCycle > m.lastCycle) throw new DataFileError(`${dataDir} covers ${(m.lastCycle - m.firstCycle + 1) / (DAY_MS / barMs)} days from its first cycle; --days ${days} asks for more`);
+  return { src: { market, fromCycle: m.historyStartCycle, events: () => pumps }, firstCycle: m.firstCycle, lastCycle, inputs: market.inputs, dataDir };
+}
+
+/** The dataset of labelled data with these feature settings. */
+export function pumpDatasetOf(cfg: Config, d: LabelledData, features: FeatureEngineOptions): Promise<Dataset> {
+  return buildDataset(d.src, d.firstCycle, d.lastCycle, { features, quality: qualityRules(cfg), horizonBars: cfg.alpha.classifier.horizonBars });
 }
 
 /** The synthetic market of (config, seed) over `days` from sim.start, through the gate and the feature engine. */
 export async function pumpDataset(cfg: Config, seed: number, days: number, features: FeatureEngineOptions = featureEngineOptions(cfg)): Promise<Dataset> {
-  const barMs = barMsOf(cfg.schedule.barInterval);
-  const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
-  const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
-  return buildDataset(market, first, first + days * (DAY_MS / barMs) - 1, {
-    features,
-    quality: qualityRules(cfg),
-    horizonBars: cfg.alpha.classifier.horizonBars,
-  });
+  return pumpDatasetOf(cfg, labelledData(cfg, seed, days), features);
 }
 
 /**
- * With alpha.arima.auto_order, the order is chosen on the training market's warm-up history (log volume, log return
+ * With alpha.arima.auto_order, the order is chosen on the training data's first window (log volume, log return
  * and log(1 + mentions) of up to 8 micro-caps) before the dataset is built with it.
  */
-export async function chooseOrder(cfg: Config, seed: number): Promise<{ order: ArimaOrder; scores: { order: ArimaOrder; mse: number }[] }> {
-  const barMs = barMsOf(cfg.schedule.barInterval);
-  const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
-  const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
-  const history = await market.history(first, cfg.alpha.arima.windowBars);
-  const symbols = market.symbols().filter((s) => !cfg.universe.majors.includes(s)).slice(0, 8);
+export async function chooseOrder(cfg: Config, seed: number, dataDir?: string): Promise<{ order: ArimaOrder; scores: { order: ArimaOrder; mse: number }[] }> {
+  const d = labelledData(cfg, seed, undefined, dataDir);
+  const history = dataDir === undefined ? await d.src.market.history!(d.firstCycle, cfg.alpha.arima.windowBars) : await d.src.market.history!(d.src.fromCycle + cfg.alpha.arima.windowBars, cfg.alpha.arima.windowBars);
+  const symbols = d.src.market.symbols().filter((s) => !cfg.universe.majors.includes(s) && history.some((h) => h.bars[s] !== undefined)).slice(0, 8);
   const series: number[][] = [];
   for (const s of symbols) {
     const bars = history.map((h) => h.bars[s]).filter((b) => b !== undefined);
-    series.push(bars.map((b) => Math.log(b.volumeUsd)));
+    series.push(bars.map((b) => Math.log(Math.max(b.volumeUsd, 1e-9))));
     series.push(bars.slice(1).map((b, i) => Math.log(b.close / bars[i]!.close)));
-    series.push(history.map((h) => Math.log1p(h.sentiment[s]?.mentions ?? 0)));
+    if (d.inputs.has('sentiment')) series.push(history.map((h) => Math.log1p(h.sentiment[s]?.mentions ?? 0)));
   }
   const r = selectOrder(series, cfg.alpha.arima.candidateOrders);
   return { order: r.best, scores: r.scores };
 }
 
-export async function trainFromConfig(cfg0: Config, seed: number, days: number): Promise<PumpModelFile> {
-  const selection = cfg0.alpha.arima.autoOrder ? await chooseOrder(cfg0, seed) : null;
+/** Train the pump model on the synthetic market of `seed` over `days`, or on a recorded folder's bars and events. */
+export async function trainFromConfig(cfg0: Config, seed: number, days: number | undefined, dataDir?: string): Promise<PumpModelFile> {
+  const selection = cfg0.alpha.arima.autoOrder ? await chooseOrder(cfg0, seed, dataDir) : null;
   const cfg: Config = selection === null ? cfg0 : { ...cfg0, alpha: { ...cfg0.alpha, arima: { ...cfg0.alpha.arima, order: selection.order } } };
-  const ds = await pumpDataset(cfg, seed, days);
+  const data = labelledData(cfg, seed, days, dataDir);
+  const ds = await pumpDatasetOf(cfg, data, featureEngineOptions(cfg, data.inputs));
+  const features = featureNames(cfg.alpha.features.rollingSumBars, data.inputs);
   const c = cfg.alpha.classifier;
   const file = trainPumpModel(
     ds,
@@ -79,19 +114,24 @@ export async function trainFromConfig(cfg0: Config, seed: number, days: number):
     },
     {
       seed,
-      days,
+      days: (data.lastCycle - data.firstCycle + 1) / (DAY_MS / barMsOf(cfg.schedule.barInterval)),
       barMs: barMsOf(cfg.schedule.barInterval),
-      features: featureNames(cfg.alpha.features.rollingSumBars),
+      features,
+      // the inputs the kept features need: a source without one of them cannot run the model
+      inputs: MARKET_INPUTS.filter((i) => features.some((f) => inputOf(f) === i)),
       arima: { order: cfg.alpha.arima.order, windowBars: cfg.alpha.arima.windowBars, refitEveryBars: cfg.alpha.arima.refitEveryBars },
       featureSettings: { rollingSumBars: cfg.alpha.features.rollingSumBars, sentimentChangeBars: cfg.alpha.features.sentimentChangeBars },
     },
   );
+  if (dataDir !== undefined) file.training.data = dataDir;
   if (selection !== null) file.metrics.orderSelection = selection.scores;
   return file;
 }
 
 export interface EvalReport {
-  seed: number;
+  /** The synthetic market's seed, or null on a recorded folder. */
+  seed: number | null;
+  data: string | null;
   days: number;
   rows: number;
   events: number;
@@ -99,16 +139,19 @@ export interface EvalReport {
   baselines: DetectorReport[];
 }
 
-/** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed). */
-export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number, label = 'the model'): Promise<EvalReport> {
+/** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed), or a recorded folder. */
+export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number | undefined, label = 'the model', dataDir?: string): Promise<EvalReport> {
   const barMs = barMsOf(cfg.schedule.barInterval);
+  const data = labelledData(cfg, seed, days, dataDir);
+  assertModelInputs(model, data.inputs, dataDir ?? 'the synthetic market', label);
   // features exactly as the model was trained (its file), not as today's config says
-  const ds = await pumpDataset(cfg, seed, days, modelFeatureOptions(model, cfg, barMs, label));
+  const ds = await pumpDatasetOf(cfg, data, modelFeatureOptions(model, cfg, barMs, label));
   const p = model.score(ds.rows.map((r) => r.x));
   const h = model.file.horizonBars;
   return {
-    seed,
-    days,
+    seed: dataDir === undefined ? seed : null,
+    data: dataDir ?? null,
+    days: (data.lastCycle - data.firstCycle + 1) / (DAY_MS / barMs),
     rows: ds.rows.length,
     events: ds.events.length,
     model: evaluateDetector('pump model', ds, p.map((v) => v >= model.threshold), p, h, barMs),

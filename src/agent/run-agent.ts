@@ -15,7 +15,8 @@ import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, buildMarket, buildSteps, paperExecution, type ExecutionDeps, isExchangeMode, openRecordedMarket, qualityRules, recordedDirFor, returnHistoryBars } from './build-engine.js';
 import { warmUpMemory } from './warm-up.js';
 import { atStartup } from './exchange-startup.js';
-import { loadAlpha, modelLocation, replayBars } from './alpha-setup.js';
+import { configInQuote } from './quote-currency.js';
+import { assertModelInputs, loadAlpha, modelLocation, replayBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
@@ -70,13 +71,13 @@ export interface RunResult {
   statePath: string;
   logDir: string;
   /** What a back-test summary needs besides the logs. */
-  run: { startNavUsd: number; barMs: number; horizonBars: number; seed: number; firstCycle: number; recordedDir: string | null; cfg: Config; assets: number };
+  run: { startNavUsd: number; barMs: number; horizonBars: number; seed: number; firstCycle: number; recordedDir: string | null; cfg: Config; assets: number; quote: string };
   /** The market's pumps (ground truth) when it has them: the generator's schedule, or a recorded folder's events. */
   groundTruthPumps: readonly PumpEvent[] | null;
 }
 
-function runInfoFor(opts: RunOptions, cfg: Config, seed: number, marketName: string, barMs: number, firstCycle: number): RunInfo {
-  return { mode: opts.mode, seed: isExchangeMode(opts.mode) ? null : seed, marketSource: marketName, barMs, firstCycle };
+function runInfoFor(opts: RunOptions, seed: number, market: MarketDataSource, barMs: number, firstCycle: number): RunInfo {
+  return { mode: opts.mode, seed: isExchangeMode(opts.mode) ? null : seed, marketSource: market.name, barMs, firstCycle, quote: market.quote };
 }
 
 /**
@@ -103,7 +104,9 @@ function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string, first
  */
 export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResult> {
   const log = deps.log.child({ component: 'run-agent' });
-  const { cfg, hash } = loadConfig(opts.configFile, opts.sleeveConfigFile);
+  const loaded = loadConfig(opts.configFile, opts.sleeveConfigFile);
+  const hash = loaded.hash;
+  let cfg = loaded.cfg;
   assertSecrets(deps.env, opts.mode, opts.sleeve);
   if (opts.mode === 'live' && !opts.confirmLive) {
     throw new UsageError('mode live trades real money: add --confirm-live to start it');
@@ -141,12 +144,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
     if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
     const recorded = recordedDir === null ? null : openRecordedMarket(recordedDir, barMs);
-    if (recorded !== null) {
-      // The data's seed is the run's seed: a resume on the generator must find the same market.
-      if (opts.seed !== undefined && opts.seed !== recorded.meta.seed) {
-        throw new UsageError(`--seed ${opts.seed} does not match the recorded data's seed ${recorded.meta.seed} (${recordedDir})`);
+    // the data's quote currency is the run's: USD amounts of the config are converted to it
+    if (recorded !== null) cfg = configInQuote(cfg, recorded.quote, recordedDir!);
+    const recordedSeed = recorded?.meta.seed ?? null;
+    if (recordedSeed !== null) {
+      // A generated folder's seed is the run's seed: a resume on the generator must find the same market. Real data
+      // has none; the run's seed then only seeds the engine's own random choices.
+      if (opts.seed !== undefined && opts.seed !== recordedSeed) {
+        throw new UsageError(`--seed ${opts.seed} does not match the recorded data's seed ${recordedSeed} (${recordedDir})`);
       }
-      seed = recorded.meta.seed;
+      seed = recordedSeed;
     }
     // Exchange modes start with the last closed bar (their first cycle runs at once, as a trader would act on the bar
     // just closed); sim/backtest at sim.start (or the recorded data's start).
@@ -160,7 +167,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const market: MarketDataSource =
       recorded ??
       (spot !== null ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal))) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
-    const wanted = runInfoFor(opts, cfg, seed, market.name, barMs, firstCycle);
+    const wanted = runInfoFor(opts, seed, market, barMs, firstCycle);
+    if (alpha !== null) assertModelInputs(alpha.model, market.inputs, recordedDir ?? market.name, modelAt);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
     const optionsVenue: OptionsVenue =
       isExchangeMode(opts.mode) && (opts.sleeve !== 'core' || (state?.sleevePositions.length ?? 0) > 0)
@@ -236,13 +244,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       }
     }
     const barsPerDay = DAY_MS / barMs;
-    // testnet/live run until stopped unless --days is given
+    // testnet/live run until stopped unless --days is given; a recorded folder to its end unless --days is given
     const nextCycle = state.lastCompletedCycle === null ? state.run.firstCycle : state.lastCompletedCycle + 1;
     const endCycle =
-      opts.cycles !== undefined ? nextCycle + opts.cycles - 1 : isExchangeMode(opts.mode) && opts.days === undefined ? null : state.run.firstCycle + days * barsPerDay - 1;
+      opts.cycles !== undefined
+        ? nextCycle + opts.cycles - 1
+        : isExchangeMode(opts.mode) && opts.days === undefined
+          ? null
+          : recorded !== null && opts.days === undefined
+            ? recorded.meta.lastCycle
+            : state.run.firstCycle + days * barsPerDay - 1;
     if (recorded !== null && endCycle !== null && endCycle > recorded.meta.lastCycle) {
       const haveDays = (recorded.meta.lastCycle - state.run.firstCycle + 1) / barsPerDay;
-      throw new DataFileError(`${recordedDir} covers ${haveDays} days from the run's first cycle; --days ${days} asks for more`);
+      throw new DataFileError(`${recordedDir} covers ${+haveDays.toFixed(2)} days from the run's first cycle; ${opts.cycles !== undefined ? `--cycles ${opts.cycles}` : `--days ${days}`} asks for more`);
     }
     const clock = buildClock(opts.mode, nextCycle * barMs, opts.speed ?? cfg.sim.speed);
     // operations: health and metrics when enabled; Slack and Sentry when their secrets are set
@@ -335,7 +349,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       resumedFromCycle,
       statePath: store.path,
       logDir: opts.logDir,
-      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length },
+      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length, quote: market.quote },
       groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : (recorded?.pumps ?? null),
     };
   } finally {

@@ -1,8 +1,11 @@
+import { money } from '../utils/money.js';
 import { currentDrawdown, maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
 
 /** The numbers an operator reads after a run and in `coce status`, derived from state alone. */
 export interface StateReport {
+  /** What NAV and amounts are in (the data's quote currency). */
+  currency: string;
   mode: string;
   seed: number | null;
   lastCompletedCycle: number | null;
@@ -33,6 +36,7 @@ export function reportState(s: EngineState): StateReport {
   const startNavUsd = s.startNavUsd;
   return {
     mode: s.run.mode,
+    currency: s.run.quote ?? 'USDT',
     seed: s.run.seed,
     lastCompletedCycle: s.lastCompletedCycle,
     lastCompletedTs: s.lastCompletedTs,
@@ -64,12 +68,11 @@ export function reportState(s: EngineState): StateReport {
   };
 }
 
-const usd = (x: number) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' USD';
 const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
 
 /** Plain-text lines for the terminal. */
 export function formatReport(r: StateReport): string {
+  const usd = (x: number) => money(x, r.currency);
   const ks = r.killSwitch;
   const lines = [
     `mode            ${r.mode}${r.seed === null ? '' : `  seed ${r.seed}`}`,

@@ -1,4 +1,5 @@
-import type { MarketSnapshot } from '../data_ingest/market-data-source.js';
+import type { MarketInput, MarketSnapshot } from '../domain/market.js';
+import { allFeatureNames, featureNames, FULL_INPUTS } from './features.js';
 import { ArimaFilter, coefficientsOf } from './arima/arima-filter.js';
 import { fitArima, type ArimaOrder } from './arima/fit-arima.js';
 
@@ -13,6 +14,8 @@ export interface FeatureEngineOptions {
   sentimentChangeBars: number;
   /** Assets never featurised (the majors). */
   exclude: readonly string[];
+  /** Optional inputs the features may use (default: sentiment and market caps, as the synthetic market has). */
+  inputs?: ReadonlySet<MarketInput>;
 }
 
 export interface FitStats {
@@ -71,8 +74,14 @@ export class FeatureEngine {
   readonly stats: FitStats = { fits: 0, fallbacks: 0 };
   private readonly maxSum: number;
 
+  /** Positions of the kept features in the full vector (null: all of them). */
+  private readonly keep: number[] | null;
+
   constructor(private readonly o: FeatureEngineOptions) {
     this.maxSum = Math.max(...o.rollingSumBars);
+    const all = allFeatureNames(o.rollingSumBars);
+    const kept = new Set(featureNames(o.rollingSumBars, o.inputs ?? FULL_INPUTS));
+    this.keep = kept.size === all.length ? null : all.flatMap((f, i) => (kept.has(f) ? [i] : []));
   }
 
   private stateOf(symbol: string): AssetState {
@@ -151,7 +160,7 @@ export class FeatureEngine {
         }),
       );
       const sent = s.sentiment;
-      out.set(symbol, [
+      const full = [
         ...z,
         ...sums,
         sent.back(0),
@@ -159,12 +168,13 @@ export class FeatureEngine {
         rets.get(symbol)! - meanRet,
         Math.log(Math.max(liq.spreadBps, 1e-6)),
         Math.log(Math.max((bar.volumeUsd * 86_400_000) / this.o.barMs, 1e-9) / Math.max(liq.advUsd, 1e-9)),
-        Math.log(Math.max(liq.marketCapUsd, 1)),
+        Math.log(Math.max(liq.marketCapUsd ?? 1, 1)),
         Math.sin((2 * Math.PI * hour) / 24),
         Math.cos((2 * Math.PI * hour) / 24),
         Math.sin((2 * Math.PI * weekday) / 7),
         Math.cos((2 * Math.PI * weekday) / 7),
-      ]);
+      ];
+      out.set(symbol, this.keep === null ? full : this.keep.map((i) => full[i]!));
     }
     return out;
   }

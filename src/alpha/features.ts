@@ -1,3 +1,5 @@
+import type { MarketInput } from '../domain/market.js';
+
 /**
  * The pump model's features, in one place and in this order (the model file records the list). Per asset and bar:
  *
@@ -10,9 +12,29 @@
  * - log_spread_bps, log_volume_to_adv (this bar's dollar volume x bars per day / ADV), log_market_cap.
  * - hour_sin, hour_cos, weekday_sin, weekday_cos of the bar's close (UTC).
  *
- * All are standardised with the training set's means and standard deviations (see Scaler).
+ * All are standardised with the training set's means and standard deviations (see Scaler). A model keeps only the
+ * features whose inputs its training data had: without sentiment (exchange candles) the mentions and sentiment
+ * features are left out, without market caps log_market_cap (see inputOf).
  */
-export function featureNames(rollingSumBars: readonly number[]): string[] {
+export function featureNames(rollingSumBars: readonly number[], inputs: ReadonlySet<MarketInput> = FULL_INPUTS): string[] {
+  return allFeatureNames(rollingSumBars).filter((f) => {
+    const need = inputOf(f);
+    return need === null || inputs.has(need);
+  });
+}
+
+/** The inputs of the synthetic market: what a model file without an `inputs` list was trained on. */
+export const FULL_INPUTS: ReadonlySet<MarketInput> = new Set<MarketInput>(['sentiment', 'marketCap']);
+
+/** The optional input a feature needs besides candles and liquidity (null: none). */
+export function inputOf(feature: string): MarketInput | null {
+  if (feature.endsWith('_mentions') || feature === 'sentiment' || feature === 'sentiment_change') return 'sentiment';
+  if (feature === 'log_market_cap') return 'marketCap';
+  return null;
+}
+
+/** Every feature the engine computes, in order; a model keeps those its inputs allow. */
+export function allFeatureNames(rollingSumBars: readonly number[]): string[] {
   const sums = rollingSumBars.flatMap((k) => [`sum${k}_volume`, `sum${k}_return`, `sum${k}_mentions`]);
   return [
     'z_volume',

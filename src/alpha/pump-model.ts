@@ -1,18 +1,20 @@
 import { z } from 'zod';
-import { featureNames, scale, type Scaler } from './features.js';
+import type { MarketInput } from '../domain/market.js';
+import { featureNames, FULL_INPUTS, inputOf, scale, type Scaler } from './features.js';
 import { LogisticModel, type LogisticJson } from './logistic-model.js';
 
 const finite = z.number().refine(Number.isFinite, { error: 'must be a finite number' });
 const fileSchema = z.looseObject({
   format: z.literal('coce-pump-model/1'),
   features: z.array(z.string()).min(1),
+  inputs: z.array(z.enum(['sentiment', 'marketCap', 'trades'])).optional(),
   scaler: z.strictObject({ mean: z.array(finite), sd: z.array(finite.refine((v) => v > 0, { error: 'must be > 0' })) }),
   logistic: z.looseObject({ kind: z.literal('coce-logistic/1'), intercept: finite, coef: z.array(finite), l2: finite }),
   threshold: z.number().gt(0).lt(1),
   horizonBars: z.number().int().positive(),
   arima: z.strictObject({ order: z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]), windowBars: z.number().int().positive(), refitEveryBars: z.number().int().positive() }),
   featureSettings: z.strictObject({ rollingSumBars: z.array(z.number().int().positive()).min(1), sentimentChangeBars: z.number().int().positive() }),
-  training: z.looseObject({ seed: z.number().int(), days: z.number().int(), barMs: z.number().int().positive() }),
+  training: z.looseObject({ seed: z.number().int(), days: z.number().positive(), barMs: z.number().int().positive() }),
   metrics: z.record(z.string(), z.unknown()),
 });
 
@@ -20,13 +22,15 @@ const fileSchema = z.looseObject({
 export interface PumpModelFile {
   format: 'coce-pump-model/1';
   features: string[];
+  /** Optional inputs the features need (sentiment, market caps, trade statistics): a source without one cannot run it. */
+  inputs: MarketInput[];
   scaler: Scaler;
   logistic: LogisticJson;
   threshold: number;
   horizonBars: number;
   arima: { order: [number, number, number]; windowBars: number; refitEveryBars: number };
   featureSettings: { rollingSumBars: number[]; sentimentChangeBars: number };
-  training: { seed: number; days: number; barMs: number; trainCycles: [number, number]; purgeBars: number; validationCycles: [number, number]; rows: number; positives: number };
+  training: { seed: number; days: number; barMs: number; trainCycles: [number, number]; purgeBars: number; validationCycles: [number, number]; rows: number; positives: number; data?: string };
   metrics: Record<string, unknown>;
 }
 
@@ -55,11 +59,13 @@ export class PumpModel {
       throw new TypeError(`${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
     }
     const f = parsed.data as unknown as PumpModelFile;
+    // files from before the inputs list were trained on the synthetic market's (sentiment and market caps)
+    if (parsed.data.inputs === undefined) f.inputs = [...FULL_INPUTS].filter((i) => f.features.some((n) => inputOf(n) === i));
     const d = f.features.length;
     if (f.scaler.mean.length !== d || f.scaler.sd.length !== d || f.logistic.coef.length !== d) {
       throw new TypeError(`${label}: ${d} features but ${f.scaler.mean.length}/${f.scaler.sd.length} scaler columns and ${f.logistic.coef.length} coefficients`);
     }
-    const expected = featureNames(f.featureSettings.rollingSumBars);
+    const expected = featureNames(f.featureSettings.rollingSumBars, new Set(f.inputs));
     if (expected.join(',') !== f.features.join(',')) throw new TypeError(`${label}: its feature list does not match its feature settings`);
     return new PumpModel(f);
   }

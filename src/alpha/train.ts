@@ -1,3 +1,4 @@
+import type { MarketInput } from '../domain/market.js';
 import { ModelError } from '../utils/errors.js';
 import type { Dataset } from './dataset.js';
 import { fitScaler, scale } from './features.js';
@@ -67,7 +68,7 @@ function fit(rows: Dataset['rows'], s: TrainSettings) {
  * separates fitting from validation so the bars around one event never sit on both sides. The scaler comes from the
  * fitting rows only. Also reports expanding-window folds (fit on everything before a cut, test after a purge).
  */
-export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: number; days: number; barMs: number; features: string[]; arima: PumpModelFile['arima']; featureSettings: PumpModelFile['featureSettings'] }): PumpModelFile {
+export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: number; days: number; barMs: number; features: string[]; inputs: MarketInput[]; arima: PumpModelFile['arima']; featureSettings: PumpModelFile['featureSettings'] }): PumpModelFile {
   const span = ds.lastCycle - ds.firstCycle + 1;
   const trainEnd = ds.firstCycle + Math.round(span * s.trainShare) - 1;
   const validFrom = trainEnd + s.purgeBars + 1;
@@ -101,6 +102,7 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
   return {
     format: 'coce-pump-model/1',
     features: meta.features,
+    inputs: meta.inputs,
     scaler,
     logistic: model.toJSON(),
     threshold: chosen.threshold,

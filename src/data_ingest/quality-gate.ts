@@ -50,7 +50,8 @@ function barProblem(bar: Bar): string | null {
  */
 export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string, AssetMemory>>, rules: QualityRules): GateResult {
   const expectedOpenMs = raw.cycle * rules.barMs;
-  const clean: MarketSnapshot = { ...raw, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} };
+  const { tradeStats: _t, ...rest } = raw;
+  const clean: MarketSnapshot = { ...rest, bars: {}, liquidity: {}, sentiment: {}, realizedVol: {} };
   const rejected: Rejection[] = [];
   const next: Record<string, AssetMemory> = {};
   const reject = (symbol: string, reason: string) => rejected.push({ symbol, reason });
@@ -85,7 +86,8 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
       continue;
     }
     const liq = raw.liquidity[symbol];
-    if (liq === undefined || !Number.isFinite(liq.advUsd) || liq.advUsd <= 0 || !Number.isFinite(liq.marketCapUsd) || !Number.isFinite(liq.spreadBps)) {
+    // a null market cap is a source without caps; NaN is a cap that failed to arrive
+    if (liq === undefined || !Number.isFinite(liq.advUsd) || liq.advUsd <= 0 || (liq.marketCapUsd !== null && !Number.isFinite(liq.marketCapUsd)) || !Number.isFinite(liq.spreadBps)) {
       reject(symbol, `missing or invalid liquidity (ADV ${liq?.advUsd ?? 'none'})`);
       continue;
     }
@@ -110,11 +112,15 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
     next[symbol] = base;
     clean.bars[symbol] = bar;
     clean.liquidity[symbol] = liq;
+    // optional inputs pass when valid and are left out otherwise (never filled in: the features read absent as none)
     const sent = raw.sentiment[symbol];
-    clean.sentiment[symbol] =
-      sent !== undefined && Number.isFinite(sent.mentions) && sent.mentions >= 0 && Number.isFinite(sent.score)
-        ? { mentions: sent.mentions, score: Math.max(-1, Math.min(1, sent.score)) }
-        : { mentions: 0, score: 0 };
+    if (sent !== undefined && Number.isFinite(sent.mentions) && sent.mentions >= 0 && Number.isFinite(sent.score)) {
+      clean.sentiment[symbol] = { mentions: sent.mentions, score: Math.max(-1, Math.min(1, sent.score)) };
+    }
+    const ts = raw.tradeStats?.[symbol];
+    if (ts !== undefined && Number.isInteger(ts.trades) && ts.trades >= 0 && ts.buyShare >= 0 && ts.buyShare <= 1 && Number.isInteger(ts.rushOrders) && ts.rushOrders >= 0) {
+      (clean.tradeStats ??= {})[symbol] = ts;
+    }
     const rv = raw.realizedVol[symbol];
     if (rv !== undefined && Number.isFinite(rv) && rv >= 0) clean.realizedVol[symbol] = rv;
   }

@@ -1,3 +1,4 @@
+import { money } from '../utils/money.js';
 import { existsSync } from 'node:fs';
 import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export interface ReviewData {
   state: EngineState;
   /** NAV at the start of the window. */
   startNavUsd: number;
+  /** The benchmarks' values at the start of the window (the bar before it), where the run had them. */
+  startBenchmarks: Record<string, number>;
 }
 
 
@@ -50,7 +53,13 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
   };
   // the NAV the window starts from: the last bar before it (or the run's start)
   const before = equity.filter((e) => !inWindow(e)).at(-1);
-  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
+  // before the run's first bar both benchmarks stood at the start NAV
+  const startBenchmarks: Record<string, number> = {};
+  for (const k of ['benchmarkNavUsd', 'universeBenchmarkNavUsd']) {
+    const v = before === undefined ? state.startNavUsd : before[k];
+    if (typeof v === 'number') startBenchmarks[k] = v;
+  }
+  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
 }
 
 export interface ReviewFigures {
@@ -68,6 +77,17 @@ export interface ReviewFigures {
   resumes: number;
   sleevePnlUsd: number;
   clusterExposure: { cluster: string; weight: number }[];
+  /** Buy-and-hold over the window: the first major (BTC) and the micro-caps at equal weight (null without data). */
+  benchmarkReturnPct: number | null;
+  universeBenchmarkReturnPct: number | null;
+}
+
+/** A benchmark's return over the window: its last value in the window over its value when the window opened. */
+function benchmarkReturn(d: ReviewData, field: string): number | null {
+  const inWin = d.equity.filter((e) => typeof e[field] === 'number');
+  const from = d.startBenchmarks[field] ?? (inWin[0]?.[field] as number | undefined);
+  const to = inWin.at(-1)?.[field] as number | undefined;
+  return from === undefined || to === undefined || !(from > 0) ? null : 100 * (to / from - 1);
 }
 
 /** The figures the page and the terminal summary share. Pure. */
@@ -100,10 +120,12 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     resumes: d.meta.filter((e) => e.type === 'resume').length,
     sleevePnlUsd: sleeve,
     clusterExposure: [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, weight]) => ({ cluster, weight })),
+    benchmarkReturnPct: benchmarkReturn(d, 'benchmarkNavUsd'),
+    universeBenchmarkReturnPct: benchmarkReturn(d, 'universeBenchmarkNavUsd'),
   };
 }
 
-const usd = (x: number | null) => (x === null ? 'n/a' : `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`);
+const usdIn = (currency: string) => (x: number | null) => (x === null ? 'n/a' : money(x, currency));
 const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(2)} %`);
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -118,13 +140,15 @@ export const isReviewHtml = (text: string): boolean => text.startsWith('<!doctyp
 
 /** The weekly review as one self-contained HTML page (inline CSS and SVG; no script, nothing fetched). */
 export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
+  const usd = usdIn(d.state.run.quote ?? 'USDT');
   const t = (e: LogEvent) => Date.parse(e.ts);
   const equityChart = lineChart(
     'equity',
-    'Equity (NAV) and buy-and-hold benchmark, USD',
+    `Equity (NAV) and the buy-and-hold benchmarks, ${d.state.run.quote ?? 'USD'}`,
     [
       { name: 'NAV', color: '#1f77b4', points: d.equity.map((e) => ({ x: t(e), y: e.navUsd as number })) },
-      { name: 'benchmark', color: '#aaa', points: d.equity.filter((e) => typeof e.benchmarkNavUsd === 'number').map((e) => ({ x: t(e), y: e.benchmarkNavUsd as number })) },
+      { name: `${d.state.benchmark.symbol} buy-and-hold`, color: '#aaa', points: d.equity.filter((e) => typeof e.benchmarkNavUsd === 'number').map((e) => ({ x: t(e), y: e.benchmarkNavUsd as number })) },
+      { name: 'micro-caps equal weight', color: '#2ca02c', points: d.equity.filter((e) => typeof e.universeBenchmarkNavUsd === 'number').map((e) => ({ x: t(e), y: e.universeBenchmarkNavUsd as number })) },
     ],
     { xLabel: day },
   );
@@ -143,6 +167,7 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
 <table class="kv" data-table="summary"><tbody>
 <tr><td>mode</td><td>${esc(s.run.mode)}${s.run.seed === null ? '' : ` (seed ${s.run.seed})`}</td></tr>
 <tr><td>NAV</td><td>${esc(usd(f.navStartUsd))} to ${esc(usd(f.navEndUsd))} (${esc(pct(f.returnPct))})</td></tr>
+<tr><td>buy-and-hold benchmarks</td><td>${esc(d.state.benchmark.symbol)} ${esc(pct(f.benchmarkReturnPct))}, micro-caps at equal weight ${esc(pct(f.universeBenchmarkReturnPct))}</td></tr>
 <tr><td>max drawdown in the window</td><td>${esc(pct(f.maxDrawdownPct))}</td></tr>
 <tr><td>closed trades</td><td>${f.closedTrades} (${f.winners} winners), P&amp;L ${esc(usd(f.tradePnlUsd))}, ${f.fills} fills, fees ${esc(usd(f.feesUsd))}</td></tr>
 <tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
@@ -169,9 +194,11 @@ ${table('sleeve', ['time (UTC)', 'event', 'instrument', 'qty', 'cash USD', 'P&L 
 
 /** The terminal's plain-text version of the same figures. */
 export function reviewText(d: ReviewData, f: ReviewFigures): string {
+  const usd = usdIn(d.state.run.quote ?? 'USDT');
   return [
     `COCE review ${day(d.fromMs)} to ${day(d.toMs)} UTC`,
     `NAV              ${usd(f.navStartUsd)} -> ${usd(f.navEndUsd)} (${pct(f.returnPct)}), max drawdown ${pct(f.maxDrawdownPct)}`,
+    `benchmarks       ${d.state.benchmark.symbol} buy-and-hold ${pct(f.benchmarkReturnPct)}, micro-caps at equal weight ${pct(f.universeBenchmarkReturnPct)}`,
     `closed trades    ${f.closedTrades} (${f.winners} winners), P&L ${usd(f.tradePnlUsd)}; fills ${f.fills}, fees ${usd(f.feesUsd)}`,
     `guardrail trips  ${Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
     `kill-switch      ${d.state.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,

@@ -88,6 +88,8 @@ export const runInfoSchema = z.strictObject({
   marketSource: z.string().min(1),
   barMs: z.number().int().positive().max(86_400_000),
   firstCycle: cycleId,
+  /** The currency NAV and every amount are in: the data's quote (absent in old states: USDT). */
+  quote: z.string().regex(/^[A-Z0-9]{2,10}$/).optional(),
 });
 
 export const assetMemorySchema = z.strictObject({
@@ -110,7 +112,15 @@ export const engineStateSchema = z.strictObject({
   equityCurve: z.array(equityPointSchema),
   peakEquityUsd: usdAmount,
   /** Buy-and-hold of the first major from the first cycle: what the book is compared with. */
-  benchmark: z.strictObject({ symbol: z.string().min(1), startPriceUsd: priceUsd.nullable() }),
+  benchmark: z.strictObject({
+    symbol: z.string().min(1),
+    startPriceUsd: priceUsd.nullable(),
+    /**
+     * Equal-weight buy-and-hold of the micro-caps that had a bar at the run's first cycle: their first and last
+     * prices (an asset without a bar is marked at its last one). Null before the first cycle, and in old states.
+     */
+    universe: z.strictObject({ startPrices: z.record(z.string(), priceUsd), lastPrices: z.record(z.string(), priceUsd) }).nullable().default(null),
+  }),
   killSwitch: killSwitchSchema,
   sleevePositions: z.array(sleevePositionSchema),
   /** Absent in states written before the sleeve existed: an empty account. */
@@ -190,7 +200,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     openOrders: [],
     equityCurve: [],
     peakEquityUsd: cashUsd,
-    benchmark: { symbol: benchmarkSymbol, startPriceUsd: null },
+    benchmark: { symbol: benchmarkSymbol, startPriceUsd: null, universe: null },
     killSwitch: { state: 'active', reason: null, sinceCycle: null },
     sleevePositions: [],
     sleeve: { cashUsd: 0, periodStartMs: null, periodSpentUsd: 0 },

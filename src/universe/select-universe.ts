@@ -64,8 +64,9 @@ export function selectUniverse(snap: MarketSnapshot, memory: Readonly<Record<str
     const token = exclusionReason(symbol, r.exclude);
     const why: [string, string] | null =
       (token !== null ? [token === 'in universe.exclude' ? 'universe.exclude' : token, token] : null) ??
-      (liq.marketCapUsd < r.minMarketCapUsd ? ['universe.min_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} below ${r.minMarketCapUsd}`] : null) ??
-      (liq.marketCapUsd > r.maxMarketCapUsd ? ['universe.max_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} above ${r.maxMarketCapUsd}`] : null) ??
+      // the cap band where the source has caps; data without them (exchange candles) is ranked by ADV and spread only
+      (liq.marketCapUsd !== null && liq.marketCapUsd < r.minMarketCapUsd ? ['universe.min_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} below ${r.minMarketCapUsd}`] : null) ??
+      (liq.marketCapUsd !== null && liq.marketCapUsd > r.maxMarketCapUsd ? ['universe.max_market_cap_usd', `market cap ${Math.round(liq.marketCapUsd)} above ${r.maxMarketCapUsd}`] : null) ??
       (liq.advUsd < r.minAdvUsd ? ['universe.min_adv_usd', `ADV ${Math.round(liq.advUsd)} below ${r.minAdvUsd}`] : null) ??
       (liq.spreadBps > r.maxSpreadBps ? ['universe.max_spread_bps', `spread ${liq.spreadBps.toFixed(1)} bps above ${r.maxSpreadBps}`] : null) ??
       (ageDays < r.minHistoryDays ? ['universe.min_history_days', `listed ${ageDays.toFixed(1)} days, needs ${r.minHistoryDays}`] : null);

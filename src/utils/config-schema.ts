@@ -57,6 +57,8 @@ const universe = z.strictObject({
 const market = z.strictObject({
   source: z.enum(['synthetic', 'recorded', 'live']),
   recorded_dir: z.string().nullable(),
+  // USD value of one unit of a recorded folder's quote currency when it is not a USD stablecoin (BTC pairs)
+  quote_usd: positive.max(1e7).nullable(),
   synthetic: z.strictObject({
     micro_caps: posInt.max(2000),
     sectors: posInt.max(20),

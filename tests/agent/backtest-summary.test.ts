@@ -15,7 +15,7 @@ describe('back-test summary', () => {
     // 3 days of hourly bars; NAV closes the days at 101 000, 99 990, 102 989.7 (+1 %, -1 %, +3 %)
     const closes = [101_000, 99_990, 102_989.7];
     let eq = '';
-    for (let d = 0; d < 3; d++) for (let h = 1; h <= 24; h++) eq += line({ ts: new Date(D0 + (d * 24 + h) * H).toISOString(), type: 'equity', cycle: d * 24 + h, navUsd: h === 24 ? closes[d] : 100_000 + (h === 12 && d === 1 ? -5_000 : 0) });
+    for (let d = 0; d < 3; d++) for (let h = 1; h <= 24; h++) eq += line({ ts: new Date(D0 + (d * 24 + h) * H).toISOString(), type: 'equity', cycle: d * 24 + h, navUsd: h === 24 ? closes[d] : 100_000 + (h === 12 && d === 1 ? -5_000 : 0), benchmarkNavUsd: 100_000 + 1_000 * (d * 24 + h), universeBenchmarkNavUsd: 100_000 - 100 * (d * 24 + h) });
     writeFileSync(join(dir, 'equity.jsonl'), eq);
     writeFileSync(
       join(dir, 'trades.jsonl'),
@@ -44,7 +44,17 @@ describe('back-test summary', () => {
     expect(s).toMatchObject({ hitRate: 0.5, roundTrips: 2, fills: 2, tradedUsd: 15_000, feesUsd: 74, slippageUsd: 15, halts: 1, sleevePremiumUsd: 250, guardrailTrips: { 'adv-cap': 1, var: 2 } });
     expect(s.turnoverPerYear).toBeGreaterThan(0);
     expect(s.pumps).toEqual({ alarms: 3, truePositives: 1, precision: 1 / 3, pumpsInWindow: 2, caught: 1, recall: 0.5 });
-    expect(formatSummary(s)).toContain('pump model                 precision 33.3 % (1/3 alarms), recall 50.0 % (1/2 pumps)');
+    // benchmarks from their last logged NAV: BTC 100 000 + 1 000 x 72 = 172 000 (+72 %), micro-caps 100 000 - 7 200 (-7.2 %)
+    expect(s.benchmarks.symbol).toBe('BTC');
+    expect(s.benchmarks.returnPct).toBeCloseTo(72, 10);
+    expect(s.benchmarks.universeReturnPct).toBeCloseTo(-7.2, 10);
+    const table = formatSummary(s);
+    expect(table).toContain('\npump model                              precision 33.3 % (1/3 alarms), recall 50.0 % (1/2 pumps)');
+    expect(table).toContain('\nbuy-and-hold BTC                        72.00 %\nbuy-and-hold micro-caps (equal weight)  -7.20 %\n');
+    // in another quote currency (a BTC-quoted folder): amounts in it, six decimals, and no BTC benchmark there
+    const inBtc = formatSummary({ ...s, currency: 'BTC', benchmarks: { ...s.benchmarks, returnPct: null } });
+    expect(inBtc).toContain('NAV                                     100,000.000000 BTC -> 102,989.700000 BTC');
+    expect(inBtc).toContain('buy-and-hold BTC                        n/a (no BTC in the data)');
     expect(sortino([0.01, 0.02], 365)).toBeNull(); // no downside
     expect(() => summarizeBacktest(tmp(), { startNavUsd: 1, barMs: H, horizonBars: 6, pumps: null })).toThrow('equity.jsonl is empty');
   });

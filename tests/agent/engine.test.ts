@@ -17,6 +17,8 @@ const FIRST = 100;
 /** AAA moves 10 -> 11 -> 12 ... one dollar a bar. */
 const market: MarketDataSource = {
   name: 'fake',
+  inputs: new Set(),
+  quote: 'USDT',
   symbols: () => ['AAA'],
   snapshot: (cycle: number): Promise<MarketSnapshot> => {
     const close = 10 + (cycle - FIRST + 1);
@@ -74,6 +76,7 @@ describe('Engine', () => {
       drawdownPct: 0,
       positions: 1,
       benchmarkNavUsd: null, // the fake market has no BTC
+      universeBenchmarkNavUsd: 1000, // its micro-caps at equal weight, on their first bar
     });
     expect(saved.logOffsets['equity.jsonl']).toBe(readFileSync(join(dir, 'logs', 'equity.jsonl')).length);
     // resuming continues after the last completed cycle

@@ -99,7 +99,7 @@ describe('coce train / eval / run with a model', () => {
     writeFileSync(cfgFile, readFileSync(BASE_YAML, 'utf8').replace(/micro_caps: 80 /, 'micro_caps: 20 '));
     const train = memoryIo(cwd, { LOG_LEVEL: 'warn' });
     expect(await main(['train', '--days', '40', '--seed', '2', '--config', cfgFile], train)).toBe(0);
-    expect(train.out()).toMatch(/data\/model\.json: pump model trained on seed 2, 40 days \(\d+ rows, \d+ positive\) in [\d.]+ s\nvalidation after a 48-bar purge \(\d+ pumps\): threshold /);
+    expect(train.out()).toMatch(/data\/model\.json: pump model trained on seed 2, 40 days \(\d+ rows, \d+ positive; 22 features, inputs: candles, sentiment, marketCap\) in [\d.]+ s\nvalidation after a 48-bar purge \(\d+ pumps\): threshold /);
     const ev = memoryIo(cwd);
     expect(await main(['eval', '--model', 'data/model.json', '--days', '10', '--seed', '9', '--config', cfgFile, '--json', 'report.json'], ev)).toBe(0);
     expect(ev.out()).toContain('pump model');

@@ -116,7 +116,8 @@ describe('qualityGate', () => {
     s.realizedVol.A = Number.NaN;
     const r = qualityGate(s, {}, RULES);
     expect(r.rejected).toEqual([]);
-    expect(r.clean.sentiment).toEqual({ A: { mentions: 0, score: 0 }, B: { mentions: 4, score: 1 } });
+    // an invalid one is left out, never filled in (the features read absent sentiment as none)
+    expect(r.clean.sentiment).toEqual({ B: { mentions: 4, score: 1 } });
     expect(r.clean.realizedVol).toEqual({ B: 0.9 });
   });
 });

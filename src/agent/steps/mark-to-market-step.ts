@@ -16,6 +16,8 @@ export class MarkToMarketStep implements CycleStep {
     private readonly dailySummaryHourUtc: number | null = null,
     /** Drawdown levels (fractions) whose crossing, either way, is worth telling the operator. */
     private readonly drawdownLevels: readonly number[] = [],
+    /** Reference assets, left out of the equal-weight benchmark of the micro-caps. */
+    private readonly majors: readonly string[] = [],
   ) {}
 
   run(ctx: CycleContext): void {
@@ -37,6 +39,7 @@ export class MarkToMarketStep implements CycleStep {
     if (s.benchmark.startPriceUsd === null && benchPx !== undefined) s.benchmark.startPriceUsd = benchPx;
     const benchmarkNavUsd =
       s.benchmark.startPriceUsd === null || benchPx === undefined ? null : (s.startNavUsd * benchPx) / s.benchmark.startPriceUsd;
+    const universeBenchmarkNavUsd = this.universeBenchmark(s, prices);
     if (s.equityCurve.length > this.equityCurveMaxPoints) {
       s.equityCurve.splice(0, s.equityCurve.length - this.equityCurveMaxPoints);
     }
@@ -61,7 +64,30 @@ export class MarkToMarketStep implements CycleStep {
       positions: Object.keys(m.positions).length,
       ...(s.sleevePositions.length > 0 || s.sleeve.cashUsd !== 0 ? { sleeveUsd, sleevePositions: s.sleevePositions.length } : {}),
       benchmarkNavUsd,
+      universeBenchmarkNavUsd,
       ...(m.stale.length > 0 ? { stalePrices: m.stale } : {}),
     });
+  }
+
+  /**
+   * The equal-weight buy-and-hold of the micro-caps with a bar at the run's first cycle: the start NAV split equally
+   * between them then, never rebalanced; an asset without a bar keeps its last price. Null when there were none.
+   */
+  private universeBenchmark(s: CycleContext['state'], prices: Readonly<Record<string, number>>): number | null {
+    if (s.benchmark.universe === null) {
+      const start: Record<string, number> = {};
+      for (const [sym, px] of Object.entries(prices)) if (!this.majors.includes(sym)) start[sym] = px;
+      s.benchmark.universe = { startPrices: start, lastPrices: { ...start } };
+    }
+    const u = s.benchmark.universe;
+    const held = Object.keys(u.startPrices);
+    if (held.length === 0) return null;
+    let sum = 0;
+    for (const sym of held) {
+      const px = prices[sym];
+      if (px !== undefined) u.lastPrices[sym] = px;
+      sum += u.lastPrices[sym]! / u.startPrices[sym]!;
+    }
+    return (s.startNavUsd * sum) / held.length;
   }
 }

@@ -71,6 +71,10 @@ export async function createCcxtExchange(o: CcxtExchangeOptions): Promise<SpotEx
  */
 export class CcxtSpotFeed {
   private marketsLoaded = false;
+  /** The quote currency of the pairs it follows. */
+  get quote(): string {
+    return this.o.quote;
+  }
   private readonly timeframe: string;
 
   constructor(

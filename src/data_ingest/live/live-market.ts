@@ -1,6 +1,6 @@
 import type { Logger } from '../../utils/logger.js';
 import { DAY_MS, YEAR_MS } from '../../utils/time.js';
-import type { Bar, MarketDataSource, MarketSnapshot } from '../market-data-source.js';
+import type { Bar, MarketDataSource, MarketInput, MarketSnapshot } from '../market-data-source.js';
 import type { CcxtSpotFeed, Quote } from './ccxt-spot-feed.js';
 import type { CoinGeckoClient } from './coingecko-client.js';
 import { lexiconSentiment } from './lexicon-sentiment.js';
@@ -32,6 +32,9 @@ const HISTORY_DAYS = 30;
  */
 export class LiveMarket implements MarketDataSource {
   readonly name: string;
+  /** Market caps from CoinGecko; sentiment when X is configured. */
+  readonly inputs: ReadonlySet<MarketInput>;
+  readonly quote: string;
   private tracked: { base: string; symbol: string }[] = [];
   private readonly bars = new Map<string, Bar[]>();
   private caps = new Map<string, number>();
@@ -46,6 +49,8 @@ export class LiveMarket implements MarketDataSource {
     private readonly o: LiveMarketOptions,
   ) {
     this.name = o.name;
+    this.quote = spot.quote;
+    this.inputs = new Set<MarketInput>(twitter === null ? ['marketCap'] : ['marketCap', 'sentiment']);
   }
 
   symbols(): string[] {

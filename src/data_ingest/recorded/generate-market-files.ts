@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { DataFileError } from '../../utils/errors.js';
 import { DAY_MS } from '../../utils/time.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../synthetic/synthetic-market.js';
-import { FORMAT, MarketFilesWriter } from './market-files.js';
+import { FORMAT, MarketFilesWriter, timeframeOf } from './market-files.js';
 
 export interface GenerateSummary {
   dir: string;
@@ -24,11 +24,15 @@ export function generateMarketFiles(o: SyntheticMarketOptions, days: number, dir
   }
   const market = new SyntheticMarket(o);
   const lastCycle = o.firstCycle + days * (DAY_MS / o.barMs) - 1;
-  const writer = new MarketFilesWriter(dir);
+  const writer = new MarketFilesWriter(dir, market.inputs);
   let assetBars = 0;
   for (let c = market.historyStartCycle(); c <= lastCycle; c++) {
     const s = market.snapshotSync(c);
-    writer.write(s);
+    for (const [symbol, bar] of Object.entries(s.bars)) {
+      const realizedVol = s.realizedVol[symbol];
+      const sentiment = s.sentiment[symbol];
+      writer.write({ cycle: c, symbol, bar, liquidity: s.liquidity[symbol]!, ...(realizedVol === undefined ? {} : { realizedVol }), ...(sentiment === undefined ? {} : { sentiment }) });
+    }
     assetBars += Object.keys(s.bars).length;
   }
   const endMs = (lastCycle + 1) * o.barMs;
@@ -39,11 +43,15 @@ export function generateMarketFiles(o: SyntheticMarketOptions, days: number, dir
       format: FORMAT,
       source: market.name,
       seed: o.seed,
+      quote: market.quote,
       barMs: o.barMs,
+      timeframe: timeframeOf(o.barMs),
       historyStartCycle: market.historyStartCycle(),
       firstCycle: o.firstCycle,
       lastCycle,
       symbols: market.symbols(),
+      inputs: [...market.inputs].sort(),
+      liquidity: 'synthetic (generated with the bars: market cap, 30-day ADV, spread estimate, 30-day realised volatility)',
     },
     events,
     bursts,

@@ -1,14 +1,21 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { DataFileError } from '../../utils/errors.js';
 import { join } from 'node:path';
-import type { MarketSnapshot } from '../market-data-source.js';
+import { z } from 'zod';
+import type { Bar, Liquidity, MarketInput, Sentiment, TradeStats } from '../../domain/market.js';
+import { DataFileError } from '../../utils/errors.js';
 import type { HypeBurst, PumpEvent } from '../synthetic/pump-schedule.js';
 
 /**
- * The recorded market format (`coce data generate` writes it, `--data DIR` replays it). Plain CSV, one row per asset
- * and bar, numbers in JavaScript's shortest round-trip form so a replay reproduces the generator bit for bit.
+ * The recorded market format (`coce data generate` and `coce data import` write it, `--data DIR` replays it). Plain
+ * CSV, one row per asset and bar, numbers in JavaScript's shortest round-trip form so a replay reproduces the source
+ * bit for bit.
+ *
+ * Version 2 (written now) adds the quote currency, the timeframe, the optional inputs the folder has (market caps,
+ * sentiment, trade statistics: absent, never invented), the seed only where the data came from a seeded generator,
+ * and a data-quality report per pair. Version 1 folders (synthetic, USD quote, caps and sentiment) still load.
  */
-export const FORMAT = 'coce-market/1';
+export const FORMAT = 'coce-market/2';
+export const FORMAT_V1 = 'coce-market/1';
 
 export const FILES = {
   meta: 'meta.json',
@@ -19,69 +26,185 @@ export const FILES = {
   hype: 'hype.csv',
 } as const;
 
+const BARS = 'cycle,symbol,open_ms,open,high,low,close,volume_base';
 export const HEADERS = {
-  bars: 'cycle,symbol,open_ms,open,high,low,close,volume_base,volume_usd',
-  liquidity: 'cycle,symbol,market_cap_usd,adv_usd,spread_bps,realized_vol',
+  barsV1: `${BARS},volume_usd`,
+  bars: `${BARS},volume_quote`,
+  barsTrades: `${BARS},volume_quote,trades,buy_share,rush_orders`,
+  liquidityV1: 'cycle,symbol,market_cap_usd,adv_usd,spread_bps,realized_vol',
+  liquidity: 'cycle,symbol,market_cap,adv_quote,spread_bps,realized_vol',
   sentiment: 'cycle,symbol,mentions,score',
   events: 'id,symbol,accumulation_start,pump_start,peak,end,magnitude,dump_fraction,volume_multiple,hype_start',
   hype: 'symbol,start,peak,end,intensity,pump_id',
 } as const;
 
-export interface MarketMeta {
-  format: typeof FORMAT;
-  /** The source's name; a replay reports it, so a run on the files is the same run as on the generator. */
-  source: string;
-  seed: number;
-  barMs: number;
-  /** First bar in the files (history before the run). */
-  historyStartCycle: number;
-  /** First cycle a run on these files trades. */
-  firstCycle: number;
-  lastCycle: number;
-  symbols: string[];
+/** What an import found in one pair's data and what it did about it (never silently smoothed away). */
+export const pairReportSchema = z.strictObject({
+  bars: z.number().int().min(0),
+  firstOpenMs: z.number().int(),
+  lastOpenMs: z.number().int(),
+  /** Runs of missing bars inside the pair's span, and the bars they miss (left as gaps; the gate sees them). */
+  gaps: z.number().int().min(0),
+  gapBars: z.number().int().min(0),
+  /** Rows with the open time of an earlier row: identical ones dropped, conflicting ones dropped after the first. */
+  duplicates: z.number().int().min(0),
+  conflictingDuplicates: z.number().int().min(0),
+  /** Rows found out of time order in the source (put in order). */
+  outOfOrder: z.number().int().min(0),
+  /** Rows whose open time is not on the bar grid (dropped). */
+  misaligned: z.number().int().min(0),
+  /** Bars with no volume (kept: the exchange printed them). */
+  zeroVolumeBars: z.number().int().min(0),
+  /** Bars of the listing day spanning more than 10x from low to high: placeholder prints (dropped, with their times). */
+  listingPrints: z.array(z.strictObject({ openMs: z.number().int(), high: z.number(), low: z.number() })),
+  /** Token swaps: a break after which the price is a fixed multiple of the one before (earlier bars rescaled). */
+  redenominations: z.array(z.strictObject({ atMs: z.number().int(), factor: z.number().positive() })),
+  /** Bars from trades: trade rows read, rows dropped as exact repeats where source files overlap. */
+  tradeRows: z.number().int().min(0).optional(),
+  overlappingTradeRows: z.number().int().min(0).optional(),
+  /** Source files of the pair. */
+  files: z.array(z.string()),
+});
+export type PairReport = z.infer<typeof pairReportSchema>;
+
+const metaV1 = z.strictObject({
+  format: z.literal(FORMAT_V1),
+  source: z.string().min(1),
+  seed: z.number().int(),
+  barMs: z.number().int().positive(),
+  historyStartCycle: z.number().int(),
+  firstCycle: z.number().int(),
+  lastCycle: z.number().int(),
+  symbols: z.array(z.string().min(1)).min(1),
+});
+
+const metaV2 = z.strictObject({
+  format: z.literal(FORMAT),
+  source: z.string().min(1),
+  /** The generator's seed; null for data nobody generated (an import or download). */
+  seed: z.number().int().nullable(),
+  quote: z.string().regex(/^[A-Z0-9]{2,10}$/),
+  barMs: z.number().int().positive(),
+  timeframe: z.string().min(2),
+  historyStartCycle: z.number().int(),
+  firstCycle: z.number().int(),
+  lastCycle: z.number().int(),
+  symbols: z.array(z.string().min(1)).min(1),
+  /** Optional inputs present in the files; those absent are absent (no column, no file), never filled in. */
+  inputs: z.array(z.enum(['sentiment', 'marketCap', 'trades'])),
+  /** How the liquidity columns were derived, where they were (ADV window, spread estimator, volatility window). */
+  liquidity: z.string().min(1),
+  pairs: z.record(z.string(), pairReportSchema).optional(),
+  pumps: z.strictObject({ file: z.string(), listed: z.number().int(), kept: z.number().int(), rule: z.string() }).optional(),
+});
+
+export type MarketMeta = z.infer<typeof metaV2>;
+
+/** A folder's meta.json, either version, as version 2 (a version 1 folder is synthetic, USD, caps and sentiment). */
+export function parseMarketMeta(raw: unknown, file: string): MarketMeta {
+  const format = (raw as { format?: unknown } | null)?.format;
+  const schema = format === FORMAT_V1 ? metaV1 : metaV2;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DataFileError(`${file} is not a ${format === FORMAT_V1 ? FORMAT_V1 : FORMAT} meta file: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  const m = parsed.data;
+  const meta: MarketMeta =
+    m.format === FORMAT_V1 ? { ...m, format: FORMAT, quote: 'USDT', timeframe: timeframeOf(m.barMs), inputs: ['sentiment', 'marketCap'], liquidity: 'synthetic (generated with the bars)' } : m;
+  if (!(meta.historyStartCycle <= meta.firstCycle && meta.firstCycle <= meta.lastCycle)) {
+    throw new DataFileError(`${file}: cycles must satisfy historyStartCycle <= firstCycle <= lastCycle`);
+  }
+  if (new Set(meta.symbols).size !== meta.symbols.length) throw new DataFileError(`${file}: symbols lists a ticker twice`);
+  return meta;
+}
+
+/** The version a folder's files were written in (their headers differ). */
+export const formatVersion = (raw: unknown): 1 | 2 => ((raw as { format?: unknown } | null)?.format === FORMAT_V1 ? 1 : 2);
+
+const TIMEFRAMES: Record<string, number> = { '1m': 60_000, '3m': 180_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '2h': 7_200_000, '4h': 14_400_000, '8h': 28_800_000, '1d': 86_400_000 };
+
+/** "5m" -> 300 000 ms; null for a timeframe COCE does not know. */
+export const timeframeMs = (tf: string): number | null => TIMEFRAMES[tf] ?? null;
+
+export function timeframeOf(barMs: number): string {
+  const tf = Object.entries(TIMEFRAMES).find(([, ms]) => ms === barMs)?.[0];
+  if (tf === undefined) throw new DataFileError(`no timeframe name for ${barMs} ms bars`);
+  return tf;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Streams snapshots into the CSV files of `dir`. */
-export class MarketFilesWriter {
-  private readonly fds: Record<'bars' | 'liquidity' | 'sentiment', number>;
+/** One asset's row of one bar, with whatever the source has besides the bar. */
+export interface MarketRow {
+  cycle: number;
+  symbol: string;
+  bar: Bar;
+  liquidity?: Liquidity;
+  realizedVol?: number;
+  sentiment?: Sentiment;
+  trades?: TradeStats;
+}
 
-  constructor(private readonly dir: string) {
+/**
+ * Streams rows into the CSV files of `dir` (rows in cycle order), then writes events, hype and meta. The inputs the
+ * folder declares decide which columns and files exist: sentiment.csv only with sentiment, the trade columns only
+ * with trades, an empty market_cap column without caps.
+ */
+export class MarketFilesWriter {
+  private readonly fds: { bars: number; liquidity: number; sentiment: number | null };
+  private readonly trades: boolean;
+  private buf = { bars: '', liquidity: '', sentiment: '' };
+
+  constructor(
+    private readonly dir: string,
+    private readonly inputs: ReadonlySet<MarketInput>,
+  ) {
     mkdirSync(dir, { recursive: true });
+    this.trades = inputs.has('trades');
     this.fds = {
       bars: openSync(join(dir, FILES.bars), 'w'),
       liquidity: openSync(join(dir, FILES.liquidity), 'w'),
-      sentiment: openSync(join(dir, FILES.sentiment), 'w'),
+      sentiment: inputs.has('sentiment') ? openSync(join(dir, FILES.sentiment), 'w') : null,
     };
-    for (const k of ['bars', 'liquidity', 'sentiment'] as const) writeSync(this.fds[k], HEADERS[k] + '\n');
+    writeSync(this.fds.bars, (this.trades ? HEADERS.barsTrades : HEADERS.bars) + '\n');
+    writeSync(this.fds.liquidity, HEADERS.liquidity + '\n');
+    if (this.fds.sentiment !== null) writeSync(this.fds.sentiment, HEADERS.sentiment + '\n');
   }
 
-  write(s: MarketSnapshot): void {
-    let bars = '';
-    let liq = '';
-    let sent = '';
-    for (const [sym, b] of Object.entries(s.bars)) {
-      bars += `${s.cycle},${sym},${b.openMs},${b.open},${b.high},${b.low},${b.close},${b.volumeBase},${b.volumeUsd}\n`;
-      const l = s.liquidity[sym];
-      if (l) liq += `${s.cycle},${sym},${l.marketCapUsd},${l.advUsd},${l.spreadBps},${s.realizedVol[sym] ?? ''}\n`;
-      const t = s.sentiment[sym];
-      if (t) sent += `${s.cycle},${sym},${t.mentions},${t.score}\n`;
+  write(r: MarketRow): void {
+    const b = r.bar;
+    let line = `${r.cycle},${r.symbol},${b.openMs},${b.open},${b.high},${b.low},${b.close},${b.volumeBase},${b.volumeUsd}`;
+    if (this.trades) line += r.trades === undefined ? ',,,' : `,${r.trades.trades},${r.trades.buyShare},${r.trades.rushOrders}`;
+    this.buf.bars += line + '\n';
+    const l = r.liquidity;
+    if (l) this.buf.liquidity += `${r.cycle},${r.symbol},${l.marketCapUsd ?? ''},${l.advUsd},${l.spreadBps},${r.realizedVol ?? ''}\n`;
+    const t = r.sentiment;
+    if (t && this.fds.sentiment !== null) this.buf.sentiment += `${r.cycle},${r.symbol},${t.mentions},${t.score}\n`;
+    if (this.buf.bars.length > 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    writeSync(this.fds.bars, this.buf.bars);
+    writeSync(this.fds.liquidity, this.buf.liquidity);
+    if (this.fds.sentiment !== null) writeSync(this.fds.sentiment, this.buf.sentiment);
+    this.buf = { bars: '', liquidity: '', sentiment: '' };
+  }
+
+  /** `events` null: the data has no labelled pumps (no events.csv: no ground truth, rather than an empty one). */
+  finish(meta: MarketMeta, events: readonly PumpEvent[] | null, bursts: readonly HypeBurst[] | null): void {
+    this.flush();
+    for (const fd of [this.fds.bars, this.fds.liquidity, this.fds.sentiment]) if (fd !== null) closeSync(fd);
+    if (events !== null) {
+      const ev = events.map(
+        (e) =>
+          `${e.id},${e.symbol},${iso(e.accumulationStartMs)},${iso(e.pumpStartMs)},${iso(e.peakMs)},${iso(e.endMs)},${e.magnitude},${e.dumpFraction},${e.volumeMultiple},${e.hypeStartMs === null ? '' : iso(e.hypeStartMs)}\n`,
+      );
+      writeFileSync(join(this.dir, FILES.events), HEADERS.events + '\n' + ev.join(''));
     }
-    writeSync(this.fds.bars, bars);
-    writeSync(this.fds.liquidity, liq);
-    writeSync(this.fds.sentiment, sent);
-  }
-
-  finish(meta: MarketMeta, events: readonly PumpEvent[], bursts: readonly HypeBurst[]): void {
-    for (const fd of Object.values(this.fds)) closeSync(fd);
-    const ev = events.map(
-      (e) =>
-        `${e.id},${e.symbol},${iso(e.accumulationStartMs)},${iso(e.pumpStartMs)},${iso(e.peakMs)},${iso(e.endMs)},${e.magnitude},${e.dumpFraction},${e.volumeMultiple},${e.hypeStartMs === null ? '' : iso(e.hypeStartMs)}\n`,
-    );
-    writeFileSync(join(this.dir, FILES.events), HEADERS.events + '\n' + ev.join(''));
-    const hy = bursts.map((b) => `${b.symbol},${iso(b.startMs)},${iso(b.peakMs)},${iso(b.endMs)},${b.intensity},${b.pumpId ?? ''}\n`);
-    writeFileSync(join(this.dir, FILES.hype), HEADERS.hype + '\n' + hy.join(''));
+    if (bursts !== null) {
+      const hy = bursts.map((b) => `${b.symbol},${iso(b.startMs)},${iso(b.peakMs)},${iso(b.endMs)},${b.intensity},${b.pumpId ?? ''}\n`);
+      writeFileSync(join(this.dir, FILES.hype), HEADERS.hype + '\n' + hy.join(''));
+    }
     writeFileSync(join(this.dir, FILES.meta), JSON.stringify(meta, null, 2) + '\n');
   }
 }

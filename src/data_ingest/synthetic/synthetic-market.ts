@@ -1,6 +1,6 @@
 import { createRng, type Rng } from '../../utils/rng.js';
 import { DAY_MS, HOUR_MS, YEAR_MS } from '../../utils/time.js';
-import type { Bar, Liquidity, MarketDataSource, MarketSnapshot, Sentiment } from '../market-data-source.js';
+import type { Bar, Liquidity, MarketDataSource, MarketInput, MarketSnapshot, Sentiment } from '../market-data-source.js';
 import { DailyBuckets } from './daily-buckets.js';
 import { negativeBinomial, studentT } from './draws.js';
 import { PROPENSITY_LOG_SIGMA } from './pump-calibration.js';
@@ -90,6 +90,9 @@ interface Asset {
 
 export class SyntheticMarket implements MarketDataSource {
   readonly name = 'synthetic-v1';
+  /** Caps and sentiment for every asset; no trade statistics (bars are generated, not built from trades). */
+  readonly inputs: ReadonlySet<MarketInput> = new Set<MarketInput>(['sentiment', 'marketCap']);
+  readonly quote = 'USDT';
   private readonly o: SyntheticMarketOptions;
   private readonly barsPerDay: number;
   private readonly barsPerYear: number;

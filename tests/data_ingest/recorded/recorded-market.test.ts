@@ -25,17 +25,21 @@ describe('recorded market files', () => {
     expect(readdirSync(dir).sort()).toEqual(['bars.csv', 'events.csv', 'hype.csv', 'liquidity.csv', 'meta.json', 'sentiment.csv']);
     const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
     expect(meta).toEqual({
-      format: 'coce-market/1',
+      format: 'coce-market/2',
       source: 'synthetic-v1',
       seed: 4,
+      quote: 'USDT',
       barMs: H,
+      timeframe: '1h',
       historyStartCycle: FIRST - 48,
       firstCycle: FIRST,
       lastCycle: FIRST + 47,
       symbols: ['BTC', 'ETH', 'MC001', 'MC002', 'MC003', 'MC004', 'MC005', 'MC006'],
+      inputs: ['marketCap', 'sentiment'],
+      liquidity: 'synthetic (generated with the bars: market cap, 30-day ADV, spread estimate, 30-day realised volatility)',
     });
     const bars = readFileSync(join(dir, 'bars.csv'), 'utf8').trim().split('\n');
-    expect(bars[0]).toBe('cycle,symbol,open_ms,open,high,low,close,volume_base,volume_usd');
+    expect(bars[0]).toBe('cycle,symbol,open_ms,open,high,low,close,volume_base,volume_quote');
     expect(bars).toHaveLength(1 + 96 * 8);
     const events = readFileSync(join(dir, 'events.csv'), 'utf8').trim().split('\n');
     expect(events[0]).toBe('id,symbol,accumulation_start,pump_start,peak,end,magnitude,dump_fraction,volume_multiple,hype_start');
@@ -60,6 +64,21 @@ describe('recorded market files', () => {
     expect(() => generateMarketFiles(opts(), 1, dir)).toThrow(`${dir} is not empty; choose a new --out folder (nothing was overwritten)`);
   });
 
+  it('still loads a version 1 folder (synthetic, USD, caps and sentiment), with its own headers', async () => {
+    const v1 = join(tmp(), 'v1');
+    generateMarketFiles(opts(), 1, v1);
+    const meta = JSON.parse(readFileSync(join(v1, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    const { quote: _q, timeframe: _t, inputs: _i, liquidity: _l, ...old } = meta;
+    writeFileSync(join(v1, 'meta.json'), JSON.stringify({ ...old, format: 'coce-market/1' }));
+    for (const [file, from, to] of [
+      ['bars.csv', 'volume_quote', 'volume_usd'],
+      ['liquidity.csv', 'market_cap,adv_quote', 'market_cap_usd,adv_usd'],
+    ] as const) writeFileSync(join(v1, file), readFileSync(join(v1, file), 'utf8').replace(from, to));
+    const rec = new RecordedMarket(v1);
+    expect(rec.meta).toMatchObject({ format: 'coce-market/2', quote: 'USDT', timeframe: '1h', inputs: ['sentiment', 'marketCap'] });
+    expect(await rec.snapshot(FIRST)).toEqual(await new SyntheticMarket(opts()).snapshot(FIRST));
+  });
+
   it('names a malformed meta file or CSV line', async () => {
     const bad = join(tmp(), 'bad');
     generateMarketFiles(opts(), 1, bad);
@@ -68,7 +87,7 @@ describe('recorded market files', () => {
     writeFileSync(metaFile, '{nope');
     expect(() => new RecordedMarket(bad)).toThrow(DataFileError);
     writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(meta), format: 'other' }));
-    expect(() => new RecordedMarket(bad)).toThrow(/is not a coce-market\/1 meta file: format: /);
+    expect(() => new RecordedMarket(bad)).toThrow(/is not a coce-market\/2 meta file: format: /);
     writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(meta), firstCycle: 1 }));
     expect(() => new RecordedMarket(bad)).toThrow('cycles must satisfy historyStartCycle <= firstCycle <= lastCycle');
     writeFileSync(metaFile, meta);
