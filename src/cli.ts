@@ -23,6 +23,7 @@ import { FanOutNotifier, SlackNotifier } from './ops/slack-notifier.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 import { writeOutputFile } from './utils/output-file.js';
 import { registerDataImport } from './cli/data-import.js';
+import { registerDataDownload } from './cli/data-download.js';
 import { registerEval, registerTrain } from './cli/train-eval.js';
 import { configOption, intArg, MAX_DAYS, noSleeveConfigOption, nonNegativeArg, sleeveConfigOption } from './cli/options.js';
 
@@ -317,6 +318,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const configFiles = (f: { config?: string; sleeveConfig?: string | false }) =>
     loadConfig(configPath(f.config, 'config/base.yaml', io.cwd), f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd)).cfg;
   registerDataImport(data, { cwd: io.cwd, stdout: io.stdout, say, config: configFiles });
+  registerDataDownload(data, {
+    cwd: io.cwd,
+    stdout: io.stdout,
+    say,
+    config: configFiles,
+    // retries and warnings to stderr: stdout keeps the summary
+    log: () => createLogger({ level: env instanceof Error || io.env.LOG_LEVEL === undefined ? 'warn' : env.logLevel, pretty: false, scrubber, out: io.stderr }),
+  });
 
   registerTrain(program, { cwd: io.cwd, say, config: configFiles });
   registerEval(program, { cwd: io.cwd, say, config: configFiles });

@@ -64,7 +64,7 @@ describe('3 and 7. recorded data that cannot be replayed as it is', () => {
     const good = readFileSync(barsFile, 'utf8');
     const lines = good.split('\n');
     const cases: [string, string][] = [
-      ['', `${barsFile} is empty: it must start with the header "cycle,symbol,open_ms,open,high,low,close,volume_base,volume_usd"`],
+      ['', `${barsFile} is empty: it must start with the header "cycle,symbol,open_ms,open,high,low,close,volume_base,volume_quote"`],
       [lines[0]! + '\n', `${barsFile} holds no bars: the folder has nothing to replay`],
       [[lines[0], lines[1], lines[1], ...lines.slice(2)].join('\n'), `${barsFile}:3: a second row for BTC at cycle 490176 (the first is line 2): duplicates are not merged`],
       [[lines[0], lines[83], ...lines.slice(1, 83), ...lines.slice(84)].join('\n'), `${barsFile}:3: a row of cycle 490176 after one of cycle 490177: rows must be in cycle order`],

@@ -57,7 +57,8 @@ function listFiles(paths: readonly string[]): string[] {
   return out;
 }
 
-interface PairSource {
+/** One pair's raw candles and where they came from, before cleaning. */
+export interface PairSource {
   base: string;
   quote: string;
   files: string[];
@@ -118,7 +119,7 @@ async function candlePairs(files: string[], o: ImportOptions, ignored: ImportSum
  * pumps a few days apart, or one pump listed twice) hold the same trades there: each trade is taken once, from the
  * file that covered that time first (the rows dropped are counted).
  */
-async function tradePairs(files: string[], o: ImportOptions): Promise<{ pairs: PairSource[]; barMs: number }> {
+export async function tradePairs(files: string[], o: Pick<ImportOptions, 'timeframe' | 'progress'>): Promise<{ pairs: PairSource[]; barMs: number }> {
   const barMs = timeframeMs(o.timeframe ?? '1h')!;
   const read: (TradeFile & { file: string })[] = [];
   for (const f of files) {
@@ -164,7 +165,31 @@ export async function importMarket(o: ImportOptions): Promise<ImportSummary> {
   if (o.timeframe !== undefined && timeframeMs(o.timeframe) === null) throw new DataFileError(`--timeframe ${o.timeframe} is not one of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d`);
   const ignored: ImportSummary['ignored'] = [];
   const files = listFiles(o.paths);
-  const { pairs: all, barMs } = o.format === 'freqtrade' ? await candlePairs(files, o, ignored) : await tradePairs(files, o);
+  const { pairs, barMs } = o.format === 'freqtrade' ? await candlePairs(files, o, ignored) : await tradePairs(files, o);
+  return writeMarketFolder(pairs, barMs, { ...o, source: `import:${o.format}`, trades: o.format === 'trades', from: o.paths.join(', ') }, ignored);
+}
+
+/** What writeMarketFolder needs beyond the pairs: where, which quote, the pump list, the warm-up. */
+export interface FolderOptions {
+  out: string;
+  /** meta.source: how the data came (import:freqtrade, download:binance...). */
+  source: string;
+  /** The bars carry trade columns (built from trades). */
+  trades: boolean;
+  /** Names the input in messages. */
+  from: string;
+  pumps?: string;
+  pumpsExchange: string;
+  quote?: string;
+  warmupDays: number;
+  majors: readonly string[];
+}
+
+/**
+ * Clean each pair, derive its liquidity, label the listed pumps and write the recorded market folder (format 2):
+ * the one path from raw candles to a folder, shared by `data import` and `data download`.
+ */
+export function writeMarketFolder(all: PairSource[], barMs: number, o: FolderOptions, ignored: ImportSummary['ignored']): ImportSummary {
   const quotes = [...new Set(all.map((p) => p.quote))].sort();
   if (o.quote === undefined && quotes.length > 1) {
     throw new DataFileError(`pairs quoted in ${quotes.map((q) => `${q} (${all.filter((p) => p.quote === q).length})`).join(', ')}: a folder holds one quote currency; choose it with --quote`);
@@ -172,7 +197,7 @@ export async function importMarket(o: ImportOptions): Promise<ImportSummary> {
   const quote = o.quote ?? quotes[0]!;
   for (const p of all) if (p.quote !== quote) for (const f of p.files) ignored.push({ file: f, why: `quoted in ${p.quote}, not ${quote}` });
   const pairs = all.filter((p) => p.quote === quote);
-  if (pairs.length === 0) throw new DataFileError(`no ${quote} pairs in ${o.paths.join(', ')}`);
+  if (pairs.length === 0) throw new DataFileError(`no ${quote} pairs in ${o.from}`);
   const bases = pairs.map((p) => p.base);
   if (new Set(bases).size !== bases.length) throw new DataFileError(`a base currency appears twice: ${bases.join(', ')}`);
 
@@ -202,7 +227,7 @@ export async function importMarket(o: ImportOptions): Promise<ImportSummary> {
     events = labelPumps(listed, o.pumpsExchange, cleaned, barMs);
   }
 
-  const inputs = new Set<MarketInput>(o.format === 'trades' ? ['trades'] : []);
+  const inputs = new Set<MarketInput>(o.trades ? ['trades'] : []);
   const writer = new MarketFilesWriter(o.out, inputs);
   const series = symbols.map((s) => ({ symbol: s, candles: cleaned.get(s)!, liquidity: deriveLiquidity(cleaned.get(s)!, barMs), at: 0 }));
   const historyStartCycle = Math.min(...series.map((s) => s.candles[0]!.openMs / barMs));
@@ -229,7 +254,7 @@ export async function importMarket(o: ImportOptions): Promise<ImportSummary> {
   const firstCycle = Math.min(lastCycle, historyStartCycle + Math.round((o.warmupDays * 86_400_000) / barMs));
   const meta: MarketMeta = {
     format: FORMAT,
-    source: `import:${o.format}`,
+    source: o.source,
     seed: null,
     quote,
     barMs,

@@ -3,7 +3,10 @@ import type { Handler } from './loopback-server.js';
 /**
  * Enough of Binance's spot REST API for ccxt's binance client: exchangeInfo, klines, ticker/24hr, in the shapes
  * Binance documents (strings for prices and quantities, klines as arrays). Bars follow a deterministic path so tests
- * can pin values: close(base, t) = basePrice(base) * (1 + 0.01 * (t / hour mod 7)).
+ * can pin values: close(base, t) = basePrice(base) * (1 + 0.002 * tri(t / hour)), tri = 0 1 2 3 2 1 repeating. Each hour
+ * moves the price by 0.2 % at most, inside the engine's limit offset, so a marketable limit stays marketable into the
+ * next hour at every hour of the day (a saw-tooth that fell 6 % once in 7 hours made orders fail at one wall-clock
+ * hour in seven).
  */
 const H = 3_600_000;
 
@@ -31,10 +34,28 @@ const symbolInfo = (base: string) => ({
 
 export const BASE_PRICES: Record<string, number> = { BTC: 60_000, ETH: 3_000, ABC: 1.5, XYZ: 0.00005, PEPE: 0.00001, BIGCAP: 10 };
 
-export const closeAt = (base: string, openMs: number) => BASE_PRICES[base]! * (1 + 0.01 * ((openMs / H) % 7));
+const tri = (hour: number) => {
+  const k = ((hour % 6) + 6) % 6;
+  return k <= 3 ? k : 6 - k;
+};
+export const closeAt = (base: string, openMs: number) => BASE_PRICES[base]! * (1 + 0.002 * tri(Math.floor(openMs / H)));
 
-/** Units traded per hourly bar (1000 unless a test needs more liquidity). */
-export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSymbols?: object[]; barVolume?: Record<string, number> }): Record<string, Handler> {
+/**
+ * The aggregate trades of `base` in hour `hour` (n a hour): two by two at the same millisecond (the first pair both
+ * buys: a rush order), every third a sell, prices around the hour's close; ids count up across hours.
+ */
+export function tradesOfHour(base: string, hour: number, n: number): { a: number; p: string; q: string; f: number; l: number; T: number; m: boolean; M: boolean }[] {
+  const out = [];
+  const step = Math.floor((2 * H) / n);
+  for (let j = 0; j < n; j++) {
+    const id = hour * n + j;
+    out.push({ a: id, p: String(closeAt(base, hour * H) * (1 + 0.001 * (j % 4))), q: String(10 + (j % 7)), f: id, l: id, T: hour * H + Math.floor(j / 2) * step, m: j % 3 === 2, M: true });
+  }
+  return out;
+}
+
+/** Units traded per hourly bar (1000 unless a test needs more liquidity); aggregate trades per hour (5 unless set). */
+export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSymbols?: object[]; barVolume?: Record<string, number>; tradesPerHour?: Record<string, number> }): Record<string, Handler> {
   const vol = (base: string) => o.barVolume?.[base] ?? 1000;
   return {
     '/api/v3/exchangeInfo': () => ({
@@ -61,8 +82,23 @@ export function binanceRoutes(o: { bases: string[]; nowMs: () => number; extraSy
       }
       return { body: rows };
     },
+    '/api/v3/aggTrades': (u) => {
+      const base = u.searchParams.get('symbol')!.replace(/USDT$/, '');
+      if (!(base in BASE_PRICES) || !o.bases.includes(base)) return { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
+      const start = Number(u.searchParams.get('startTime'));
+      const end = Math.min(Number(u.searchParams.get('endTime')), o.nowMs());
+      const limit = Math.min(1000, Number(u.searchParams.get('limit') ?? 500));
+      // as Binance: startTime and endTime at most an hour apart
+      if (!(end - start <= H)) return { status: 400, body: { code: -1127, msg: 'More than 1 hours between startTime and endTime.' } };
+      const rows = [];
+      for (let hour = Math.floor(start / H); hour <= Math.floor(end / H) && rows.length < limit; hour++) {
+        for (const t of tradesOfHour(base, hour, o.tradesPerHour?.[base] ?? 5)) if (t.T >= start && t.T <= end && rows.length < limit) rows.push(t);
+      }
+      return { body: rows };
+    },
     '/api/v3/ticker/24hr': (u) => {
-      const symbols = JSON.parse(u.searchParams.get('symbols') ?? '[]') as string[];
+      // no symbols: every pair (as Binance answers)
+      const symbols = u.searchParams.has('symbols') ? (JSON.parse(u.searchParams.get('symbols')!) as string[]) : o.bases.map((b) => `${b}USDT`);
       return {
         body: symbols.map((s) => {
           const base = s.replace(/USDT$/, '');
