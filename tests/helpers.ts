@@ -11,6 +11,8 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BASE_YAML = join(REPO, 'config', 'base.yaml');
 export const SLEEVE_YAML = join(REPO, 'config', 'sleeve.yaml');
 export const BIN = join(REPO, 'bin', 'coce.js');
+/** The real market data beside the checkout (../shared/data/real: read from there, never copied in). */
+export const REAL_DATA = process.env.COCE_REAL_DATA ?? join(REPO, '..', 'shared', 'data', 'real');
 
 export const tmp = (prefix = 'coce-test-'): string => mkdtempSync(join(tmpdir(), prefix));
 

@@ -12,6 +12,7 @@ import { DataFileError, UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import type { Sleep as RetrySleep } from '../utils/with-retry.js';
 import { RecordedMarket } from '../data_ingest/recorded/recorded-market.js';
+import { timeframeOf } from '../data_ingest/recorded/market-files.js';
 import { SimClock, WallClock, type Clock } from './clock.js';
 import type { CycleContext, CycleStep } from './cycle-step.js';
 import type { QualityRules } from '../data_ingest/quality-gate.js';
@@ -55,7 +56,7 @@ export function recordedDirFor(cfg: Config, dataDir: string | undefined, cwd: st
 export function openRecordedMarket(dir: string, barMs: number): RecordedMarket {
   const m = new RecordedMarket(dir);
   if (m.meta.barMs !== barMs) {
-    throw new DataFileError(`${dir} holds ${m.meta.barMs / 60_000}-minute bars but schedule.bar_interval is ${barMs / 60_000} minutes`);
+    throw new DataFileError(`${dir} holds ${m.meta.timeframe} bars but schedule.bar_interval is ${timeframeOf(barMs)}: set schedule.bar_interval: ${m.meta.timeframe} in the config to run on it`);
   }
   return m;
 }

@@ -57,7 +57,7 @@ describe('recorded market files', () => {
   });
 
   it('refuses a folder of another bar interval', () => {
-    expect(() => openRecordedMarket(dir, 300_000)).toThrow(`${dir} holds 60-minute bars but schedule.bar_interval is 5 minutes`);
+    expect(() => openRecordedMarket(dir, 300_000)).toThrow(`${dir} holds 1h bars but schedule.bar_interval is 5m: set schedule.bar_interval: 1h in the config to run on it`);
   });
 
   it('refuses to overwrite a folder that holds files', () => {

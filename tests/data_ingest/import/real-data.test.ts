@@ -1,0 +1,229 @@
+/**
+ * Imports of the real Binance data in ../shared/data/real (read from there, never copied into the repository), checked
+ * against the source files read independently here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importMarket, type ImportSummary } from '../../../src/data_ingest/import/import-market.js';
+import { formatImportSummary } from '../../../src/cli/data-import.js';
+import { REAL_DATA, tmp } from '../../helpers.js';
+
+const USDT_1H = join(REAL_DATA, 'binance-usdt-1h');
+const PUMP_TRADES = join(REAL_DATA, 'binance-btc-pump-trades');
+const FREQTRADE = join(REAL_DATA, 'freqtrade-testdata');
+const PUMP_LIST = join(REAL_DATA, '..', 'pump-and-dump', 'pump_telegram.csv');
+const H = 3_600_000;
+
+interface Row {
+  openMs: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volumeBase: number;
+  volumeQuote: number;
+  extra: number[];
+}
+
+/** bars.csv of a folder: symbol -> open time -> row. */
+function readBars(dir: string): Map<string, Map<number, Row>> {
+  const out = new Map<string, Map<number, Row>>();
+  const lines = readFileSync(join(dir, 'bars.csv'), 'utf8').trim().split('\n');
+  for (const l of lines.slice(1)) {
+    const f = l.split(',');
+    const [openMs, open, high, low, close, volumeBase, volumeQuote, ...extra] = f.slice(2).map(Number);
+    if (!out.has(f[1]!)) out.set(f[1]!, new Map());
+    out.get(f[1]!)!.set(openMs!, { openMs: openMs!, open: open!, high: high!, low: low!, close: close!, volumeBase: volumeBase!, volumeQuote: volumeQuote!, extra });
+  }
+  return out;
+}
+
+const jsonRows = (file: string) => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as number[][];
+
+describe('coce data import on the real Binance 1h candles (126 USDT pairs, freqtrade json.gz)', () => {
+  let s: ImportSummary;
+  let bars: Map<string, Map<number, Row>>;
+  beforeAll(async () => {
+    s = await importMarket({ format: 'freqtrade', paths: [USDT_1H], out: join(tmp(), 'usdt'), pumpsExchange: 'binance', warmupDays: 0, majors: ['BTC', 'ETH'] });
+    bars = readBars(s.dir);
+  }, 60_000);
+
+  it('imports every pair: bar counts, first and last bar and sampled OHLCV equal the source files', () => {
+    const files = readdirSync(USDT_1H).filter((f) => f.endsWith('.json.gz'));
+    expect(files).toHaveLength(126);
+    expect(s.pairs).toHaveLength(126);
+    expect([s.quote, s.timeframe, s.assetBars]).toEqual(['USDT', '1h', 628_649]);
+    expect(s.pairs.slice(0, 2).map((p) => p.symbol)).toEqual(['BTC', 'ETH']);
+    let sampled = 0;
+    for (const f of files) {
+      const base = f.split('_')[0]!;
+      const src = jsonRows(join(USDT_1H, f));
+      const p = s.pairs.find((x) => x.symbol === base)!;
+      const dropped = new Set(p.listingPrints.map((l) => l.openMs));
+      const kept = src.filter((r) => !dropped.has(r[0]!));
+      // no duplicates or disorder in these files: every row is a bar, less the listing prints
+      expect([p.bars, p.duplicates, p.outOfOrder, p.misaligned], base).toEqual([kept.length, 0, 0, 0]);
+      expect([p.firstOpenMs, p.lastOpenMs], base).toEqual([kept[0]![0], kept.at(-1)![0]]);
+      expect(bars.get(base)!.size).toBe(kept.length);
+      const factorAt = (t: number) => p.redenominations.filter((r) => t < r.atMs).reduce((a, r) => a * r.factor, 1);
+      for (let i = 0; i < kept.length; i += 397) {
+        const [t, open, high, low, close, volume] = kept[i]!;
+        const b = bars.get(base)!.get(t!)!;
+        const k = factorAt(t!);
+        expect([b.open, b.high, b.low, b.close, b.volumeBase, b.volumeQuote], `${base} ${t}`).toEqual([open! * k, high! * k, low! * k, close! * k, volume! / k, close! * volume!]);
+        sampled++;
+      }
+      // gaps are as many as the breaks between consecutive source rows
+      const breaks = kept.filter((r, i) => i > 0 && r[0]! - kept[i - 1]![0]! > H).length;
+      expect(p.gaps, base).toBe(breaks);
+    }
+    expect(sampled).toBeGreaterThan(1500);
+  });
+
+  it('reports the COCOS redenomination and the listing-day prints of ALICE, BTCST, REEF, TKO and TLM, in the summary and in meta.json', () => {
+    const cocos = s.pairs.find((p) => p.symbol === 'COCOS')!;
+    expect(cocos.redenominations).toEqual([{ atMs: Date.parse('2021-01-23T02:00:00Z'), factor: 1000 }]);
+    expect(s.pairs.filter((p) => p.redenominations.length > 0).map((p) => p.symbol)).toEqual(['COCOS']);
+    expect(s.pairs.filter((p) => p.listingPrints.length > 0).map((p) => p.symbol)).toEqual(['ALICE', 'BTCST', 'REEF', 'TKO', 'TLM']);
+    for (const p of s.pairs.filter((x) => x.listingPrints.length > 0)) {
+      for (const l of p.listingPrints) expect(l.high / l.low).toBeGreaterThan(10);
+      expect(p.listingPrints[0]!.openMs).toBe(jsonRows(join(USDT_1H, `${p.symbol}_USDT-1h.json.gz`))[0]![0]);
+    }
+    const text = formatImportSummary(s, 1);
+    expect(text).toMatch(/^COCOS .*redenomination at 2021-01-23 02:00: earlier bars x 1000$/m);
+    expect(text).toMatch(/^ALICE .*listing print 2021-03-15 06:00 \(low [\d.]+, high [\d.]+\) dropped/m);
+    const meta = JSON.parse(readFileSync(join(s.dir, 'meta.json'), 'utf8')) as { format: string; inputs: string[]; pairs: Record<string, unknown> };
+    expect(meta.format).toBe('coce-market/2');
+    expect(meta.inputs).toEqual([]); // no market caps, no sentiment: absent, not invented
+    expect(meta.pairs.COCOS).toMatchObject({ redenominations: [{ factor: 1000 }] });
+    expect(readFileSync(join(s.dir, 'liquidity.csv'), 'utf8').split('\n')[1]).toMatch(/^\d+,BTC,,/); // the market cap column is empty
+  });
+});
+
+describe('coce data import on freqtrade test candles (feather, Arrow IPC with LZ4)', () => {
+  it('reads the 5m BTC pairs, leaves out what it cannot use and says why, and resamples 5m to 1h', async () => {
+    const s = await importMarket({ format: 'freqtrade', paths: [FREQTRADE], out: join(tmp(), 'ft'), timeframe: '5m', quote: 'BTC', pumpsExchange: 'binance', warmupDays: 0, majors: ['BTC', 'ETH'] });
+    expect(s.pairs.map((p) => [p.symbol, p.bars])).toEqual([
+      ['ETH', 5760], ['ADA', 5720], ['DASH', 5758], ['ETC', 5759], ['LTC', 5760], ['NXT', 5760], ['TRX', 5754], ['UNITTEST', 5760], ['XLM', 5760], ['XMR', 5758], ['ZEC', 5757],
+    ]);
+    expect(s.ignored.map((i) => `${i.file.split('/').at(-1)}: ${i.why}`).sort()).toEqual([
+      'UNITTEST_BTC-1m.feather: another timeframe of UNITTEST/BTC (5m used)',
+      'UNITTEST_BTC-30m.feather: another timeframe of UNITTEST/BTC (5m used)',
+      'UNITTEST_BTC-8m.json.gz: timeframe "8m" in the file name is not one COCE knows (1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d)',
+      'XRP_ETH-1m.feather: another timeframe of XRP/ETH (5m used)',
+      'XRP_ETH-5m.feather: quoted in ETH, not BTC',
+      'XRP_ETH-trades.json.gz: not a freqtrade spot candle file name (BASE_QUOTE-TF.json, .json.gz or .feather)',
+      'XRP_OLD-trades.json.gz: not a freqtrade spot candle file name (BASE_QUOTE-TF.json, .json.gz or .feather)',
+    ]);
+    // the source read here with apache-arrow directly: every bar of ADA/BTC equal to its row
+    const arrow = await import('apache-arrow');
+    const lz4 = await import('lz4js');
+    arrow.compressionRegistry.set(arrow.CompressionType.LZ4_FRAME, { encode: null, decode: (b: Uint8Array) => new Uint8Array(lz4.decompress(b)) } as never);
+    const t = arrow.tableFromIPC(readFileSync(join(FREQTRADE, 'ADA_BTC-5m.feather')));
+    const col = (c: string) => t.getChild(c)!.toArray() as ArrayLike<number | bigint>;
+    const [open, high, low, close, volume] = ['open', 'high', 'low', 'close', 'volume'].map(col) as ArrayLike<number>[];
+    const ada = readBars(s.dir).get('ADA')!;
+    expect(ada.size).toBe(t.numRows);
+    const dateMs = (i: number) => Number(t.getChild('date')!.get(i));
+    for (let i = 0; i < t.numRows; i += 37) {
+      const b = ada.get(dateMs(i))!;
+      expect([b.open, b.high, b.low, b.close, b.volumeBase]).toEqual([open![i], high![i], low![i], close![i], volume![i]]);
+    }
+
+    // 5m -> 1h: open of the first, highest high, lowest low, close of the last, volume summed
+    const hourly = await importMarket({ format: 'freqtrade', paths: [join(FREQTRADE, 'ADA_BTC-5m.feather')], out: join(tmp(), 'ft1h'), timeframe: '1h', pumpsExchange: 'binance', warmupDays: 0, majors: [] });
+    const h = readBars(hourly.dir).get('ADA')!;
+    const hours = new Map<number, number[]>();
+    for (let i = 0; i < t.numRows; i++) {
+      const hour = Math.floor(dateMs(i) / H) * H;
+      hours.set(hour, [...(hours.get(hour) ?? []), i]);
+    }
+    expect(h.size).toBe(hours.size);
+    for (const [hour, rows] of hours) {
+      const b = h.get(hour)!;
+      expect(b.open).toBe(open![rows[0]!]);
+      expect(b.close).toBe(close![rows.at(-1)!]);
+      expect(b.high).toBe(Math.max(...rows.map((i) => high![i]!)));
+      expect(b.low).toBe(Math.min(...rows.map((i) => low![i]!)));
+      expect(b.volumeBase).toBeCloseTo(rows.reduce((a, i) => a + volume![i]!, 0), 9);
+    }
+  });
+});
+
+/** Bars recomputed here straight from a trades file: OHLC in time order, volumes, count, buy share, rush orders. */
+function barsFromTrades(file: string, barMs: number): Map<number, number[]> {
+  const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n');
+  const head = lines[0]!.split(',');
+  const at = (n: string) => head.indexOf(n);
+  const trades = lines.slice(1).map((l) => l.split(',')).map((f) => ({ ts: Number(f[at('timestamp')]), side: f[at('side')], price: Number(f[at('price')]), amount: Number(f[at('amount')]), cost: Number(f[at('btc_volume')]) }));
+  trades.sort((a, b) => a.ts - b.ts);
+  const byBar = new Map<number, typeof trades>();
+  for (const t of trades) {
+    const b = Math.floor(t.ts / barMs) * barMs;
+    byBar.set(b, [...(byBar.get(b) ?? []), t]);
+  }
+  const out = new Map<number, number[]>();
+  for (const [b, ts] of byBar) {
+    const quote = ts.reduce((a, t) => a + t.cost, 0);
+    const buysAtMs = new Map<number, number>();
+    for (const t of ts) if (t.side === 'buy') buysAtMs.set(t.ts, (buysAtMs.get(t.ts) ?? 0) + 1);
+    out.set(b, [
+      ts[0]!.price,
+      Math.max(...ts.map((t) => t.price)),
+      Math.min(...ts.map((t) => t.price)),
+      ts.at(-1)!.price,
+      ts.reduce((a, t) => a + t.amount, 0),
+      quote,
+      ts.length,
+      ts.filter((t) => t.side === 'buy').reduce((a, t) => a + t.cost, 0) / quote,
+      [...buysAtMs.values()].filter((n) => n >= 2).length,
+    ]);
+  }
+  return out;
+}
+
+describe('coce data import on the real pump-and-dump trades (SYM/BTC, ccxt fetch_trades CSV.gz)', () => {
+  it.each(['5m', '1h'])('builds %s bars equal to a direct recomputation from the trades (two files)', async (tf) => {
+    const barMs = tf === '5m' ? 300_000 : H;
+    const files = ['ADX_2019-07-05_17.00.csv.gz', 'BNT_2019-09-09_20.00.csv.gz'];
+    const s = await importMarket({ format: 'trades', paths: files.map((f) => join(PUMP_TRADES, f)), out: join(tmp(), 'tr'), timeframe: tf, pumps: PUMP_LIST, pumpsExchange: 'binance', warmupDays: 0, majors: [] });
+    expect(s.quote).toBe('BTC');
+    const bars = readBars(s.dir);
+    for (const f of files) {
+      const base = f.split('_')[0]!;
+      const direct = barsFromTrades(join(PUMP_TRADES, f), barMs);
+      const got = bars.get(base)!;
+      const traded = [...got.values()].filter((b) => b.extra[0]! > 0);
+      expect(traded.length, base).toBe(direct.size);
+      for (const b of traded) {
+        const d = direct.get(b.openMs)!;
+        expect([b.open, b.high, b.low, b.close], `${base} ${b.openMs}`).toEqual(d.slice(0, 4));
+        expect(b.volumeBase).toBeCloseTo(d[4]!, 6);
+        expect(b.volumeQuote).toBeCloseTo(d[5]!, 10);
+        expect(b.extra[0]).toBe(d[6]);
+        expect(b.extra[1]).toBeCloseTo(d[7]!, 10);
+        expect(b.extra[2]).toBe(d[8]);
+      }
+      // a bar without trades inside the file's span is a zero-volume bar at the last price, never an invented move
+      for (const b of [...got.values()].filter((x) => x.extra[0] === 0)) expect([b.open, b.high, b.low, b.volumeBase]).toEqual([b.close, b.close, b.close, 0]);
+    }
+    expect(s.events).toBe(2);
+  });
+
+  it('every pump file yields its labelled event (start = the bar of the announcement)', async () => {
+    const s = await importMarket({ format: 'trades', paths: [PUMP_TRADES], out: join(tmp(), 'pumps'), timeframe: '1h', pumps: PUMP_LIST, pumpsExchange: 'binance', warmupDays: 0, majors: [] });
+    const events = readFileSync(join(s.dir, 'events.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(events).toHaveLength(s.events);
+    const files = readdirSync(PUMP_TRADES).filter((f) => f.endsWith('.csv.gz'));
+    expect(files).toHaveLength(115);
+    for (const f of files) {
+      const m = /^([A-Z0-9]+)_(\d{4}-\d{2}-\d{2})_(\d{2})\.(\d{2})\.csv\.gz$/.exec(f)!;
+      const atMs = Date.parse(`${m[2]}T${m[3]}:${m[4]}:00Z`);
+      const e = events.find((x) => x[1] === m[1] && Math.abs(Date.parse(x[3]!) - atMs) < 2 * H);
+      expect(e, f).toBeDefined();
+    }
+    expect([s.pairs.length, s.events, s.listedPumps]).toEqual([50, 111, 1110]);
+  }, 60_000);
+});
