@@ -4,7 +4,7 @@
  */
 import { bsPrice, impliedVol } from '../src/options/black-scholes.js';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +30,15 @@ import { loadConfig } from '../src/utils/config.js';
 import { createLogger } from '../src/utils/logger.js';
 import { SecretScrubber } from '../src/utils/secret-scrubber.js';
 import { barMsOf, cycleOfOpenMs } from '../src/utils/time.js';
+import { importMarket } from '../src/data_ingest/import/import-market.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'coce.js');
 const BASE = join(ROOT, 'config', 'base.yaml');
 const SLEEVE = join(ROOT, 'config', 'sleeve.yaml');
 const tmp = () => mkdtempSync(join(tmpdir(), 'coce-bench-'));
+/** The real Binance data beside the checkout (read from there, never copied in). */
+const REAL = process.env.COCE_REAL_DATA ?? join(ROOT, '..', 'shared', 'data', 'real');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const silent = createLogger({ level: 'silent', pretty: false, scrubber: new SecretScrubber([]) });
 
@@ -103,6 +106,39 @@ async function backtest(days: number, microCaps: number): Promise<void> {
     what: `back-test ${days} d x ${microCaps + 2} assets hourly (${(assetBars / 1e6).toFixed(2)} M asset-bars; no pump model; gate, order sync, universe, clusters, allocation, meta, guardrails, paper execution, mark-to-market)`,
     figure: `${s.toFixed(2)} s (${((s * 1000) / r.cyclesRun).toFixed(2)} ms/cycle, ${(assetBars / s / 1000).toFixed(0)} k asset-bars/s)`,
     target: days === 180 && microCaps >= 298 ? '< 10 s with every step on' : '',
+  });
+}
+
+/**
+ * `coce data import` on the real sets: the 126 USDT pairs of 1h candles (freqtrade json.gz) and the trades around 115
+ * pumps (ccxt CSV.gz, into 1h bars); then a back-test over the whole 1h import (no model), in asset-bars per second.
+ */
+async function realData(): Promise<void> {
+  if (!existsSync(REAL)) {
+    rows.push({ what: `real data (${REAL})`, figure: 'not found: skipped', target: '' });
+    return;
+  }
+  const common = { pumpsExchange: 'binance', warmupDays: 0, majors: ['BTC', 'ETH'] };
+  let t0 = performance.now();
+  const usdt = await importMarket({ ...common, format: 'freqtrade', paths: [join(REAL, 'binance-usdt-1h')], out: join(tmp(), 'usdt') });
+  let s = (performance.now() - t0) / 1000;
+  rows.push({ what: `import 126 USDT pairs of 1h candles (freqtrade json.gz; ${usdt.assetBars} bars)`, figure: `${s.toFixed(2)} s (${(usdt.assetBars / s / 1000).toFixed(0)} k bars/s)`, target: '' });
+  t0 = performance.now();
+  const pumps = await importMarket({ ...common, format: 'trades', timeframe: '1h', paths: [join(REAL, 'binance-btc-pump-trades')], pumps: join(REAL, '..', 'pump-and-dump', 'pump_telegram.csv'), out: join(tmp(), 'pumps') });
+  s = (performance.now() - t0) / 1000;
+  const trades = pumps.pairs.reduce((a, p) => a + (p.tradeRows ?? 0), 0);
+  rows.push({ what: `import the pump trades into 1h bars (115 CSV.gz files, ${(trades / 1e6).toFixed(2)} M trades, ${pumps.events} events)`, figure: `${s.toFixed(2)} s (${(trades / s / 1000).toFixed(0)} k trades/s)`, target: '' });
+  const dir = tmp();
+  t0 = performance.now();
+  const r = await runAgent(
+    { mode: 'backtest', configFile: BASE, sleeveConfigFile: SLEEVE, sleeve: 'core', dataDir: usdt.dir, stateDir: join(dir, 'data'), logDir: join(dir, 'logs'), restoreBackup: false, confirmLive: false, cwd: dir },
+    { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
+  );
+  s = (performance.now() - t0) / 1000;
+  rows.push({
+    what: `back-test on the real 1h import, whole span (${r.cyclesRun} cycles, ${(usdt.assetBars / 1e6).toFixed(2)} M asset-bars; no pump model)`,
+    figure: `${s.toFixed(2)} s (${(usdt.assetBars / s / 1000).toFixed(0)} k asset-bars/s)`,
+    target: '',
   });
 }
 
@@ -303,6 +339,7 @@ await startupToFirstCycle();
 await backtest(180, 80);
 await backtest(180, 298);
 await memoryOver30Days();
+await realData();
 
 const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.figure.length))];
 console.log(`\nCOCE benchmarks (node ${process.version}, ${process.platform}/${process.arch})\n`);

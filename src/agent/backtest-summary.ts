@@ -138,7 +138,7 @@ export function formatSummary(s: BacktestSummary): string {
     [
       'pump model',
       s.pumps === null
-        ? 'no ground truth (live data)'
+        ? 'not scored: the data has no labelled pumps (import with --pumps to score it)'
         : `precision ${s.pumps.precision === null ? 'n/a' : `${(100 * s.pumps.precision).toFixed(1)} %`} (${s.pumps.truePositives}/${s.pumps.alarms} alarms), recall ${s.pumps.recall === null ? 'n/a' : `${(100 * s.pumps.recall).toFixed(1)} %`} (${s.pumps.caught}/${s.pumps.pumpsInWindow} pumps)`,
     ],
   ];

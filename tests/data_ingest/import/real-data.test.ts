@@ -2,13 +2,14 @@
  * Imports of the real Binance data in ../shared/data/real (read from there, never copied into the repository), checked
  * against the source files read independently here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importMarket, type ImportSummary } from '../../../src/data_ingest/import/import-market.js';
 import { formatImportSummary } from '../../../src/cli/data-import.js';
-import { REAL_DATA, tmp } from '../../helpers.js';
+import { main } from '../../../src/cli.js';
+import { BASE_YAML, memoryIo, REAL_DATA, tmp } from '../../helpers.js';
 
 const USDT_1H = join(REAL_DATA, 'binance-usdt-1h');
 const PUMP_TRADES = join(REAL_DATA, 'binance-btc-pump-trades');
@@ -40,6 +41,10 @@ function readBars(dir: string): Map<string, Map<number, Row>> {
   return out;
 }
 
+/** The 115 pump files at 1h with the pump list: imported once for the tests that need it (~15 s). */
+let pumpImport: Promise<ImportSummary> | null = null;
+const pumps1h = () => (pumpImport ??= importMarket({ format: 'trades', paths: [PUMP_TRADES], out: join(tmp(), 'pumps'), timeframe: '1h', pumps: PUMP_LIST, pumpsExchange: 'binance', warmupDays: 0, majors: [] }));
+
 const jsonRows = (file: string) => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as number[][];
 
 describe('coce data import on the real Binance 1h candles (126 USDT pairs, freqtrade json.gz)', () => {
@@ -48,7 +53,7 @@ describe('coce data import on the real Binance 1h candles (126 USDT pairs, freqt
   beforeAll(async () => {
     s = await importMarket({ format: 'freqtrade', paths: [USDT_1H], out: join(tmp(), 'usdt'), pumpsExchange: 'binance', warmupDays: 0, majors: ['BTC', 'ETH'] });
     bars = readBars(s.dir);
-  }, 60_000);
+  }, 180_000); // 126 pairs: ~5 s alone, several times that beside other test files under coverage
 
   it('imports every pair: bar counts, first and last bar and sampled OHLCV equal the source files', () => {
     const files = readdirSync(USDT_1H).filter((f) => f.endsWith('.json.gz'));
@@ -213,7 +218,7 @@ describe('coce data import on the real pump-and-dump trades (SYM/BTC, ccxt fetch
   });
 
   it('every pump file yields its labelled event (start = the bar of the announcement)', async () => {
-    const s = await importMarket({ format: 'trades', paths: [PUMP_TRADES], out: join(tmp(), 'pumps'), timeframe: '1h', pumps: PUMP_LIST, pumpsExchange: 'binance', warmupDays: 0, majors: [] });
+    const s = await pumps1h();
     const events = readFileSync(join(s.dir, 'events.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     expect(events).toHaveLength(s.events);
     const files = readdirSync(PUMP_TRADES).filter((f) => f.endsWith('.csv.gz'));
@@ -225,5 +230,46 @@ describe('coce data import on the real pump-and-dump trades (SYM/BTC, ccxt fetch
       expect(e, f).toBeDefined();
     }
     expect([s.pairs.length, s.events, s.listedPumps]).toEqual([50, 111, 1110]);
-  }, 60_000);
+  }, 180_000);
+});
+
+describe('every mode on real data: train on the real pumps, back-test on real candles with both benchmarks', () => {
+  it('coce train --data (candle features only) and coce backtest --data without and with the model', async () => {
+    const cwd = tmp();
+    const io = () => memoryIo(cwd, { LOG_LEVEL: 'error' });
+    // 12 pairs of the 1h set, the first 35 days only warming up (the universe wants 14 days of listing)
+    const files = ['BTC', 'ETH', 'ADA', 'ALGO', 'ATOM', 'AVAX', 'BAT', 'CHZ', 'COCOS', 'DOGE', 'ENJ', 'FTM'].map((b) => join(USDT_1H, `${b}_USDT-1h.json.gz`));
+    const imp = io();
+    const r0 = await main(['data', 'import', '--format', 'freqtrade', '--warmup-days', '35', '--config', BASE_YAML, '--out', 'real', ...files], imp);
+    expect(r0, imp.err()).toBe(0);
+    const train = io();
+    expect(await main(['train', '--data', (await pumps1h()).dir, '--config', BASE_YAML, '--out', 'model.json'], train)).toBe(0);
+    expect(train.out()).toMatch(/model\.json: pump model trained on .*pumps, [\d.]+ days \(\d+ rows, \d+ positive; \d+ features, inputs: candles only\)/);
+    const model = JSON.parse(readFileSync(join(cwd, 'model.json'), 'utf8')) as { inputs: string[]; features: string[] };
+    expect(model.inputs).toEqual([]);
+    expect(model.features).toEqual(['z_volume', 'z_return', 'sum3_volume', 'sum3_return', 'sum6_volume', 'sum6_return', 'sum12_volume', 'sum12_return', 'relative_return', 'log_spread_bps', 'log_volume_to_adv', 'hour_sin', 'hour_cos', 'weekday_sin', 'weekday_cos']);
+
+    const summaryOf = async (extra: string[]) => {
+      const b = io();
+      expect(await main(['backtest', '--data', 'real', '--days', '20', ...extra], b), b.err()).toBe(0);
+      return b.out();
+    };
+    const plain = await summaryOf(['--config', BASE_YAML, '--out', 'bt-plain']);
+    // BTC buy-and-hold from the source file: close at the last cycle over close at the first
+    const equity = readFileSync(join(cwd, 'bt-plain', 'logs', 'equity.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ts: string; navUsd: number; benchmarkNavUsd: number; universeBenchmarkNavUsd: number });
+    const btc = new Map(jsonRows(join(USDT_1H, 'BTC_USDT-1h.json.gz')).map((r) => [r[0]!, r[4]!]));
+    const closeAtCycleEnd = (ts: string) => btc.get(Date.parse(ts) - H)!; // a cycle's timestamp is its bar's close
+    const btcReturn = 100 * (closeAtCycleEnd(equity.at(-1)!.ts) / closeAtCycleEnd(equity[0]!.ts) - 1);
+    expect(plain).toMatch(new RegExp(`\\nbuy-and-hold BTC +${btcReturn.toFixed(2)} %\\n`));
+    const microReturn = 100 * (equity.at(-1)!.universeBenchmarkNavUsd / equity[0]!.navUsd - 1);
+    expect(plain).toMatch(new RegExp(`\\nbuy-and-hold micro-caps \\(equal weight\\) +${microReturn.toFixed(2)} %\\n`));
+    expect(plain).toContain('\nfills / traded                          0 / 0.00 USD\n'); // no model: no entries
+    expect(plain).toContain('not scored: the data has no labelled pumps');
+
+    writeFileSync(join(cwd, 'model.yaml'), readFileSync(BASE_YAML, 'utf8').replace(/^ {2}model_path: null/m, `  model_path: ${join(cwd, 'model.json')}`));
+    const withModel = await summaryOf(['--config', 'model.yaml', '--out', 'bt-model']);
+    expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold BTC +${btcReturn.toFixed(2)} %\\n`));
+    expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold micro-caps \\(equal weight\\) +${microReturn.toFixed(2)} %\\n`));
+    expect(readFileSync(join(cwd, 'bt-model', 'logs', 'equity.jsonl'), 'utf8').trim().split('\n')).toHaveLength(equity.length);
+  }, 180_000);
 });
