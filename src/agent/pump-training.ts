@@ -43,12 +43,20 @@ export interface LabelledData {
   dataDir: string | null;
 }
 
+/** A time split of a recorded folder: bars opening at or after `fromMs` and before `untilMs` (either optional). */
+export interface DataWindow {
+  fromMs?: number;
+  untilMs?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
 /**
  * The labelled market of a training or evaluation: the synthetic market of `seed` over `days` from sim.start, or a
  * recorded folder and its events (all of it, or its first `days` after its first cycle). A folder without labelled
  * pumps cannot train or score a model.
  */
-export function labelledData(cfg: Config, seed: number, days: number | undefined, dataDir?: string): LabelledData {
+export function labelledData(cfg: Config, seed: number, days: number | undefined, dataDir?: string, window: DataWindow = {}): LabelledData {
   const barMs = barMsOf(cfg.schedule.barInterval);
   if (dataDir === undefined) {
     const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
@@ -59,9 +67,13 @@ export function labelledData(cfg: Config, seed: number, days: number | undefined
   const pumps = market.pumps ?? [];
   if (pumps.length === 0) throw new ModelError(`${dataDir} has no labelled pumps (events.csv): import it with --pumps to train or score a model on it`);
   const m = market.meta;
-  const lastCycle = days === undefined ? m.lastCycle : m.firstCycle + days * (DAY_MS / barMs) - 1;
-  if (lastCycle > m.lastCycle) throw new DataFileError(`${dataDir} covers ${(m.lastCycle - m.firstCycle + 1) / (DAY_MS / barMs)} days from its first cycle; --days ${days} asks for more`);
-  return { src: { market, fromCycle: m.historyStartCycle, events: () => pumps }, firstCycle: m.firstCycle, lastCycle, inputs: market.inputs, dataDir };
+  // a time split: bars opening from window.fromMs, and before window.untilMs (the features still warm up on all before)
+  const firstCycle = window.fromMs === undefined ? m.firstCycle : Math.max(m.firstCycle, Math.ceil(window.fromMs / barMs));
+  const endCycle = window.untilMs === undefined ? m.lastCycle : Math.min(m.lastCycle, Math.ceil(window.untilMs / barMs) - 1);
+  const lastCycle = days === undefined ? endCycle : firstCycle + days * (DAY_MS / barMs) - 1;
+  if (lastCycle > endCycle) throw new DataFileError(`${dataDir} covers ${(endCycle - firstCycle + 1) / (DAY_MS / barMs)} days from its first cycle${window.fromMs === undefined && window.untilMs === undefined ? '' : ' in the chosen window'}; --days ${days} asks for more`);
+  if (lastCycle < firstCycle) throw new DataFileError(`${dataDir} has no bars between ${iso(window.fromMs ?? m.firstCycle * barMs)} and ${iso(window.untilMs ?? (m.lastCycle + 1) * barMs)}`);
+  return { src: { market, fromCycle: m.historyStartCycle, events: () => pumps }, firstCycle, lastCycle, inputs: market.inputs, dataDir };
 }
 
 /** The dataset of labelled data with these feature settings. */
@@ -94,12 +106,14 @@ export async function chooseOrder(cfg: Config, seed: number, dataDir?: string): 
 }
 
 /** Train the pump model on the synthetic market of `seed` over `days`, or on a recorded folder's bars and events. */
-export async function trainFromConfig(cfg0: Config, seed: number, days: number | undefined, dataDir?: string): Promise<PumpModelFile> {
+export async function trainFromConfig(cfg0: Config, seed: number, days: number | undefined, dataDir?: string, o: { window?: DataWindow; inputs?: ReadonlySet<MarketInput> } = {}): Promise<PumpModelFile> {
   const selection = cfg0.alpha.arima.autoOrder ? await chooseOrder(cfg0, seed, dataDir) : null;
   const cfg: Config = selection === null ? cfg0 : { ...cfg0, alpha: { ...cfg0.alpha, arima: { ...cfg0.alpha.arima, order: selection.order } } };
-  const data = labelledData(cfg, seed, days, dataDir);
-  const ds = await pumpDatasetOf(cfg, data, featureEngineOptions(cfg, data.inputs));
-  const features = featureNames(cfg.alpha.features.rollingSumBars, data.inputs);
+  const data = labelledData(cfg, seed, days, dataDir, o.window);
+  // the inputs the features may use: those the data has, narrowed by the caller (a candles-only model, say)
+  const inputs = new Set([...data.inputs].filter((i) => o.inputs === undefined || o.inputs.has(i)));
+  const ds = await pumpDatasetOf(cfg, data, featureEngineOptions(cfg, inputs));
+  const features = featureNames(cfg.alpha.features.rollingSumBars, inputs);
   const c = cfg.alpha.classifier;
   const file = trainPumpModel(
     ds,
@@ -140,9 +154,9 @@ export interface EvalReport {
 }
 
 /** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed), or a recorded folder. */
-export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number | undefined, label = 'the model', dataDir?: string): Promise<EvalReport> {
+export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: number, days: number | undefined, label = 'the model', dataDir?: string, window: DataWindow = {}): Promise<EvalReport> {
   const barMs = barMsOf(cfg.schedule.barInterval);
-  const data = labelledData(cfg, seed, days, dataDir);
+  const data = labelledData(cfg, seed, days, dataDir, window);
   assertModelInputs(model, data.inputs, dataDir ?? 'the synthetic market', label);
   // features exactly as the model was trained (its file), not as today's config says
   const ds = await pumpDatasetOf(cfg, data, modelFeatureOptions(model, cfg, barMs, label));

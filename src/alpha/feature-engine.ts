@@ -53,8 +53,48 @@ class Ring {
   }
 }
 
+/** Mean and standard deviation of the last `size` values, kept incrementally (a hot path: one per asset and bar). */
+class RollingMoments {
+  private readonly ring: Ring;
+  private sum = 0;
+  private sumSq = 0;
+  constructor(size: number) {
+    this.ring = new Ring(size);
+  }
+  get length(): number {
+    return this.ring.length;
+  }
+  push(v: number): void {
+    if (this.ring.length === this.ring.size) {
+      const old = this.ring.back(this.ring.size - 1);
+      this.sum -= old;
+      this.sumSq -= old * old;
+    }
+    this.ring.push(v);
+    this.sum += v;
+    this.sumSq += v * v;
+  }
+  /** (v - mean) / sd of the values so far, clipped; 0 with too little history or no spread. */
+  z(v: number): number {
+    const n = this.ring.length;
+    if (n < MIN_TRADE_HISTORY) return 0;
+    const mean = this.sum / n;
+    const variance = (this.sumSq - n * mean * mean) / (n - 1);
+    if (!(variance > 1e-12)) return 0;
+    return Math.max(-Z_CLIP, Math.min(Z_CLIP, (v - mean) / Math.sqrt(variance)));
+  }
+}
+
+/** The trade features of a bar without trade columns: no trades, an even buy share, no surprise. */
+const NO_TRADES = [0, 0.5, 0, 0, 0, 0];
+
+/** Bars of trade history before the trade surprises count (they are 0 until then). */
+const MIN_TRADE_HISTORY = 24;
+
 interface AssetState {
   index: number;
+  /** log(1 + trades), buy share, log(1 + rush orders) of the previous bars (bars built from trades). */
+  trades: RollingMoments[];
   lastClose: number | null;
   raw: Ring[];
   filters: (ArimaFilter | null)[];
@@ -94,6 +134,7 @@ export class FeatureEngine {
         filters: [null, null, null],
         z: Array.from({ length: SERIES }, () => new Ring(this.maxSum)),
         sentiment: new Ring(this.o.sentimentChangeBars + 1),
+        trades: [0, 1, 2].map(() => new RollingMoments(this.o.windowBars)),
         barsSinceFit: 0,
       };
       this.assets.set(symbol, s);
@@ -119,6 +160,7 @@ export class FeatureEngine {
   update(snap: MarketSnapshot): Map<string, number[]> {
     const rets = new Map<string, number>();
     const zs = new Map<string, number[]>();
+    const tradeRows = new Map<string, number[]>();
     for (const [symbol, bar] of Object.entries(snap.bars)) {
       if (this.o.exclude.includes(symbol)) continue;
       const s = this.stateOf(symbol);
@@ -133,6 +175,13 @@ export class FeatureEngine {
         return out === null ? null : Math.max(-Z_CLIP, Math.min(Z_CLIP, out));
       });
       s.sentiment.push(snap.sentiment[symbol]?.score ?? 0);
+      const ts = snap.tradeStats?.[symbol];
+      if (ts !== undefined) {
+        // each value against the bars before it, then added to them
+        const v = [Math.log1p(ts.trades), ts.trades > 0 ? ts.buyShare : 0.5, Math.log1p(ts.rushOrders)];
+        tradeRows.set(symbol, [...v, ...v.map((x, k) => s.trades[k]!.z(x))]);
+        v.forEach((x, k) => s.trades[k]!.push(x));
+      }
       s.barsSinceFit++;
       const due =
         s.raw[0]!.length >= MIN_FIT_BARS &&
@@ -173,6 +222,7 @@ export class FeatureEngine {
         Math.cos((2 * Math.PI * hour) / 24),
         Math.sin((2 * Math.PI * weekday) / 7),
         Math.cos((2 * Math.PI * weekday) / 7),
+        ...(tradeRows.get(symbol) ?? NO_TRADES),
       ];
       out.set(symbol, this.keep === null ? full : this.keep.map((i) => full[i]!));
     }

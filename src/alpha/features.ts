@@ -11,6 +11,10 @@ import type { MarketInput } from '../domain/market.js';
  *   cluster-relative version arrives with the clusters).
  * - log_spread_bps, log_volume_to_adv (this bar's dollar volume x bars per day / ADV), log_market_cap.
  * - hour_sin, hour_cos, weekday_sin, weekday_cos of the bar's close (UTC).
+ * - bars built from trades only: log_trades (log(1 + trade count)), buy_share (share of the quote volume bought by
+ *   takers), log_rush_orders (log(1 + rush orders)), and their surprises z_trades, z_buy_share, z_rush_orders: the
+ *   value against the mean and standard deviation of the asset's previous `windowBars` bars (0 until 24 bars of
+ *   history), clipped to +-10.
  *
  * All are standardised with the training set's means and standard deviations (see Scaler). A model keeps only the
  * features whose inputs its training data had: without sentiment (exchange candles) the mentions and sentiment
@@ -30,8 +34,12 @@ export const FULL_INPUTS: ReadonlySet<MarketInput> = new Set<MarketInput>(['sent
 export function inputOf(feature: string): MarketInput | null {
   if (feature.endsWith('_mentions') || feature === 'sentiment' || feature === 'sentiment_change') return 'sentiment';
   if (feature === 'log_market_cap') return 'marketCap';
+  if (TRADE_FEATURES.includes(feature)) return 'trades';
   return null;
 }
+
+/** The features of bars built from trades (last in the vector, so older model files keep their indices). */
+export const TRADE_FEATURES: readonly string[] = ['log_trades', 'buy_share', 'log_rush_orders', 'z_trades', 'z_buy_share', 'z_rush_orders'];
 
 /** Every feature the engine computes, in order; a model keeps those its inputs allow. */
 export function allFeatureNames(rollingSumBars: readonly number[]): string[] {
@@ -51,6 +59,7 @@ export function allFeatureNames(rollingSumBars: readonly number[]): string[] {
     'hour_cos',
     'weekday_sin',
     'weekday_cos',
+    ...TRADE_FEATURES,
   ];
 }
 

@@ -6,18 +6,8 @@ import { timeframeMs } from '../data_ingest/recorded/market-files.js';
 import { UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { formatImportSummary, type DataCommandContext } from './data-import.js';
-import { intArg } from './options.js';
+import { dateArg, intArg } from './options.js';
 import { progressBar } from './progress-bar.js';
-
-/** A date (2021-01-01) or a UTC date-time (2021-01-01T12:00Z); a date-time without a zone is read as UTC. */
-export const dateArg = (v: string): number => {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v}Z`;
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(ms) || ms < Date.UTC(2009, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
-    throw new InvalidArgumentError(`must be a date (2021-01-01) or a UTC date-time (2021-01-01T12:00Z) from 2009 to 2100, got "${v}"`);
-  }
-  return ms;
-};
 
 const symbolsArg = (v: string): string[] => {
   const list = v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');

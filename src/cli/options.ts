@@ -29,3 +29,13 @@ export interface ConfigFlags {
   config?: string;
   sleeveConfig?: string | false;
 }
+
+/** A date (2021-01-01) or a UTC date-time (2021-01-01T12:00Z); a date-time without a zone is read as UTC. */
+export const dateArg = (v: string): number => {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : `${v}Z`;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || !Number.isFinite(ms) || ms < Date.UTC(2009, 0, 1) || ms > Date.UTC(2100, 0, 1)) {
+    throw new InvalidArgumentError(`must be a date (2021-01-01) or a UTC date-time (2021-01-01T12:00Z) from 2009 to 2100, got "${v}"`);
+  }
+  return ms;
+};

@@ -243,7 +243,7 @@ describe('every mode on real data: train on the real pumps, back-test on real ca
     const r0 = await main(['data', 'import', '--format', 'freqtrade', '--warmup-days', '35', '--config', BASE_YAML, '--out', 'real', ...files], imp);
     expect(r0, imp.err()).toBe(0);
     const train = io();
-    expect(await main(['train', '--data', (await pumps1h()).dir, '--config', BASE_YAML, '--out', 'model.json'], train)).toBe(0);
+    expect(await main(['train', '--data', (await pumps1h()).dir, '--inputs', 'none', '--config', BASE_YAML, '--out', 'model.json'], train)).toBe(0);
     expect(train.out()).toMatch(/model\.json: pump model trained on .*pumps, [\d.]+ days \(\d+ rows, \d+ positive; \d+ features, inputs: candles only\)/);
     const model = JSON.parse(readFileSync(join(cwd, 'model.json'), 'utf8')) as { inputs: string[]; features: string[] };
     expect(model.inputs).toEqual([]);
@@ -271,5 +271,36 @@ describe('every mode on real data: train on the real pumps, back-test on real ca
     expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold BTC +${btcReturn.toFixed(2)} %\\n`));
     expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold micro-caps \\(equal weight\\) +${microReturn.toFixed(2)} %\\n`));
     expect(readFileSync(join(cwd, 'bt-model', 'logs', 'equity.jsonl'), 'utf8').trim().split('\n')).toHaveLength(equity.length);
+  }, 180_000);
+});
+
+describe('the pump model on the real pumps, split by time (fit before 2019-10-01, score the rest), 1h', () => {
+  it('train --until and eval --from: the model beside the three Kamps-Kleinberg settings (deterministic figures)', async () => {
+    const cwd = tmp();
+    const dir = (await pumps1h()).dir;
+    const io = () => memoryIo(cwd, { LOG_LEVEL: 'error' });
+    // BTC pairs: the config's USD amounts in BTC at a fixed rate (the figures depend on it only through the ADV floor)
+    writeFileSync(join(cwd, 'btc.yaml'), readFileSync(BASE_YAML, 'utf8').replace(/^ {2}quote_usd: null/m, '  quote_usd: 8000'));
+    const train = io();
+    expect(await main(['train', '--data', dir, '--until', '2019-10-01', '--config', 'btc.yaml', '--out', 'm.json'], train), train.err()).toBe(0);
+    expect(train.out()).toMatch(/m\.json: pump model trained on .*, 484\.38 days \(9768 rows, 150 positive; 21 features, inputs: candles, trades\)/);
+    const ev = io();
+    expect(await main(['eval', '--model', 'm.json', '--data', dir, '--from', '2019-10-01', '--config', 'btc.yaml', '--json', 'split.json'], ev), ev.err()).toBe(0);
+    const r = JSON.parse(readFileSync(join(cwd, 'split.json'), 'utf8')) as { days: number; rows: number; events: number; model: Record<string, number>; baselines: Record<string, number>[] };
+    expect([+r.days.toFixed(2), r.rows, r.events]).toEqual([190.54, 16466, 40]);
+    const fig = (d: Record<string, number>) => [d.f1, d.prAuc, d.eventsDetected, d.shareFlaggedBeforeStart, d.falseAlarmsPerAssetDay].map((x) => +x!.toFixed(4));
+    expect(fig(r.model)).toEqual([0.0915, 0.0575, 39, 0.975, 0.2549]);
+    expect(r.baselines.map(fig)).toEqual([
+      [0.0468, 0.0228, 15, 0.375, 0.0358],
+      [0.0296, 0.0213, 13, 0.325, 0.0234],
+      [0.012, 0.0209, 5, 0.125, 0.0093],
+    ]);
+    // bad splits are named
+    const bad = io();
+    expect(await main(['eval', '--model', 'm.json', '--from', '2019-10-01', '--config', 'btc.yaml'], bad)).toBe(2);
+    expect(bad.err()).toContain('--from and --until split a recorded folder: they go with --data');
+    const empty = io();
+    expect(await main(['train', '--data', dir, '--until', '2010-01-01', '--config', 'btc.yaml', '--out', 'x.json'], empty)).toBe(2);
+    expect(empty.err()).toMatch(/has no bars between .* and 2010-01-01T00:00:00Z/);
   }, 180_000);
 });
