@@ -128,7 +128,13 @@ export async function downloadHistory(ex: HistoryExchange, o: DownloadOptions): 
     }
     // an open window ends at the last bar closed now, fixed here so that a resumed download ends at the same bar
     const untilMs = o.untilMs ?? Math.floor(o.nowMs() / barMs) * barMs;
-    if (!(untilMs > o.sinceMs)) throw new UsageError(`--until ${new Date(untilMs).toISOString()} is not after --since ${new Date(o.sinceMs).toISOString()}`);
+    if (!(untilMs > o.sinceMs)) {
+      throw new UsageError(
+        o.untilMs === null
+          ? `--since ${new Date(o.sinceMs).toISOString()} is not before the last closed bar (${new Date(untilMs - barMs).toISOString()}): nothing to download yet`
+          : `--until ${new Date(untilMs).toISOString()} is not after --since ${new Date(o.sinceMs).toISOString()}`,
+      );
+    }
     plan = { request, symbols, untilMs, completed: [] };
     mkdirSync(staging, { recursive: true });
     savePlan(planFile, plan);

@@ -202,5 +202,6 @@ describe('coce data download: history through the real ccxt client against a loo
     await bad(['--since', '2025-13-01', '--top', '3'], 'must be a date (2021-01-01) or a UTC date-time');
     await bad(['--since', '2025-10-01', '--symbols', 'ABCUSDT'], 'must be pairs as BASE/QUOTE separated by commas');
     await bad(['--since', '2025-10-01', '--until', '2025-09-01', '--top', '2'], 'is not after --since');
+    await bad(['--since', '2099-01-01', '--top', '2'], '--since 2099-01-01T00:00:00.000Z is not before the last closed bar');
   }, 60_000);
 });
