@@ -234,11 +234,11 @@ function arimaCosts(): void {
   for (let i = 0; i < updates; i++) filter.update(y[i % 400]!);
   rows.push({ what: 'ARIMA filter update, per asset-bar and series', figure: `${(((performance.now() - t0) / updates) * 1e6).toFixed(0)} ns`, target: '' });
   const { cfg } = loadConfig(BASE, SLEEVE);
-  const window = y.slice(0, cfg.alpha.arima.windowBars);
+  const window = y.slice(0, cfg.alpha.arima.windowHours); // hourly bars: hours = bars
   const start = fitArima(window, cfg.alpha.arima.order);
   t0 = performance.now();
   for (let i = 0; i < 80 * 3; i++) fitArima(window, cfg.alpha.arima.order, { start, method: cfg.alpha.arima.refitMethod });
-  rows.push({ what: `refit of all 80 micro-caps x 3 series (${cfg.alpha.arima.windowBars}-bar windows, warm ${cfg.alpha.arima.refitMethod})`, figure: `${(performance.now() - t0).toFixed(1)} ms`, target: '' });
+  rows.push({ what: `refit of all 80 micro-caps x 3 series (${cfg.alpha.arima.windowHours}-bar windows, warm ${cfg.alpha.arima.refitMethod})`, figure: `${(performance.now() - t0).toFixed(1)} ms`, target: '' });
 }
 
 /** Logistic fit 20 000 x 12 with L2 to the optimum. */

@@ -15,18 +15,20 @@ import { MARKET_INPUTS, type MarketInput } from '../domain/market.js';
 import { DataFileError, ModelError } from '../utils/errors.js';
 import type { ArimaOrder } from '../alpha/arima/fit-arima.js';
 import { selectOrder } from '../alpha/arima/order-selection.js';
+import { alphaBars } from './alpha-bars.js';
 
 /** Feature engine options from the config (what `coce train` fits with), for the inputs the data has. */
 export function featureEngineOptions(cfg: Config, inputs: ReadonlySet<MarketInput> = FULL_INPUTS): FeatureEngineOptions {
   const a = cfg.alpha;
+  const bars = alphaBars(cfg);
   return {
     barMs: barMsOf(cfg.schedule.barInterval),
     order: a.arima.order,
-    windowBars: a.arima.windowBars,
-    refitEveryBars: a.arima.refitEveryBars,
+    windowBars: bars.windowBars,
+    refitEveryBars: bars.refitEveryBars,
     refitMethod: a.arima.refitMethod,
-    rollingSumBars: a.features.rollingSumBars,
-    sentimentChangeBars: a.features.sentimentChangeBars,
+    rollingSumBars: bars.rollingSumBars,
+    sentimentChangeBars: bars.sentimentChangeBars,
     exclude: cfg.universe.majors,
     inputs,
   };
@@ -78,7 +80,7 @@ export function labelledData(cfg: Config, seed: number, days: number | undefined
 
 /** The dataset of labelled data with these feature settings. */
 export function pumpDatasetOf(cfg: Config, d: LabelledData, features: FeatureEngineOptions): Promise<Dataset> {
-  return buildDataset(d.src, d.firstCycle, d.lastCycle, { features, quality: qualityRules(cfg), horizonBars: cfg.alpha.classifier.horizonBars });
+  return buildDataset(d.src, d.firstCycle, d.lastCycle, { features, quality: qualityRules(cfg), horizonBars: alphaBars(cfg).horizonBars });
 }
 
 /** The synthetic market of (config, seed) over `days` from sim.start, through the gate and the feature engine. */
@@ -92,7 +94,8 @@ export async function pumpDataset(cfg: Config, seed: number, days: number, featu
  */
 export async function chooseOrder(cfg: Config, seed: number, dataDir?: string): Promise<{ order: ArimaOrder; scores: { order: ArimaOrder; mse: number }[] }> {
   const d = labelledData(cfg, seed, undefined, dataDir);
-  const history = dataDir === undefined ? await d.src.market.history!(d.firstCycle, cfg.alpha.arima.windowBars) : await d.src.market.history!(d.src.fromCycle + cfg.alpha.arima.windowBars, cfg.alpha.arima.windowBars);
+  const windowBars = alphaBars(cfg).windowBars;
+  const history = dataDir === undefined ? await d.src.market.history!(d.firstCycle, windowBars) : await d.src.market.history!(d.src.fromCycle + windowBars, windowBars);
   const symbols = d.src.market.symbols().filter((s) => !cfg.universe.majors.includes(s) && history.some((h) => h.bars[s] !== undefined)).slice(0, 8);
   const series: number[][] = [];
   for (const s of symbols) {
@@ -113,16 +116,17 @@ export async function trainFromConfig(cfg0: Config, seed: number, days: number |
   // the inputs the features may use: those the data has, narrowed by the caller (a candles-only model, say)
   const inputs = new Set([...data.inputs].filter((i) => o.inputs === undefined || o.inputs.has(i)));
   const ds = await pumpDatasetOf(cfg, data, featureEngineOptions(cfg, inputs));
-  const features = featureNames(cfg.alpha.features.rollingSumBars, inputs);
+  const bars = alphaBars(cfg);
+  const features = featureNames(bars.rollingSumBars, inputs);
   const c = cfg.alpha.classifier;
   const file = trainPumpModel(
     ds,
     {
       l2: c.l2,
       classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
-      horizonBars: c.horizonBars,
+      horizonBars: bars.horizonBars,
       precisionTarget: c.precisionTarget,
-      purgeBars: c.purgeBars,
+      purgeBars: bars.purgeBars,
       trainShare: c.trainShare,
       walkForwardFolds: c.walkForwardFolds,
     },
@@ -133,8 +137,8 @@ export async function trainFromConfig(cfg0: Config, seed: number, days: number |
       features,
       // the inputs the kept features need: a source without one of them cannot run the model
       inputs: MARKET_INPUTS.filter((i) => features.some((f) => inputOf(f) === i)),
-      arima: { order: cfg.alpha.arima.order, windowBars: cfg.alpha.arima.windowBars, refitEveryBars: cfg.alpha.arima.refitEveryBars },
-      featureSettings: { rollingSumBars: cfg.alpha.features.rollingSumBars, sentimentChangeBars: cfg.alpha.features.sentimentChangeBars },
+      arima: { order: cfg.alpha.arima.order, windowBars: bars.windowBars, refitEveryBars: bars.refitEveryBars },
+      featureSettings: { rollingSumBars: bars.rollingSumBars, sentimentChangeBars: bars.sentimentChangeBars },
     },
   );
   if (dataDir !== undefined) file.training.data = dataDir;

@@ -1,3 +1,4 @@
+import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
@@ -349,7 +350,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       resumedFromCycle,
       statePath: store.path,
       logDir: opts.logDir,
-      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: cfg.alpha.classifier.horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length, quote: market.quote },
+      run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: alphaBars(cfg).horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length, quote: market.quote },
       groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : (recorded?.pumps ?? null),
     };
   } finally {

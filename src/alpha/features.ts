@@ -5,8 +5,8 @@ import type { MarketInput } from '../domain/market.js';
  *
  * - z_volume, z_return, z_mentions: standardised one-step ARIMA residuals ("surprises") of log dollar volume, log
  *   return and log(1 + mentions), each clipped to +-10.
- * - sum{k}_volume, sum{k}_return, sum{k}_mentions: their rolling sums over the last k bars (alpha.features.rolling_sum_bars).
- * - sentiment, sentiment_change: the score and its change over alpha.features.sentiment_change_bars.
+ * - sum{k}_volume, sum{k}_return, sum{k}_mentions: their rolling sums over the last k bars (alpha.features.rolling_sum_hours, in the run's bars).
+ * - sentiment, sentiment_change: the score and its change over alpha.features.sentiment_change_hours (in bars).
  * - relative_return: the bar's log return minus the cross-sectional mean over the micro-caps (market-relative; the
  *   cluster-relative version arrives with the clusters).
  * - log_spread_bps, log_volume_to_adv (this bar's dollar volume x bars per day / ADV), log_market_cap.

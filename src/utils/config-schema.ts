@@ -22,6 +22,8 @@ const posInt = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
 /** Bars (a lookback, a window, a refresh period): up to ten years of hourly bars. */
 const bars = posInt.max(87_600);
+/** The pump model's windows, horizon and purge are in whole hours: the same span at 1h and 5m bars (x12 there). */
+const hours = posInt.max(87_600);
 /** Money: up to 10 trillion USD. */
 const usdAmount = nonNegative.max(1e13);
 /** Milliseconds of a wait or timeout: up to a day. */
@@ -102,22 +104,22 @@ const alpha = z.strictObject({
   model_path: z.string().min(1).nullable(),
   arima: z.strictObject({
     order: z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)]),
-    window_bars: bars.min(30),
-    refit_every_bars: bars,
+    window_hours: hours.min(30),
+    refit_every_hours: hours,
     refit_method: z.enum(['css', 'css-ml']),
     auto_order: z.boolean(),
     candidate_orders: z.array(z.tuple([z.number().int().min(0).max(5), z.number().int().min(0).max(2), z.number().int().min(0).max(5)])).min(1),
   }),
   features: z.strictObject({
-    rolling_sum_bars: z.array(bars).min(1).max(20),
-    sentiment_change_bars: bars,
+    rolling_sum_hours: z.array(hours).min(1).max(20),
+    sentiment_change_hours: hours,
   }),
   classifier: z.strictObject({
     l2: nonNegative.max(1e6),
     class_weight: z.union([z.literal('balanced'), z.literal('none')]),
-    horizon_bars: bars,
+    horizon_hours: hours,
     precision_target: fraction,
-    purge_bars: z.number().int().min(0).max(87_600),
+    purge_hours: z.number().int().min(0).max(87_600),
     train_share: z.number().gt(0.2).lt(0.95),
     walk_forward_folds: z.number().int().min(0).max(10),
     min_validation_pumps: z.number().int().min(1).max(10_000),
@@ -279,8 +281,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['execution', 'order_ttl_ms'], message: `must be at most half a bar (${BAR_INTERVAL_MS[c.schedule.bar_interval] / 2} ms for schedule.bar_interval ${c.schedule.bar_interval}): execution works its orders within the cycle` });
     if (c.execution.retries.base_delay_ms > c.execution.retries.max_delay_ms)
       ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= execution.retries.max_delay_ms' });
-    if (c.alpha.classifier.purge_bars < c.alpha.classifier.horizon_bars)
-      ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_bars'], message: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap)' });
+    if (c.alpha.classifier.purge_hours < c.alpha.classifier.horizon_hours)
+      ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_hours'], message: 'must be >= alpha.classifier.horizon_hours (labels would leak across the gap)' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
       ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
     const levels = c.risk.drawdown_soft_levels;

@@ -6,6 +6,9 @@ import { camelizeKeys, type Camelize } from './camel-case.js';
 import { configSchema, type RawConfig } from './config-schema.js';
 import { ConfigError, describeFsError, type ConfigProblem } from './errors.js';
 
+/** Keys of the pump model that became hours (2026-12-02), so an older config is told what to write instead. */
+const RENAMED_TO_HOURS = new Set(['window_bars', 'refit_every_bars', 'rolling_sum_bars', 'sentiment_change_bars', 'horizon_bars', 'purge_bars']);
+
 export { HARD_LIMITS } from './config-schema.js';
 
 /** The validated configuration, with camelCase keys (`cfg.risk.advCapPct`). */
@@ -20,7 +23,10 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): ConfigProblem[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((k) => ({ path: path ? `${path}.${k}` : k, rule: 'unknown key (not part of the schema)' }));
+    return issue.keys.map((k) => {
+      const renamed = path.startsWith('alpha') && RENAMED_TO_HOURS.has(k) ? `; renamed ${k.replace(/_bars$/, '_hours')}: the pump model's spans are in hours (the same numbers at 1h bars)` : '';
+      return { path: path ? `${path}.${k}` : k, rule: `unknown key (not part of the schema${renamed})` };
+    });
   }
   const got = valueAt(raw, issue.path);
   if (issue.code === 'invalid_type' && got === undefined) {

@@ -110,7 +110,7 @@ describe('coce train / eval / run with a model', () => {
     expect(same.out()).toContain("note: seed 2 is the model's training seed");
     // eval builds features as the model file says, whatever today's config: same report with other rolling sums
     const other = join(cwd, 'other.yaml');
-    writeFileSync(other, readFileSync(cfgFile, 'utf8').replace('rolling_sum_bars: [3, 6, 12]', 'rolling_sum_bars: [1, 2, 48]'));
+    writeFileSync(other, readFileSync(cfgFile, 'utf8').replace('rolling_sum_hours: [3, 6, 12]', 'rolling_sum_hours: [1, 2, 48]'));
     const ev2 = memoryIo(cwd);
     expect(await main(['eval', '--model', 'data/model.json', '--days', '10', '--seed', '9', '--config', other], ev2)).toBe(0);
     expect(ev2.out()).toBe(ev.out());

@@ -92,10 +92,10 @@ describe('validateCfg', () => {
     (raw.risk!.corr_spike as Record<string, unknown>).short_window_bars = 400;
     (raw.market!.synthetic as Record<string, unknown>).micro_cap_vol_annual_pct = [200, 100];
     raw.market!.source = 'recorded';
-    (raw.alpha!.classifier as Record<string, unknown>).purge_bars = 3;
+    (raw.alpha!.classifier as Record<string, unknown>).purge_hours = 3;
     raw.schedule!.bar_interval = '5m';
     expect(problemsOf(raw)).toEqual([
-      { path: 'alpha.classifier.purge_bars', rule: 'must be >= alpha.classifier.horizon_bars (labels would leak across the gap) (got 3)' },
+      { path: 'alpha.classifier.purge_hours', rule: 'must be >= alpha.classifier.horizon_hours (labels would leak across the gap) (got 3)' },
       { path: 'execution.order_ttl_ms', rule: 'must be at most half a bar (150000 ms for schedule.bar_interval 5m): execution works its orders within the cycle (got 600000)' },
       { path: 'market.recorded_dir', rule: 'is required when market.source is recorded' },
       { path: 'market.synthetic.micro_cap_vol_annual_pct', rule: 'must be [low, high] with low <= high' },
@@ -148,5 +148,18 @@ describe('loadConfig', () => {
     const extra = write(dir, 'sleeve-extra.yaml', 'sleeve: {}\nrisk: {}\n');
     expect(() => loadConfig(BASE_YAML, extra)).toThrow('risk: unknown key (a sleeve file holds only the `sleeve` section)');
     expect(() => loadConfig(BASE_YAML, null)).toThrow('sleeve: is required (object)');
+  });
+});
+
+describe('renamed keys', () => {
+  it('an older config with the pump model spans in bars is told their new names', async () => {
+    const { mkdtempSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join: j } = await import('node:path');
+    const { loadConfig: load } = await import('../../src/utils/config.js');
+    const { BASE_YAML: base, SLEEVE_YAML: sleeve } = await import('../helpers.js');
+    const file = j(mkdtempSync(j(tmpdir(), 'coce-test-')), 'old.yaml');
+    write(file, read(base, 'utf8').replace('horizon_hours: 6 ', 'horizon_bars: 6 '));
+    expect(() => load(file, sleeve)).toThrow(/alpha\.classifier\.horizon_bars: unknown key \(not part of the schema; renamed horizon_hours: the pump model's spans are in hours \(the same numbers at 1h bars\)\)/);
   });
 });
