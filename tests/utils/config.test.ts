@@ -152,14 +152,9 @@ describe('loadConfig', () => {
 });
 
 describe('renamed keys', () => {
-  it('an older config with the pump model spans in bars is told their new names', async () => {
-    const { mkdtempSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join: j } = await import('node:path');
-    const { loadConfig: load } = await import('../../src/utils/config.js');
-    const { BASE_YAML: base, SLEEVE_YAML: sleeve } = await import('../helpers.js');
-    const file = j(mkdtempSync(j(tmpdir(), 'coce-test-')), 'old.yaml');
-    write(file, read(base, 'utf8').replace('horizon_hours: 6 ', 'horizon_bars: 6 '));
-    expect(() => load(file, sleeve)).toThrow(/alpha\.classifier\.horizon_bars: unknown key \(not part of the schema; renamed horizon_hours: the pump model's spans are in hours \(the same numbers at 1h bars\)\)/);
+  it('an older config with the pump model spans in bars is told their new names', () => {
+    const file = join(tmp(), 'old.yaml');
+    writeFileSync(file, readText(BASE_YAML).replace('horizon_hours: 6 ', 'horizon_bars: 6 '));
+    expect(() => loadConfig(file, SLEEVE_YAML)).toThrow(/alpha\.classifier\.horizon_bars: unknown key \(not part of the schema; renamed horizon_hours: the pump model's spans are in hours \(the same numbers at 1h bars\)\)/);
   });
 });
