@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Candle } from '../../../src/data_ingest/import/candle.js';
 import { importMarket, type ImportSummary } from '../../../src/data_ingest/import/import-market.js';
 import { formatImportSummary } from '../../../src/cli/data-import.js';
 import { main } from '../../../src/cli.js';
@@ -17,14 +18,8 @@ const FREQTRADE = join(REAL_DATA, 'freqtrade-testdata');
 const PUMP_LIST = join(REAL_DATA, '..', 'pump-and-dump', 'pump_telegram.csv');
 const H = 3_600_000;
 
-interface Row {
-  openMs: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volumeBase: number;
-  volumeQuote: number;
+/** A bars.csv row: the candle, then the trade columns when the folder has them. */
+interface Row extends Candle {
   extra: number[];
 }
 
