@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createCcxtExchange } from '../data_ingest/live/ccxt-spot-feed.js';
 import { downloadHistory, type HistoryExchange } from '../data_ingest/download/download-history.js';
-import { timeframeMs } from '../data_ingest/recorded/market-files.js';
+import { TIMEFRAME_LIST } from '../data_ingest/recorded/market-files.js';
 import { UsageError } from '../utils/errors.js';
 import type { Logger } from '../utils/logger.js';
 import { formatImportSummary, type DataCommandContext } from './data-import.js';
-import { dateArg, intArg } from './options.js';
+import { dateArg, intArg, timeframeArg } from './options.js';
 import { progressBar } from './progress-bar.js';
 
 const symbolsArg = (v: string): string[] => {
@@ -31,10 +31,7 @@ export function registerDataDownload(data: Command, ctx: DownloadCommandContext)
     .option('--symbols <list>', 'pairs as BASE/QUOTE, comma-separated (ADA/USDT,SOL/USDT)', symbolsArg)
     .option('--top <n>', 'instead of --symbols: the N pairs of --quote with the largest 24 h quote volume now', intArg(1, '--top', 1000))
     .option('--quote <currency>', 'quote currency for --top (default: universe.quote)')
-    .requiredOption('--timeframe <tf>', 'bar size: 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d', (v: string) => {
-      if (timeframeMs(v) === null) throw new InvalidArgumentError(`must be one of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d, got "${v}"`);
-      return v;
-    })
+    .requiredOption('--timeframe <tf>', `bar size: ${TIMEFRAME_LIST}`, timeframeArg)
     .requiredOption('--since <date>', 'first bar (UTC date or date-time)', dateArg)
     .option('--until <date>', 'end, exclusive (default: the last bar closed when the download first ran)', dateArg)
     .requiredOption('--out <dir>', 'folder to create (or the folder of an interrupted download, to resume it)')

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { importMarket, type ImportSummary } from '../data_ingest/import/import-market.js';
-import { timeframeMs } from '../data_ingest/recorded/market-files.js';
+import { timeframeArg } from './options.js';
 import type { Config } from '../utils/config.js';
 import { progressBar } from './progress-bar.js';
 
@@ -38,10 +38,6 @@ export function formatImportSummary(s: ImportSummary, seconds: number): string {
 
 /** `coce data import`: freqtrade candle files or exchange trades into a recorded market folder. */
 export function registerDataImport(data: Command, ctx: DataCommandContext): void {
-  const timeframe = (v: string) => {
-    if (timeframeMs(v) === null) throw new InvalidArgumentError(`must be one of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d, got "${v}"`);
-    return v;
-  };
   const days = (v: string) => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n > 3650) throw new InvalidArgumentError(`must be a whole number of days from 0 to 3650, got "${v}"`);
@@ -53,7 +49,7 @@ export function registerDataImport(data: Command, ctx: DataCommandContext): void
     .argument('<path...>', 'files or folders (searched recursively)')
     .addOption(new Option('--format <format>', 'freqtrade (candles: .json, .json.gz, .feather) | trades (ccxt fetch_trades CSV, plain or .gz)').choices(['freqtrade', 'trades']).makeOptionMandatory())
     .requiredOption('--out <dir>', 'folder to create (must be new or empty)')
-    .option('--timeframe <tf>', 'bar size of the folder (default: the files\' own for candles, 1h for trades); finer candle files are resampled', timeframe)
+    .option('--timeframe <tf>', 'bar size of the folder (default: the files\' own for candles, 1h for trades); finer candle files are resampled', timeframeArg)
     .option('--pumps <file>', 'a pump list (pump_telegram.csv layout): its pumps on imported pairs become the folder\'s labelled events')
     .option('--pumps-exchange <id>', 'the exchange whose listed pumps count', 'binance')
     .option('--quote <currency>', 'keep only pairs quoted in this currency (a folder holds one)')

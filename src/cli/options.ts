@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { TIMEFRAME_LIST, timeframeMs } from '../data_ingest/recorded/market-files.js';
 
 /** Ten years: the longest run or data set any --days may ask for (as sim.days). */
 export const MAX_DAYS = 3650;
@@ -38,4 +39,10 @@ export const dateArg = (v: string): number => {
     throw new InvalidArgumentError(`must be a date (2021-01-01) or a UTC date-time (2021-01-01T12:00Z) from 2009 to 2100, got "${v}"`);
   }
   return ms;
+};
+
+/** A bar size COCE knows (1m .. 1d). */
+export const timeframeArg = (v: string): string => {
+  if (timeframeMs(v) === null) throw new InvalidArgumentError(`must be one of ${TIMEFRAME_LIST}, got "${v}"`);
+  return v;
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DataFileError, UsageError } from '../../utils/errors.js';
 import type { Logger } from '../../utils/logger.js';
 import { withRetry, type Sleep } from '../../utils/with-retry.js';
-import { FILES, timeframeMs } from '../recorded/market-files.js';
+import { FILES, TIMEFRAME_LIST, timeframeMs } from '../recorded/market-files.js';
 import { mapCcxtError } from '../live/ccxt-errors.js';
 import { RateLimitedError } from '../live/source-errors.js';
 import type { Candle } from '../import/candle.js';
@@ -74,7 +74,7 @@ const fileStem = (symbol: string) => symbol.replace('/', '_');
  */
 export async function downloadHistory(ex: HistoryExchange, o: DownloadOptions): Promise<DownloadSummary> {
   const barMs = timeframeMs(o.timeframe);
-  if (barMs === null) throw new UsageError(`--timeframe ${o.timeframe} is not one of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d`);
+  if (barMs === null) throw new UsageError(`--timeframe ${o.timeframe} is not one of ${TIMEFRAME_LIST}`);
   const staging = join(o.out, STAGING_DIR);
   const planFile = join(staging, 'plan.json');
   const request: Plan['request'] = { exchange: o.exchangeId, symbols: o.symbols, top: o.top, quote: o.quote, timeframe: o.timeframe, sinceMs: o.sinceMs, untilMs: o.untilMs, trades: o.trades };
@@ -140,10 +140,11 @@ export async function downloadHistory(ex: HistoryExchange, o: DownloadOptions): 
     savePlan(planFile, plan);
   }
 
+  const stagedFiles = plan.symbols.map((s) => join(staging, `${fileStem(s)}-${o.trades ? 'trades' : o.timeframe}.csv`));
   let fetchedRows = 0;
   let resumedRows = 0;
   for (const [i, symbol] of plan.symbols.entries()) {
-    const file = join(staging, `${fileStem(symbol)}-${o.trades ? 'trades' : o.timeframe}.csv`);
+    const file = stagedFiles[i]!;
     if (plan.completed.includes(symbol)) {
       resumedRows += countLines(file) - 1;
       continue;
@@ -161,7 +162,6 @@ export async function downloadHistory(ex: HistoryExchange, o: DownloadOptions): 
   // the folder is rebuilt from everything staged; meta.json goes first so a half-written folder never looks whole
   rmSync(join(o.out, FILES.meta), { force: true });
   const ignored: ImportSummary['ignored'] = [];
-  const stagedFiles = plan.symbols.map((s) => join(staging, `${fileStem(s)}-${o.trades ? 'trades' : o.timeframe}.csv`));
   let pairs: PairSource[];
   if (o.trades) {
     const withTrades = stagedFiles.filter((f) => countLines(f) > 1);

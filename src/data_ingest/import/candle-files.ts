@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DataFileError } from '../../utils/errors.js';
-import { timeframeMs } from '../recorded/market-files.js';
+import { TIMEFRAME_LIST, timeframeMs } from '../recorded/market-files.js';
 import type { Candle } from './candle.js';
 
 /** A freqtrade candle file's pair and timeframe, from its name (`ADA_BTC-5m.feather`, `PNT_USDT-1h.json.gz`). */
@@ -22,7 +22,7 @@ export function parseCandleFileName(path: string): CandleFileName | { why: strin
   const m = /^([A-Z0-9]+)_([A-Z0-9]+)-(\d+[mhdw])\.(json|json\.gz|feather)$/.exec(basename(path));
   if (m === null) return { why: 'not a freqtrade spot candle file name (BASE_QUOTE-TF.json, .json.gz or .feather)' };
   const barMs = timeframeMs(m[3]!);
-  if (barMs === null) return { why: `timeframe "${m[3]}" in the file name is not one COCE knows (1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d)` };
+  if (barMs === null) return { why: `timeframe "${m[3]}" in the file name is not one COCE knows (${TIMEFRAME_LIST})` };
   return { base: m[1]!, quote: m[2]!, timeframe: m[3]!, barMs, kind: m[4] as CandleFileName['kind'] };
 }
 

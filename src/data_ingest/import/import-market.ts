@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { MarketInput } from '../../domain/market.js';
 import { DataFileError } from '../../utils/errors.js';
-import { FORMAT, MarketFilesWriter, timeframeMs, timeframeOf, type MarketMeta, type PairReport } from '../recorded/market-files.js';
+import { FORMAT, MarketFilesWriter, TIMEFRAME_LIST, timeframeMs, timeframeOf, type MarketMeta, type PairReport } from '../recorded/market-files.js';
 import type { PumpEvent } from '../synthetic/pump-schedule.js';
 import type { Candle } from './candle.js';
 import { parseCandleFileName, readCandleFile } from './candle-files.js';
@@ -162,7 +162,7 @@ export async function importMarket(o: ImportOptions): Promise<ImportSummary> {
   if (existsSync(o.out) && (!statSync(o.out).isDirectory() || readdirSync(o.out).length > 0)) {
     throw new DataFileError(`${o.out} is not an empty folder; choose a new --out folder (nothing was overwritten)`);
   }
-  if (o.timeframe !== undefined && timeframeMs(o.timeframe) === null) throw new DataFileError(`--timeframe ${o.timeframe} is not one of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 1d`);
+  if (o.timeframe !== undefined && timeframeMs(o.timeframe) === null) throw new DataFileError(`--timeframe ${o.timeframe} is not one of ${TIMEFRAME_LIST}`);
   const ignored: ImportSummary['ignored'] = [];
   const files = listFiles(o.paths);
   const { pairs, barMs } = o.format === 'freqtrade' ? await candlePairs(files, o, ignored) : await tradePairs(files, o);

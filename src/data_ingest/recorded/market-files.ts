@@ -123,6 +123,9 @@ export const formatVersion = (raw: unknown): 1 | 2 => ((raw as { format?: unknow
 
 const TIMEFRAMES: Record<string, number> = { '1m': 60_000, '3m': 180_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '1h': 3_600_000, '2h': 7_200_000, '4h': 14_400_000, '8h': 28_800_000, '1d': 86_400_000 };
 
+/** The timeframes COCE knows, for messages: "1m, 3m, ... 1d". */
+export const TIMEFRAME_LIST = Object.keys(TIMEFRAMES).join(', ');
+
 /** "5m" -> 300 000 ms; null for a timeframe COCE does not know. */
 export const timeframeMs = (tf: string): number | null => TIMEFRAMES[tf] ?? null;
 
