@@ -12,6 +12,7 @@ import { registerReport } from './cli/report.js';
 import { registerValidateConfig } from './cli/validate-config.js';
 import { registerDataGenerate } from './cli/data-generate.js';
 import { registerDataImport } from './cli/data-import.js';
+import { registerDataPumpStats } from './cli/data-pump-stats.js';
 import { registerDataDownload } from './cli/data-download.js';
 import { registerEval, registerTrain } from './cli/train-eval.js';
 import { registerResume } from './cli/resume.js';
@@ -63,6 +64,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerDataGenerate(data, ctx);
   const dataCtx = { cwd: io.cwd, stdout: io.stdout, say, config: configFiles };
   registerDataImport(data, dataCtx);
+  registerDataPumpStats(data, dataCtx);
   registerDataDownload(data, {
     ...dataCtx,
     // retries and warnings to stderr: stdout keeps the summary

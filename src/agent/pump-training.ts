@@ -126,6 +126,7 @@ export async function trainFromConfig(cfg0: Config, seed: number, days: number |
       classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
       horizonBars: bars.horizonBars,
       precisionTarget: c.precisionTarget,
+      maxFalseAlarmsPerAssetDay: c.maxFalseAlarmsPerAssetDay,
       purgeBars: bars.purgeBars,
       trainShare: c.trainShare,
       walkForwardFolds: c.walkForwardFolds,

@@ -1,4 +1,5 @@
 import type { Dataset } from './dataset.js';
+import { falseAlarms } from './false-alarms.js';
 import { KK_SETTINGS, kampsKleinbergFlags, type KkSetting } from './kamps-kleinberg.js';
 import { confusion, prAuc, rocAuc } from './metrics.js';
 
@@ -11,6 +12,9 @@ export interface DetectorReport {
   rocAuc: number;
   prAuc: number;
   alarms: number;
+  /** Asset-days scored: asset-bars x bar length (recorded pump files cover a few weeks per coin, not the whole span). */
+  assetDays: number;
+  /** False alarms (stretches of alarms outside actionable windows, one per horizon begun: false-alarms.ts) per asset-day scored. */
   falseAlarmsPerAssetDay: number;
   events: number;
   /** Events with an alarm at least one bar before the peak. */
@@ -41,7 +45,7 @@ const median = (xs: number[]) => {
 export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], scores: number[], horizonBars: number, barMs: number): DetectorReport {
   const y = ds.rows.map((r) => r.actionable);
   const c = confusion(y, alarms);
-  const days = ((ds.lastCycle - ds.firstCycle + 1) * barMs) / 86_400_000;
+  const assetDays = (ds.rows.length * barMs) / 86_400_000;
   const firstAlarm = new Map<string, number[]>();
   ds.rows.forEach((r, i) => {
     if (alarms[i]) firstAlarm.set(r.symbol, [...(firstAlarm.get(r.symbol) ?? []), r.closeMs]);
@@ -69,7 +73,8 @@ export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], s
     rocAuc: rocAuc(y, scores),
     prAuc: prAuc(y, scores),
     alarms: c.tp + c.fp,
-    falseAlarmsPerAssetDay: c.fp / Math.max(1, ds.assets * days),
+    assetDays,
+    falseAlarmsPerAssetDay: falseAlarms(ds.rows, alarms, horizonBars) / Math.max(assetDays, 1e-9),
     events: ds.events.length,
     eventsDetected: detected,
     medianLeadHours: median(leads) ?? 0,

@@ -1,6 +1,7 @@
 import type { MarketInput } from '../domain/market.js';
 import { ModelError } from '../utils/errors.js';
 import type { Dataset } from './dataset.js';
+import { falseAlarms as countFalseAlarms, type AlarmRow } from './false-alarms.js';
 import { fitScaler, scale } from './features.js';
 import { LogisticModel, type ClassWeight } from './logistic-model.js';
 import { confusion, prAuc, rocAuc } from './metrics.js';
@@ -11,6 +12,8 @@ export interface TrainSettings {
   classWeight: ClassWeight | null;
   horizonBars: number;
   precisionTarget: number;
+  /** False alarms (alarms outside the actionable window) allowed per asset-day of validation; null: no budget. */
+  maxFalseAlarmsPerAssetDay: number | null;
   purgeBars: number;
   /** Share of the bars (by time) used for fitting; the rest, after the purge gap, chooses the threshold. */
   trainShare: number;
@@ -26,23 +29,61 @@ export interface FoldReport {
   prAuc: number;
 }
 
+export interface ChosenThreshold {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  precisionTargetMet: boolean;
+  /** Validation false alarms (false-alarms.ts) per asset-day at the chosen threshold. */
+  falseAlarmsPerAssetDay: number;
+  /** False when even the highest score raises more false alarms than the budget allows (no budget: true). */
+  falseAlarmBudgetMet: boolean;
+}
+
+/** What the threshold is judged on besides the target: the rows (asset, bar, actionable) and the asset-days they cover. */
+export interface FalseAlarmBudget {
+  rows: readonly AlarmRow[];
+  assetDays: number;
+  horizonBars: number;
+  maxPerAssetDay: number | null;
+}
+
 /**
- * The alarm threshold: the lowest probability whose alarms reach the precision target on validation (so recall is
- * as high as the target allows); when no threshold reaches it, the one with the best F1.
+ * The alarm threshold: among the thresholds whose false alarms (as `coce eval` counts them: false-alarms.ts) stay within the
+ * budget, the lowest that reaches the precision target on validation (so recall is as
+ * high as the target allows); when none reaches it, the one with the best F1. A trader pays for every false alarm
+ * with a round trip, so the budget binds before F1 does. Without a budget every threshold is a candidate; when no
+ * threshold keeps to it, the highest score is taken (fewest alarms) and the budget is reported as not met.
  */
-export function chooseThreshold(y: (0 | 1)[], p: number[], precisionTarget: number): { threshold: number; precision: number; recall: number; f1: number; precisionTargetMet: boolean } {
+export function chooseThreshold(y: readonly (0 | 1)[], p: readonly number[], precisionTarget: number, budget?: FalseAlarmBudget): ChosenThreshold {
   const sorted = [...new Set(p)].sort((a, b) => b - a);
   const step = Math.max(1, Math.floor(sorted.length / 400));
-  let best: { threshold: number; precision: number; recall: number; f1: number } | null = null;
-  let bestF1: { threshold: number; precision: number; recall: number; f1: number } = { threshold: 1, precision: 0, recall: 0, f1: 0 };
+  const maxFalse = budget?.maxPerAssetDay == null ? Infinity : budget.maxPerAssetDay * budget.assetDays;
+  const falseAlarms = (t: number) => (budget === undefined ? 0 : countFalseAlarms(budget.rows, p.map((v) => v >= t), budget.horizonBars));
+  type Pick = { threshold: number; precision: number; recall: number; f1: number; falseAlarms: number };
+  let best: Pick | null = null;
+  let bestF1: Pick | null = null;
   for (let i = 0; i < sorted.length; i += step) {
     const t = sorted[i]!;
-    const c = confusion(y, p.map((v) => v >= t));
-    if (c.f1 > bestF1.f1) bestF1 = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
-    if (c.precision >= precisionTarget && c.tp >= 3) best = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
+    const fa = falseAlarms(t);
+    // a lower threshold can merge two stretches into one, so a threshold over the budget does not end the search
+    if (fa > maxFalse) continue;
+    const c = confusion([...y], p.map((v) => v >= t));
+    const pick = { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1, falseAlarms: fa };
+    if (bestF1 === null || c.f1 > bestF1.f1) bestF1 = pick;
+    if (c.precision >= precisionTarget && c.tp >= 3) best = pick;
   }
-  return best === null ? { ...bestF1, precisionTargetMet: false } : { ...best, precisionTargetMet: true };
+  const perDay = (fa: number) => (budget === undefined ? 0 : fa / Math.max(budget.assetDays, 1e-9));
+  if (best !== null) return { ...strip(best), precisionTargetMet: true, falseAlarmsPerAssetDay: perDay(best.falseAlarms), falseAlarmBudgetMet: true };
+  if (bestF1 !== null) return { ...strip(bestF1), precisionTargetMet: false, falseAlarmsPerAssetDay: perDay(bestF1.falseAlarms), falseAlarmBudgetMet: true };
+  // even the top score breaks the budget: the fewest alarms there can be
+  const t = sorted[0] ?? 1;
+  const c = confusion([...y], p.map((v) => v >= t));
+  return { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1, precisionTargetMet: false, falseAlarmsPerAssetDay: perDay(falseAlarms(t)), falseAlarmBudgetMet: false };
 }
+
+const strip = ({ threshold, precision, recall, f1 }: { threshold: number; precision: number; recall: number; f1: number }) => ({ threshold, precision, recall, f1 });
 
 function fit(rows: Dataset['rows'], s: TrainSettings) {
   const scaler = fitScaler(rows.map((r) => r.x));
@@ -80,7 +121,13 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
   const { scaler, model } = fit(train, s);
   const pValid = model.predictProba(valid.map((r) => scale(r.x, scaler)));
   const yValid = valid.map((r) => r.y);
-  const chosen = chooseThreshold(yValid, pValid, s.precisionTarget);
+  // asset-days as `coce eval` counts them: the asset-bars scored (sparse recorded data covers far fewer than assets x days)
+  const chosen = chooseThreshold(yValid, pValid, s.precisionTarget, {
+    rows: valid,
+    horizonBars: s.horizonBars,
+    assetDays: (valid.length * meta.barMs) / 86_400_000,
+    maxPerAssetDay: s.maxFalseAlarmsPerAssetDay,
+  });
   const folds: FoldReport[] = [];
   for (let k = 1; k <= s.walkForwardFolds; k++) {
     const cut = ds.firstCycle + Math.floor((span * (k + 1)) / (s.walkForwardFolds + 2)) - 1;

@@ -62,12 +62,13 @@ export function registerTrain(program: Command, ctx: ModelCommandContext): void 
         throw new ModelError(`the model trained on ${on} does not pass validation, so ${out} was not written${existsSync(out) ? ' (the model there is kept)' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       }
       writeModelFile(out, model);
-      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean; pumps: number };
+      const v = model.metrics.validation as { precision: number; recall: number; f1: number; rocAuc: number; prAuc: number; threshold: number; precisionTargetMet: boolean; falseAlarmsPerAssetDay: number; falseAlarmBudgetMet: boolean; pumps: number };
       ctx.say(
         [
           `${out}: pump model trained on ${on} (${model.training.rows} rows, ${model.training.positives} positive; ${model.features.length} features, inputs: ${model.inputs.length === 0 ? 'candles only' : ['candles', ...model.inputs].join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-          `validation after a ${model.training.purgeBars}-bar purge (${v.pumps} pumps): threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}`,
-          ...(v.precisionTargetMet ? [] : [`note: no threshold reached the precision target ${cfg.alpha.classifier.precisionTarget}; the best-F1 threshold is used`]),
+          `validation after a ${model.training.purgeBars}-bar purge (${v.pumps} pumps): threshold ${v.threshold.toFixed(4)}, precision ${(100 * v.precision).toFixed(1)} %, recall ${(100 * v.recall).toFixed(1)} %, F1 ${(100 * v.f1).toFixed(1)} %, ROC-AUC ${v.rocAuc.toFixed(3)}, PR-AUC ${v.prAuc.toFixed(3)}, ${v.falseAlarmsPerAssetDay.toFixed(3)} false alarms per asset-day`,
+          ...(v.precisionTargetMet ? [] : [`note: no threshold${c.maxFalseAlarmsPerAssetDay === null ? '' : ` within ${c.maxFalseAlarmsPerAssetDay} false alarms per asset-day`} reached the precision target ${c.precisionTarget}; the best-F1 threshold${c.maxFalseAlarmsPerAssetDay === null ? '' : ' within that budget'} is used`]),
+          ...(v.falseAlarmBudgetMet ? [] : [`note: even the highest score raises more than ${c.maxFalseAlarmsPerAssetDay} false alarms per asset-day on validation; the threshold is that score`]),
         ].join('\n'),
       );
     });

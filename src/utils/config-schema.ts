@@ -119,6 +119,7 @@ const alpha = z.strictObject({
     class_weight: z.union([z.literal('balanced'), z.literal('none')]),
     horizon_hours: hours,
     precision_target: fraction,
+    max_false_alarms_per_asset_day: z.number().positive().max(1000).nullable(),
     purge_hours: z.number().int().min(0).max(87_600),
     train_share: z.number().gt(0.2).lt(0.95),
     walk_forward_folds: z.number().int().min(0).max(10),

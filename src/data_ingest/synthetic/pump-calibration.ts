@@ -11,8 +11,11 @@
  *   (2.2 % of all). We give each micro-cap a log-normal pump propensity (sigma PROPENSITY_LOG_SIGMA), which in an
  *   80-coin universe over 180 days puts most events on coins pumped repeatedly.
  *
- * Not in the data (event list only, no prices): magnitudes, durations and volume multiples follow the ranges in the
- * market-data issue (pump +20 % to +300 % in 1-3 h at 10-50x volume, most of the gain gone within hours).
+ * The shape of a pump (magnitude, timing of the peak, accumulation, dump, volume) is calibrated to the 115 Binance
+ * pumps with trades in ../shared/data/real/binance-btc-pump-trades (2018-06 .. 2020-04), measured in hourly bars by
+ * `coce data pump-stats` (src/alpha/pump-statistics.ts) and held to them within tolerances by
+ * tests/data_ingest/synthetic/pump-calibration.test.ts. The ranges below are the generator's draws; the README shows
+ * the generator's statistics beside the real ones.
  */
 export const EVENTS_PER_MONTH = 26.4;
 
@@ -28,3 +31,23 @@ export const PROPENSITY_LOG_SIGMA = 1.0;
 
 /** A coin is not pumped again within this many days of its last pump. */
 export const COOLDOWN_DAYS = 3;
+
+/** Peak gain over the pre-pump price, log-uniform (real median about +14 % within the first hour). */
+export const MAGNITUDE_RANGE: [number, number] = [0.03, 0.45];
+
+/** Most real pumps peak within minutes of the call; the rest climb for one to three hours. */
+export const SHARE_PEAK_IN_FIRST_HOUR = 0.9;
+export const PEAK_MINUTES_FAST: [number, number] = [2, 45];
+export const PEAK_MINUTES_SLOW: [number, number] = [60, 180];
+
+/** Insiders buy in the hours before the call: a log gain of 1-8 % over 2-12 h, on volume rising to this multiple. */
+export const ACCUMULATION_HOURS: [number, number] = [2, 12];
+export const ACCUMULATION_LOG_GAIN: [number, number] = [0.01, 0.08];
+export const ACCUMULATION_VOLUME_MULTIPLE = 2;
+
+/** The dump: 1-6 h, giving back 90-140 % of the pump's log gain (a day later most real pumps sit below the start). */
+export const DUMP_HOURS: [number, number] = [1, 6];
+export const DUMP_FRACTION: [number, number] = [0.9, 1.4];
+
+/** Volume multiple from the start to the peak, log-uniform; it decays through the dump. */
+export const PUMP_VOLUME_MULTIPLE: [number, number] = [4, 30];

@@ -2,7 +2,16 @@ import type { Rng } from '../../utils/rng.js';
 import { DAY_MS, HOUR_MS } from '../../utils/time.js';
 import { cumulative, pickWeighted, poisson } from './draws.js';
 import {
+  ACCUMULATION_HOURS,
+  ACCUMULATION_LOG_GAIN,
   COOLDOWN_DAYS,
+  DUMP_FRACTION,
+  DUMP_HOURS,
+  MAGNITUDE_RANGE,
+  PEAK_MINUTES_FAST,
+  PEAK_MINUTES_SLOW,
+  PUMP_VOLUME_MULTIPLE,
+  SHARE_PEAK_IN_FIRST_HOUR,
   DAY_OF_WEEK_COUNTS_MON_FIRST,
   HOUR_OF_DAY_COUNTS,
   SHARE_EXACTLY_ON_HOUR,
@@ -22,6 +31,12 @@ export interface PumpEvent {
   dumpFraction: number;
   /** Volume multiple at the pump. */
   volumeMultiple: number;
+  /**
+   * Synthetic events only (the price path; not in events.csv): the instant of the peak inside the bar `peakMs`
+   * opens, and the log gain of the accumulation before the start. A recorded event has neither.
+   */
+  peakAtMs?: number;
+  accumulationLogGain?: number;
   /** Start of the social hype burst before the pump; null when the pump came without one. */
   hypeStartMs: number | null;
 }
@@ -96,31 +111,36 @@ export class PumpSchedule {
         const last = this.lastPumpMs.get(o.symbols[pick]!);
         if (last === undefined || Math.abs(pumpStartMs - last) >= COOLDOWN_DAYS * DAY_MS) asset = pick;
       }
-      // Draws happen whether or not a coin was free, so the stream stays aligned.
-      const magnitude = Math.exp(uniform(rng, Math.log(0.2), Math.log(3)));
-      const pumpHours = intBetween(rng, 1, 3);
-      const accumulationHours = intBetween(rng, 6, 48);
-      const dumpHours = intBetween(rng, 2, 12);
-      const dumpFraction = uniform(rng, 0.6, 0.95);
-      const volumeMultiple = uniform(rng, 10, 50);
+      // Draws happen whether or not a coin was free, so the stream stays aligned. Ranges: pump-calibration.ts.
+      const magnitude = Math.exp(uniform(rng, Math.log(MAGNITUDE_RANGE[0]), Math.log(MAGNITUDE_RANGE[1])));
+      const peakMinutes = rng.next() < SHARE_PEAK_IN_FIRST_HOUR ? uniform(rng, ...PEAK_MINUTES_FAST) : uniform(rng, ...PEAK_MINUTES_SLOW);
+      const accumulationHours = intBetween(rng, ...ACCUMULATION_HOURS);
+      const accumulationLogGain = uniform(rng, ...ACCUMULATION_LOG_GAIN);
+      const dumpHours = intBetween(rng, ...DUMP_HOURS);
+      const dumpFraction = uniform(rng, ...DUMP_FRACTION);
+      const volumeMultiple = Math.exp(uniform(rng, Math.log(PUMP_VOLUME_MULTIPLE[0]), Math.log(PUMP_VOLUME_MULTIPLE[1])));
       const withHype = rng.next() < o.hypeLeadShare;
       const leadHours = intBetween(rng, 2, 12);
       const intensity = uniform(rng, 3, 10);
       if (asset < 0) continue;
       const symbol = o.symbols[asset]!;
       this.lastPumpMs.set(symbol, pumpStartMs);
-      const peakMs = pumpStartMs + pumpHours * HOUR_MS;
+      const peakAtMs = pumpStartMs + Math.round(peakMinutes * 60_000);
+      // events.csv times are bar open times: the peak is the bar that holds it, as the importer labels real pumps
+      const peakMs = Math.floor(peakAtMs / o.barMs) * o.barMs;
       const event: PumpEvent = {
         id: this.pumps.length + 1,
         symbol,
         accumulationStartMs: pumpStartMs - accumulationHours * HOUR_MS,
         pumpStartMs,
         peakMs,
-        endMs: peakMs + dumpHours * HOUR_MS,
+        endMs: Math.floor((peakAtMs + dumpHours * HOUR_MS) / o.barMs) * o.barMs,
         magnitude,
         dumpFraction,
         volumeMultiple,
         hypeStartMs: withHype ? pumpStartMs - leadHours * HOUR_MS : null,
+        peakAtMs,
+        accumulationLogGain,
       };
       this.pumps.push(event);
       if (withHype) {

@@ -4,7 +4,7 @@ import type { Bar, Liquidity, MarketDataSource, MarketInput, MarketSnapshot, Sen
 import { DailyBuckets } from './daily-buckets.js';
 import { negativeBinomial, studentT } from './draws.js';
 import { PROPENSITY_LOG_SIGMA } from './pump-calibration.js';
-import { logPriceOffset, mentionsMultiple, volumeMultiple } from './pump-effects.js';
+import { barVolumeMultiple, logPriceOffset, mentionsMultiple, peakAboveClose } from './pump-effects.js';
 import { PumpSchedule, type HypeBurst, type PumpEvent } from './pump-schedule.js';
 
 /**
@@ -330,10 +330,12 @@ export class SyntheticMarket implements MarketDataSource {
         a.events = a.events.filter((e) => e.endMs >= openMs);
       }
       let offset = a.eventBase;
+      let peakBoost = 0;
       if (a.events.length > 0) {
         for (const e of a.events) {
           offset += logPriceOffset(e, closeMs);
-          volMult *= volumeMultiple(e, openMs + barMs / 2);
+          volMult *= barVolumeMultiple(e, openMs, barMs);
+          peakBoost = Math.max(peakBoost, peakAboveClose(e, openMs, closeMs));
         }
       }
       const eventReturn = offset - a.eventOffset;
@@ -356,7 +358,7 @@ export class SyntheticMarket implements MarketDataSource {
       bars[a.symbol] = {
         openMs,
         open,
-        high: Math.max(open, close) * wiggle,
+        high: Math.max(open, close * Math.exp(peakBoost)) * wiggle,
         low: Math.min(open, close) / wiggle,
         close,
         volumeBase: volumeUsd / close,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logPriceOffset, mentionsMultiple, volumeMultiple } from '../../../src/data_ingest/synthetic/pump-effects.js';
+import { barVolumeMultiple, logPriceOffset, mentionsMultiple, peakAboveClose, volumeMultiple } from '../../../src/data_ingest/synthetic/pump-effects.js';
 import type { PumpEvent } from '../../../src/data_ingest/synthetic/pump-schedule.js';
 
 const H = 3_600_000;
@@ -30,14 +30,34 @@ describe('pump effects', () => {
     expect(logPriceOffset(e, 99 * H)).toBeCloseTo(0.3 * g, 12);
   });
 
-  it('creeps volume up before the pump, spikes it at the pump and fades it in the dump', () => {
+  it('creeps volume up before the pump, holds the multiple to the peak and lets it decay through the dump', () => {
     expect(volumeMultiple(e, -1)).toBe(1);
-    expect(volumeMultiple(e, 5 * H)).toBe(2);
+    expect(volumeMultiple(e, 5 * H)).toBe(1.5); // halfway to the accumulation multiple of 2
     expect(volumeMultiple(e, 10 * H)).toBe(20);
-    expect(volumeMultiple(e, 11 * H)).toBe(16);
-    expect(volumeMultiple(e, 12 * H)).toBe(10);
-    expect(volumeMultiple(e, 14 * H)).toBe(5.75);
+    expect(volumeMultiple(e, 11 * H)).toBe(20);
+    expect(volumeMultiple(e, 12 * H)).toBe(20);
+    expect(volumeMultiple(e, 14 * H)).toBeCloseTo(1 + 19 * Math.exp(-1.5), 12);
     expect(volumeMultiple(e, 16 * H)).toBe(1);
+  });
+
+  it('a pump of minutes: the peak inside its bar lifts the bar\'s high, and the bar\'s volume is the average over it', () => {
+    // called at 10:00, peaks at 10:15, dumps until 12:15: the 10:00 hourly bar holds the peak
+    const fast: PumpEvent = { ...e, peakMs: 10 * H, peakAtMs: 10.25 * H, endMs: 12 * H, accumulationLogGain: 0.04, magnitude: 0.2, dumpFraction: 1.2 };
+    const g = Math.log(1.2);
+    expect(logPriceOffset(fast, 10 * H)).toBeCloseTo(0.04, 12); // the accumulation's own gain, not a tenth of the pump's
+    expect(logPriceOffset(fast, 10.25 * H)).toBeCloseTo(0.04 + g, 12);
+    expect(logPriceOffset(fast, 99 * H)).toBeCloseTo(0.04 - 0.2 * g, 12); // 120 % given back: below the start a day later
+    // the close at 11:00 is into the dump; the high reaches the peak
+    const yClose = 0.75 / 1.75;
+    expect(peakAboveClose(fast, 10 * H, 11 * H)).toBeCloseTo(g * 1.2 * (1 - (1 - yClose) ** 2), 12);
+    expect(peakAboveClose(fast, 11 * H, 12 * H)).toBe(0);
+    expect(peakAboveClose(fast, 9 * H, 10 * H)).toBe(0);
+    // the hour's volume: a quarter at 20x, then the decay (12 sub-steps of 5 minutes)
+    const expected = [...Array(12).keys()].map((k) => volumeMultiple(fast, 10 * H + ((k + 0.5) * H) / 12)).reduce((a, v) => a + v, 0) / 12;
+    expect(barVolumeMultiple(fast, 10 * H, H)).toBeCloseTo(expected, 12);
+    expect(barVolumeMultiple(fast, 10 * H, H)).toBeGreaterThan(10);
+    expect(barVolumeMultiple(fast, 10 * H, H)).toBeLessThan(20);
+    expect(barVolumeMultiple(fast, 13 * H, H)).toBe(1);
   });
 
   it('ramps mentions to the burst intensity at its peak and back', () => {

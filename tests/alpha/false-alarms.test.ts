@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { falseAlarms } from '../../src/alpha/false-alarms.js';
+import { chooseThreshold } from '../../src/alpha/train.js';
+
+const rows = (symbol: string, actionable: (0 | 1)[], from = 0) => actionable.map((a, i) => ({ symbol, cycle: from + i, actionable: a }));
+
+describe('false alarms, counted in horizons rather than bars', () => {
+  it('one per stretch of alarms outside actionable windows, one more per horizon it lasts', () => {
+    const r = rows('A', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
+    const on = (...idx: number[]) => r.map((_, i) => idx.includes(i));
+    expect(falseAlarms(r, on(1), 3)).toBe(1);
+    expect(falseAlarms(r, on(1, 2, 3), 3)).toBe(1); // three bars, one horizon
+    expect(falseAlarms(r, on(1, 2, 3, 4), 3)).toBe(2); // a second horizon begun
+    expect(falseAlarms(r, on(1, 3), 3)).toBe(2); // two stretches
+    expect(falseAlarms(r, on(10, 11), 3)).toBe(0); // inside the actionable window
+    expect(falseAlarms(r, on(8, 9, 10, 11, 12), 3)).toBe(2); // early by two bars (one), late by one (one)
+    // always on: 12 false bars in two stretches (10 and 2) at a horizon of 3 -> 4 + 1
+    expect(falseAlarms(r, r.map(() => true), 3)).toBe(5);
+  });
+
+  it('the same span means the same count at 1h and 5m: a one-hour false alarm is one at both', () => {
+    expect(falseAlarms(rows('A', [0, 0, 0]), [false, true, false], 6)).toBe(1);
+    expect(falseAlarms(rows('A', new Array<0>(30).fill(0)), [...new Array<boolean>(12).fill(true), ...new Array<boolean>(18).fill(false)], 72)).toBe(1);
+  });
+
+  it('assets and gaps keep stretches apart', () => {
+    const r = [...rows('A', [0, 0]), ...rows('B', [0, 0]), ...rows('A', [0], 5)];
+    expect(falseAlarms(r, [true, true, true, true, true], 6)).toBe(3);
+  });
+});
+
+describe('the alarm threshold under a false-alarm budget', () => {
+  // ten bars of one asset: a pump's actionable bars 6..7; scores rise towards it, with a decoy at bar 2
+  const r = rows('A', [0, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
+  const y: (0 | 1)[] = [0, 0, 0, 0, 0, 0, 1, 1, 0, 0];
+  const p = [0.1, 0.2, 0.8, 0.3, 0.4, 0.5, 0.6, 0.9, 0.05, 0.05];
+  it('without a budget: the best F1 (no threshold reaches the precision target with three hits)', () => {
+    const c = chooseThreshold(y, p, 0.9);
+    expect([c.threshold, c.f1, c.precisionTargetMet, c.falseAlarmBudgetMet]).toEqual([0.6, 0.8, false, true]);
+  });
+  it('a budget of one false alarm per asset-day over one asset-day keeps at most one', () => {
+    const c = chooseThreshold(y, p, 0.9, { rows: r, assetDays: 1, horizonBars: 6, maxPerAssetDay: 1 });
+    expect([c.threshold, c.falseAlarmsPerAssetDay, c.falseAlarmBudgetMet]).toEqual([0.6, 1, true]);
+    const tight = chooseThreshold(y, p, 0.9, { rows: r, assetDays: 4, horizonBars: 6, maxPerAssetDay: 0.1 });
+    // 0.4 false alarms allowed: only the thresholds above the decoy (0.9) qualify
+    expect([tight.threshold, tight.recall, tight.falseAlarmsPerAssetDay]).toEqual([0.9, 0.5, 0]);
+  });
+  it('when even the top score breaks the budget, the top score and a flag', () => {
+    const c = chooseThreshold([0, 0], [0.7, 0.2], 0.5, { rows: rows('A', [0, 0]), assetDays: 1, horizonBars: 6, maxPerAssetDay: 0.5 });
+    expect([c.threshold, c.falseAlarmBudgetMet, c.precisionTargetMet, c.falseAlarmsPerAssetDay]).toEqual([0.7, false, false, 1]);
+  });
+});
