@@ -6,30 +6,23 @@ export interface AlarmRow {
 }
 
 /**
- * False alarms as a trader meets them, in spans of the horizon rather than in bars: a stretch of alarms on one asset
- * in consecutive bars, none of them in an actionable window (from the horizon before a pump's start to its peak),
- * counts one false alarm per horizon it lasts, begun (ceil(bars / horizonBars)). So a one-hour false alarm is one at
- * 1h and at 5m alike (not one or twelve), and an alarm left on for a day without a pump counts four at a 6 h horizon
- * (never one: an always-on detector cannot hide its false alarms in one long episode). Rows in cycle order per asset.
+ * False alarms as a trader meets them: the entries a desk would make that no pump follows. An alarm enters a
+ * position held for the horizon; alarms while it is held add nothing, and one after the horizon has run out is a new
+ * entry. An entry outside the actionable windows (from the horizon before a pump's start to its peak) is a false
+ * alarm. So a one-hour false alarm is one at 1h and at 5m alike (not one or twelve), a 5m score flickering around its
+ * threshold is one entry per horizon, and an alarm left on for a day without a pump is four at a 6 h horizon (an
+ * always-on detector cannot hide its false alarms in one long alarm). Rows in cycle order per asset.
  */
 export function falseAlarms(rows: readonly AlarmRow[], alarms: readonly boolean[], horizonBars: number): number {
   const h = Math.max(1, horizonBars);
-  const open = new Map<string, { lastCycle: number; bars: number }>();
+  const lastEntry = new Map<string, number>();
   let count = 0;
   rows.forEach((r, i) => {
-    const run = open.get(r.symbol);
-    const extends_ = run !== undefined && run.lastCycle === r.cycle - 1;
-    if (alarms[i] && r.actionable === 0 && extends_) {
-      run.lastCycle = r.cycle;
-      run.bars++;
-      return;
-    }
-    if (run !== undefined) {
-      count += Math.ceil(run.bars / h);
-      open.delete(r.symbol);
-    }
-    if (alarms[i] && r.actionable === 0) open.set(r.symbol, { lastCycle: r.cycle, bars: 1 });
+    if (!alarms[i]) return;
+    const last = lastEntry.get(r.symbol);
+    if (last !== undefined && r.cycle - last < h) return;
+    lastEntry.set(r.symbol, r.cycle);
+    if (r.actionable === 0) count++;
   });
-  for (const run of open.values()) count += Math.ceil(run.bars / h);
   return count;
 }

@@ -58,13 +58,14 @@ export interface FalseAlarmBudget {
  */
 export function chooseThreshold(y: readonly (0 | 1)[], p: readonly number[], precisionTarget: number, budget?: FalseAlarmBudget): ChosenThreshold {
   const sorted = [...new Set(p)].sort((a, b) => b - a);
-  const step = Math.max(1, Math.floor(sorted.length / 400));
   const maxFalse = budget?.maxPerAssetDay == null ? Infinity : budget.maxPerAssetDay * budget.assetDays;
   const falseAlarms = (t: number) => (budget === undefined ? 0 : countFalseAlarms(budget.rows, p.map((v) => v >= t), budget.horizonBars));
   type Pick = { threshold: number; precision: number; recall: number; f1: number; falseAlarms: number };
   let best: Pick | null = null;
   let bestF1: Pick | null = null;
-  for (let i = 0; i < sorted.length; i += step) {
+  // every one of the top 100 scores, then steps of 1 % of the rank: fine where a false-alarm budget binds (the few
+  // highest scores of a 5m validation set), about 1 200 candidates for 100 000 rows
+  for (let i = 0; i < sorted.length; i += Math.max(1, Math.floor(i / 100))) {
     const t = sorted[i]!;
     const fa = falseAlarms(t);
     // a lower threshold can merge two stretches into one, so a threshold over the budget does not end the search

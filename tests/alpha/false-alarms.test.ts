@@ -4,17 +4,19 @@ import { chooseThreshold } from '../../src/alpha/train.js';
 
 const rows = (symbol: string, actionable: (0 | 1)[], from = 0) => actionable.map((a, i) => ({ symbol, cycle: from + i, actionable: a }));
 
-describe('false alarms, counted in horizons rather than bars', () => {
-  it('one per stretch of alarms outside actionable windows, one more per horizon it lasts', () => {
+describe('false alarms: the entries a desk holding each alarm for the horizon would make that no pump follows', () => {
+  it('one per entry outside actionable windows; alarms while the entry is held add nothing', () => {
     const r = rows('A', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
     const on = (...idx: number[]) => r.map((_, i) => idx.includes(i));
     expect(falseAlarms(r, on(1), 3)).toBe(1);
     expect(falseAlarms(r, on(1, 2, 3), 3)).toBe(1); // three bars, one horizon
-    expect(falseAlarms(r, on(1, 2, 3, 4), 3)).toBe(2); // a second horizon begun
-    expect(falseAlarms(r, on(1, 3), 3)).toBe(2); // two stretches
-    expect(falseAlarms(r, on(10, 11), 3)).toBe(0); // inside the actionable window
-    expect(falseAlarms(r, on(8, 9, 10, 11, 12), 3)).toBe(2); // early by two bars (one), late by one (one)
-    // always on: 12 false bars in two stretches (10 and 2) at a horizon of 3 -> 4 + 1
+    expect(falseAlarms(r, on(1, 2, 3, 4), 3)).toBe(2); // held to bar 3, a new entry at bar 4
+    expect(falseAlarms(r, on(1, 3), 3)).toBe(1); // a flicker inside the horizon
+    expect(falseAlarms(r, on(1, 4), 3)).toBe(2);
+    expect(falseAlarms(r, on(10, 11), 3)).toBe(0); // an entry inside the actionable window
+    expect(falseAlarms(r, on(9, 10, 11, 12), 3)).toBe(2); // entered a bar early (false), again after the peak (false)
+    expect(falseAlarms(r, on(10, 11, 12), 3)).toBe(0); // entered in time, still held after the peak
+    // always on over 14 bars at a horizon of 3: entries at bars 0, 3, 6, 9 and 12, all outside the window (10..11)
     expect(falseAlarms(r, r.map(() => true), 3)).toBe(5);
   });
 
@@ -23,9 +25,10 @@ describe('false alarms, counted in horizons rather than bars', () => {
     expect(falseAlarms(rows('A', new Array<0>(30).fill(0)), [...new Array<boolean>(12).fill(true), ...new Array<boolean>(18).fill(false)], 72)).toBe(1);
   });
 
-  it('assets and gaps keep stretches apart', () => {
+  it('each asset has its own entries', () => {
     const r = [...rows('A', [0, 0]), ...rows('B', [0, 0]), ...rows('A', [0], 5)];
-    expect(falseAlarms(r, [true, true, true, true, true], 6)).toBe(3);
+    expect(falseAlarms(r, [true, true, true, true, true], 6)).toBe(2);
+    expect(falseAlarms(r, [true, true, true, true, true], 4)).toBe(3);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   COOLDOWN_DAYS,
   DUMP_FRACTION,
   DUMP_HOURS,
+  HYPE_LEAD_HOURS,
   MAGNITUDE_RANGE,
   PEAK_MINUTES_FAST,
   PEAK_MINUTES_SLOW,
@@ -120,7 +121,7 @@ export class PumpSchedule {
       const dumpFraction = uniform(rng, ...DUMP_FRACTION);
       const volumeMultiple = Math.exp(uniform(rng, Math.log(PUMP_VOLUME_MULTIPLE[0]), Math.log(PUMP_VOLUME_MULTIPLE[1])));
       const withHype = rng.next() < o.hypeLeadShare;
-      const leadHours = intBetween(rng, 2, 12);
+      const leadHours = intBetween(rng, ...HYPE_LEAD_HOURS);
       const intensity = uniform(rng, 3, 10);
       if (asset < 0) continue;
       const symbol = o.symbols[asset]!;
@@ -144,7 +145,8 @@ export class PumpSchedule {
       };
       this.pumps.push(event);
       if (withHype) {
-        this.bursts.push({ symbol, startMs: event.hypeStartMs!, peakMs, endMs: event.endMs + 6 * HOUR_MS, intensity, pumpId: event.id });
+        // the burst peaks with the price (the instant, so a burst that starts at the call still has a ramp)
+        this.bursts.push({ symbol, startMs: event.hypeStartMs!, peakMs: peakAtMs, endMs: event.endMs + 6 * HOUR_MS, intensity, pumpId: event.id });
       }
     }
     const falseLeads = poisson(rng, o.falseHypePerMonth / DAYS_PER_MONTH);

@@ -285,11 +285,11 @@ describe('the pump model on the real pumps, split by time (fit before 2019-10-01
     expect([+r.days.toFixed(2), r.rows, r.events]).toEqual([190.54, 16466, 40]);
     const fig = (d: Record<string, number>) => [d.f1, d.prAuc, d.eventsDetected, d.shareFlaggedBeforeStart, d.falseAlarmsPerAssetDay].map((x) => +x!.toFixed(4));
     // the threshold under the 0.2 false alarms per asset-day budget (chosen on the training side's validation)
-    expect(fig(r.model)).toEqual([0.1048, 0.0575, 17, 0.425, 0.2055]);
+    expect(fig(r.model)).toEqual([0.1037, 0.0575, 17, 0.425, 0.1691]);
     expect(r.baselines.map(fig)).toEqual([
-      [0.0468, 0.0228, 15, 0.375, 0.3469],
-      [0.0296, 0.0213, 13, 0.325, 0.2696],
-      [0.012, 0.0209, 5, 0.125, 0.1093],
+      [0.0468, 0.0228, 15, 0.375, 0.2871],
+      [0.0296, 0.0213, 13, 0.325, 0.2463],
+      [0.012, 0.0209, 5, 0.125, 0.1049],
     ]);
     // false alarms per asset-day scored: 16466 asset-bars are 686 asset-days, not 50 coins x 190 days
     expect(+(r.model as unknown as { assetDays: number }).assetDays.toFixed(2)).toBe(686.08);
@@ -317,7 +317,7 @@ describe('the synthetic market\'s pumps against the real ones (coce data pump-st
     expect(real.text).toContain('share peaking in the start hour        +91.0 %');
     const r4 = (s: Record<string, number>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, +v.toFixed(4)]));
     expect(r4(real.s)).toEqual({ events: 111, measured: 111, preDrift6h: 0.0347, volumeZLastHour: 1.6512, volumeZAnnouncementHour: 5.677, volumeMultiple: 98.6948, peakFirstHour: 0.1388, sharePeakInFirstHour: 0.9099, retained24h: -0.0208, halfLifeHours: 0, shareHours15To20Utc: 0.9009, shareOnRepeatCoins: 0.8018 });
-    expect(r4(syn.s)).toEqual({ events: 179, measured: 173, preDrift6h: 0.0305, volumeZLastHour: 1.6374, volumeZAnnouncementHour: 6.0964, volumeMultiple: 12.1412, peakFirstHour: 0.1511, sharePeakInFirstHour: 0.8844, retained24h: -0.027, halfLifeHours: 0, shareHours15To20Utc: 0.9385, shareOnRepeatCoins: 0.8715 });
+    expect(r4(syn.s)).toEqual({ events: 179, measured: 173, preDrift6h: 0.0353, volumeZLastHour: 1.5858, volumeZAnnouncementHour: 5.9646, volumeMultiple: 12.044, peakFirstHour: 0.1504, sharePeakInFirstHour: 0.8728, retained24h: -0.03, halfLifeHours: 0, shareHours15To20Utc: 0.9385, shareOnRepeatCoins: 0.8715 });
     // the tolerances the README states; the volume multiple is not held (real hourly volume is far spikier, so the
     // same surprise needs a larger multiple: the generator matches the surprise, which is what a detector sees)
     const tolerance: Record<string, number> = { preDrift6h: 0.015, volumeZLastHour: 0.5, volumeZAnnouncementHour: 1, peakFirstHour: 0.04, sharePeakInFirstHour: 0.08, retained24h: 0.02, halfLifeHours: 1, shareHours15To20Utc: 0.08, shareOnRepeatCoins: 0.15 };

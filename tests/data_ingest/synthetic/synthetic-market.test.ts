@@ -47,9 +47,9 @@ describe('SyntheticMarket: determinism', () => {
     const s = await new SyntheticMarket(opts({ microCaps: 3 })).snapshot(FIRST);
     expect(s.bars.BTC!.open.toFixed(6)).toBe('60490.295452');
     expect(s.bars.BTC!.close.toFixed(6)).toBe('60894.789673');
-    expect(s.bars.MC001!.close.toFixed(10)).toBe('0.2132062781');
-    expect(s.liquidity.MC001!.advUsd.toFixed(2)).toBe('898263.86');
-    expect(s.sentiment.MC001).toEqual({ mentions: 131, score: -0.060159196072469216 });
+    expect(s.bars.MC001!.close.toFixed(10)).toBe('0.0172304155');
+    expect(s.liquidity.MC001!.advUsd.toFixed(2)).toBe('469523.23');
+    expect(s.sentiment.MC001).toEqual({ mentions: 12, score: 0.43330418823861483 });
     expect(s.realizedVol.BTC!.toFixed(6)).toBe('0.647674');
   });
 
@@ -79,6 +79,7 @@ describe('SyntheticMarket: stylised facts over 180 days (seed 1, default config)
   const volumes: Record<string, number[]> = Object.fromEntries(symbols.map((s) => [s, []]));
   const mentions: Record<string, number[]> = Object.fromEntries(symbols.map((s) => [s, []]));
   const closes: Record<string, number[]> = Object.fromEntries(symbols.map((s) => [s, []]));
+  const highs: Record<string, number[]> = Object.fromEntries(symbols.map((s) => [s, []]));
   let last: Awaited<ReturnType<SyntheticMarket['snapshot']>>;
   const micro = symbols.filter((s) => s.startsWith('MC'));
 
@@ -91,6 +92,7 @@ describe('SyntheticMarket: stylised facts over 180 days (seed 1, default config)
         volumes[s]!.push(b.volumeUsd);
         mentions[s]!.push(last.sentiment[s]!.mentions);
         closes[s]!.push(b.close);
+        highs[s]!.push(b.high);
       }
     }
   });
@@ -132,7 +134,7 @@ describe('SyntheticMarket: stylised facts over 180 days (seed 1, default config)
     }
     expect(new Set(truth.map((t) => t.sector)).size).toBe(6);
     expect(mean(within)).toBeGreaterThan(0.22);
-    expect(mean(between)).toBeLessThan(0.18);
+    expect(mean(between)).toBeLessThan(0.2); // the market factor; pumps, now smaller, decorrelate less than they did
     expect(mean(within) - mean(between)).toBeGreaterThan(0.1);
   });
 
@@ -170,51 +172,59 @@ describe('SyntheticMarket: stylised facts over 180 days (seed 1, default config)
     expect(events.filter((e) => perCoin.get(e.symbol)! >= 2).length / events.length).toBeGreaterThan(0.7);
   });
 
-  it('pumps show in the bars: volume 10-50x, price up by the magnitude, most of it given back', () => {
+  it('pumps show in the bars as on Binance: the volume jumps, the high of the peak bar reaches the magnitude, a day later the coin is below the start', () => {
     const startMs = FIRST * H;
-    const events = m.pumpEvents().filter((e) => e.accumulationStartMs >= startMs + 24 * H && e.endMs < (FIRST + DAYS * 24) * H);
+    const events = m.pumpEvents().filter((e) => e.accumulationStartMs >= startMs + 24 * H && e.endMs + 24 * H < (FIRST + DAYS * 24) * H);
     expect(events.length).toBeGreaterThan(100);
     let volumeHits = 0;
     let priceHits = 0;
     let dumpHits = 0;
+    const dayLater: number[] = [];
     for (const e of events) {
       const i = (e.pumpStartMs - startMs) / H;
       const peak = (e.peakMs - startMs) / H;
-      const end = (e.endMs - startMs) / H;
       const v = volumes[e.symbol]!;
       const before = [...v.slice(i - 24 - 48, i - 48)].sort((a, b) => a - b)[12]!; // median of a quiet day
-      if (v[i]! / before > 5) volumeHits++;
-      const c = closes[e.symbol]!;
-      const pre = c[i - 1]!;
-      const top = c[peak - 1]!;
-      if (Math.log(top / pre) > 0.5 * Math.log1p(e.magnitude)) priceHits++;
-      if (c[end - 1]! < pre * (1 + 0.6 * e.magnitude)) dumpHits++;
-      expect(e.magnitude).toBeGreaterThanOrEqual(0.2);
-      expect(e.magnitude).toBeLessThanOrEqual(3);
-      expect(e.volumeMultiple).toBeGreaterThanOrEqual(10);
-      expect(e.volumeMultiple).toBeLessThanOrEqual(50);
-      expect((e.peakMs - e.pumpStartMs) / H).toBeGreaterThanOrEqual(1);
-      expect((e.peakMs - e.pumpStartMs) / H).toBeLessThanOrEqual(3);
+      if (v[i]! / before > 2) volumeHits++;
+      const pre = closes[e.symbol]![i - 1]!;
+      // the bar holding the peak: its high, not its close (the close is often well into the dump)
+      if (Math.log(highs[e.symbol]![peak]! / pre) > 0.5 * Math.log1p(e.magnitude)) priceHits++;
+      if (closes[e.symbol]![i + 24]! < pre * (1 + 0.5 * e.magnitude)) dumpHits++;
+      dayLater.push(closes[e.symbol]![i + 24]! / pre - 1);
+      expect(e.magnitude).toBeGreaterThanOrEqual(0.03);
+      expect(e.magnitude).toBeLessThanOrEqual(0.45);
+      expect(e.volumeMultiple).toBeGreaterThanOrEqual(4);
+      expect(e.volumeMultiple).toBeLessThanOrEqual(30);
+      expect(e.peakAtMs! - e.pumpStartMs).toBeGreaterThanOrEqual(2 * 60_000);
+      expect(e.peakAtMs! - e.pumpStartMs).toBeLessThanOrEqual(3 * H);
+      expect(e.peakMs).toBe(Math.floor(e.peakAtMs! / H) * H);
     }
-    expect(volumeHits / events.length).toBeGreaterThan(0.9);
-    expect(priceHits / events.length).toBeGreaterThan(0.85);
-    expect(dumpHits / events.length).toBeGreaterThan(0.85);
+    expect(volumeHits / events.length).toBeGreaterThan(0.85);
+    expect(priceHits / events.length).toBeGreaterThan(0.75);
+    // a day's idiosyncratic noise (about 5 %) blurs the smaller pumps' dumps; the median sits below the start
+    expect(dumpHits / events.length).toBeGreaterThan(0.75);
+    expect(dayLater.sort((a, b) => a - b)[dayLater.length >> 1]).toBeLessThan(0);
   });
 
-  it('hype bursts precede most pumps: mentions before the pump well above the usual level of the coin', () => {
+  it('hype bursts come with the call (a coin stays secret until then, at most an hour leaks): mentions in the start hour well above the coin\'s usual level', () => {
     const startMs = FIRST * H;
     const events = m.pumpEvents().filter((e) => e.hypeStartMs !== null && e.hypeStartMs >= startMs + 72 * H && e.pumpStartMs < (FIRST + DAYS * 24) * H);
     const withHype = m.pumpEvents().filter((e) => e.hypeStartMs !== null).length / m.pumpEvents().length;
     expect(Math.abs(withHype - 0.8)).toBeLessThan(0.1);
     let hits = 0;
+    const earlier: number[] = [];
+    // the usual level of an hour: the same hour of the three days before last (mentions follow the intraday profile)
+    const usual = (mm: number[], h: number) => mean([2, 3, 4].map((k) => mm[h - 24 * k]!));
     for (const e of events) {
       const i = (e.pumpStartMs - startMs) / H;
       const mm = mentions[e.symbol]!;
-      const usual = mean(mm.slice(i - 72, i - 48));
-      const lead = mean(mm.slice(i - 2, i));
-      if (lead > 1.5 * usual) hits++;
+      if (mm[i]! > 1.5 * usual(mm, i)) hits++;
+      earlier.push((mm[i - 3]! + mm[i - 2]!) / (usual(mm, i - 3) + usual(mm, i - 2)));
+      expect(e.pumpStartMs - e.hypeStartMs!).toBeLessThanOrEqual(H);
     }
     expect(hits / events.length).toBeGreaterThan(0.7);
+    // two to three hours before the call the coin is talked about as usual (the accumulation's volume adds a little)
+    expect(earlier.sort((a, b) => a - b)[earlier.length >> 1]).toBeLessThan(1.3);
     const falseLeads = m.hypeBursts().filter((b) => b.pumpId === null);
     // 8 a month over 180 + 30 warm-up + 3 scheduled-ahead days
     expect(falseLeads.length).toBeGreaterThan(30);
