@@ -5,6 +5,7 @@ import { featureNames, FULL_INPUTS, inputOf } from '../alpha/features.js';
 import type { PumpModel} from '../alpha/pump-model.js';
 import { type PumpModelFile } from '../alpha/pump-model.js';
 import { trainPumpModel } from '../alpha/train.js';
+import { inPumpReport, inPumpScores, type InPumpReport } from '../alpha/in-pump.js';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { Config } from '../utils/config.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
@@ -156,6 +157,8 @@ export interface EvalReport {
   events: number;
   model: DetectorReport;
   baselines: DetectorReport[];
+  /** "A pump starts in this bar": the companion detector (when the model file has one) and the model's own alarms. */
+  inPump: InPumpReport[];
 }
 
 /** The model and the three Kamps & Kleinberg settings side by side on the market of (config, seed), or a recorded folder. */
@@ -167,13 +170,18 @@ export async function evaluateFromConfig(model: PumpModel, cfg: Config, seed: nu
   const ds = await pumpDatasetOf(cfg, data, modelFeatureOptions(model, cfg, barMs, label));
   const p = model.score(ds.rows.map((r) => r.x));
   const h = model.file.horizonBars;
+  const alarms = p.map((v) => v >= model.threshold);
   return {
     seed: dataDir === undefined ? seed : null,
     data: dataDir ?? null,
     days: (data.lastCycle - data.firstCycle + 1) / (DAY_MS / barMs),
     rows: ds.rows.length,
     events: ds.events.length,
-    model: evaluateDetector('pump model', ds, p.map((v) => v >= model.threshold), p, h, barMs),
+    model: evaluateDetector('pump model', ds, alarms, p, h, barMs),
     baselines: evaluateBaselines(ds, h, barMs),
+    inPump: [
+      ...(model.file.inPump === undefined ? [] : [inPumpReport('in-pump detector', ds, inPumpScores(model.file.inPump, model.file.features, ds.rows).map((v) => v >= model.file.inPump!.threshold), barMs)]),
+      inPumpReport('pump model', ds, alarms, barMs),
+    ],
   };
 }

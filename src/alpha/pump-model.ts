@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MarketInput } from '../domain/market.js';
+import type { InPumpDetectorFile } from './in-pump.js';
 import { featureNames, FULL_INPUTS, inputOf, scale, type Scaler } from './features.js';
 import { LogisticModel, type LogisticJson } from './logistic-model.js';
 
@@ -16,6 +17,14 @@ const fileSchema = z.looseObject({
   featureSettings: z.strictObject({ rollingSumBars: z.array(z.number().int().positive()).min(1), sentimentChangeBars: z.number().int().positive() }),
   training: z.looseObject({ seed: z.number().int(), days: z.number().positive(), barMs: z.number().int().positive() }),
   metrics: z.record(z.string(), z.unknown()),
+  inPump: z
+    .strictObject({
+      features: z.array(z.string()).min(1),
+      scaler: z.strictObject({ mean: z.array(finite), sd: z.array(finite) }),
+      logistic: z.looseObject({ kind: z.literal('coce-logistic/1'), intercept: finite, coef: z.array(finite), l2: finite }),
+      threshold: z.number().gt(0).lt(1),
+    })
+    .optional(),
 });
 
 /** The model file (`coce train` writes it, the engine and `coce eval` read it). */
@@ -32,6 +41,8 @@ export interface PumpModelFile {
   featureSettings: { rollingSumBars: number[]; sentimentChangeBars: number };
   training: { seed: number; days: number; barMs: number; trainCycles: [number, number]; purgeBars: number; validationCycles: [number, number]; rows: number; positives: number; data?: string };
   metrics: Record<string, unknown>;
+  /** The companion detector of pump starts (in-pump.ts), fitted with the model; absent in older files. */
+  inPump?: InPumpDetectorFile;
 }
 
 /** A trained pump model: standardise with the training scaler, then the logistic probability. */

@@ -1,6 +1,7 @@
 import type { MarketInput } from '../domain/market.js';
 import { ModelError } from '../utils/errors.js';
 import type { Dataset } from './dataset.js';
+import { startBarLabels, trainInPumpDetector } from './in-pump.js';
 import { falseAlarms as countFalseAlarms, type AlarmRow } from './false-alarms.js';
 import { fitScaler, scale } from './features.js';
 import { LogisticModel, type ClassWeight } from './logistic-model.js';
@@ -129,6 +130,8 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
     assetDays: (valid.length * meta.barMs) / 86_400_000,
     maxPerAssetDay: s.maxFalseAlarmsPerAssetDay,
   });
+  const starts = (rows: typeof ds.rows) => startBarLabels({ rows, events: ds.events }, meta.barMs);
+  const inPump = trainInPumpDetector(meta.features, train, starts(train), valid, starts(valid));
   const folds: FoldReport[] = [];
   for (let k = 1; k <= s.walkForwardFolds; k++) {
     const cut = ds.firstCycle + Math.floor((span * (k + 1)) / (s.walkForwardFolds + 2)) - 1;
@@ -180,5 +183,6 @@ export function trainPumpModel(ds: Dataset, s: TrainSettings, meta: { seed: numb
       walkForward: folds,
       arimaFits: ds.fitStats,
     },
+    ...(inPump === null ? {} : { inPump }),
   };
 }

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { modelLocation } from '../agent/alpha-setup.js';
 import { evaluateFromConfig, trainFromConfig } from '../agent/pump-training.js';
 import { formatReports } from '../alpha/evaluate.js';
+import { formatInPumpReports } from '../alpha/in-pump.js';
+import { timeframeOf } from '../data_ingest/recorded/market-files.js';
 import { isModelText, readModelFile, writeModelFile } from '../alpha/model-file.js';
 import { modelProblems } from '../alpha/model-validation.js';
 import type { Config } from '../utils/config.js';
@@ -99,7 +101,7 @@ export function registerEval(program: Command, ctx: ModelCommandContext): void {
       if ((f.from !== undefined || f.until !== undefined) && dataDir === undefined) throw new UsageError('--from and --until split a recorded folder: they go with --data');
       const r = await evaluateFromConfig(model, cfg, f.seed, f.days ?? (dataDir === undefined ? 60 : undefined), modelPath, dataDir, windowOf(f));
       const on = dataDir === undefined ? `seed ${r.seed}` : dataDir;
-      ctx.say(`${on}, ${+r.days.toFixed(2)} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} bars before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}`);
+      ctx.say(`${on}, ${+r.days.toFixed(2)} days: ${r.rows} asset-bars, ${r.events} pumps; positives = bars from ${model.file.horizonBars} bars before a pump's start to its peak\n${formatReports([r.model, ...r.baselines])}\n\n${formatInPumpReports(r.inPump, timeframeOf(model.file.training.barMs))}`);
       if (f.json) writeOutputFile(resolve(ctx.cwd, f.json), JSON.stringify(r, null, 2) + '\n', 'evaluation report', (t) => t.startsWith('{\n  "seed":') && t.includes('"baselines"'));
     });
 }

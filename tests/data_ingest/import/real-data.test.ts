@@ -293,6 +293,13 @@ describe('the pump model on the real pumps, split by time (fit before 2019-10-01
     ]);
     // false alarms per asset-day scored: 16466 asset-bars are 686 asset-days, not 50 coins x 190 days
     expect(+(r.model as unknown as { assetDays: number }).assetDays.toFixed(2)).toBe(686.08);
+    // the in-pump view: the companion detector and the model on "a pump starts in this bar" (F1, caught within 1 h, minutes)
+    const inPump = (r as unknown as { inPump: { detector: string; f1: number; caughtWithinHour: number; medianMinutesToAlarm: number }[] }).inPump;
+    expect(inPump.map((d) => [d.detector, +d.f1.toFixed(4), d.caughtWithinHour, d.medianMinutesToAlarm])).toEqual([
+      ['in-pump detector', 0.5686, 29, 60],
+      ['pump model', 0.0502, 7, 60],
+    ]);
+    expect(ev.out()).toContain('"a pump starts in this 1h bar"');
     // bad splits are named
     const bad = io();
     expect(await main(['eval', '--model', 'm.json', '--from', '2019-10-01', '--config', 'btc.yaml'], bad)).toBe(2);
@@ -323,4 +330,37 @@ describe('the synthetic market\'s pumps against the real ones (coce data pump-st
     const tolerance: Record<string, number> = { preDrift6h: 0.015, volumeZLastHour: 0.5, volumeZAnnouncementHour: 1, peakFirstHour: 0.04, sharePeakInFirstHour: 0.08, retained24h: 0.02, halfLifeHours: 1, shareHours15To20Utc: 0.08, shareOnRepeatCoins: 0.15 };
     for (const [k, tol] of Object.entries(tolerance)) expect(Math.abs(syn.s[k]! - real.s[k]!), k).toBeLessThanOrEqual(tol);
   }, 120_000);
+});
+
+describe('the pump model on the real pumps at 5m, split by time: coce data import, train --data, eval --json', () => {
+  it('the model beside the three Kamps-Kleinberg settings and the in-pump view (deterministic figures)', async () => {
+    const cwd = tmp();
+    const io = () => memoryIo(cwd, { LOG_LEVEL: 'error' });
+    // a 5m run: the bar interval and an order time-to-live inside one bar, BTC pairs at a fixed rate
+    writeFileSync(
+      join(cwd, 'btc5m.yaml'),
+      readFileSync(BASE_YAML, 'utf8').replace(/^ {2}quote_usd: null/m, '  quote_usd: 8000').replace(/^ {2}bar_interval: 1h/m, '  bar_interval: 5m').replace(/^ {2}order_ttl_ms: 600000/m, '  order_ttl_ms: 120000'),
+    );
+    const imp = io();
+    expect(await main(['data', 'import', '--format', 'trades', '--timeframe', '5m', '--pumps', PUMP_LIST, '--out', 'p5m', PUMP_TRADES], imp), imp.err()).toBe(0);
+    expect(imp.out()).toMatch(/p5m: 50 pairs, 572261 bars of 5m quoted in BTC, 111 pump events/);
+    const train = io();
+    expect(await main(['train', '--data', 'p5m', '--until', '2019-10-01', '--config', 'btc5m.yaml', '--out', 'm5.json'], train), train.err()).toBe(0);
+    expect(train.out()).toMatch(/484\.38 days \(134692 rows, 1800 positive; 21 features, inputs: candles, trades\)/);
+    const ev = io();
+    expect(await main(['eval', '--model', 'm5.json', '--data', 'p5m', '--from', '2019-10-01', '--config', 'btc5m.yaml', '--json', 'e5.json'], ev), ev.err()).toBe(0);
+    const r = JSON.parse(readFileSync(join(cwd, 'e5.json'), 'utf8')) as { rows: number; events: number; model: Record<string, number>; baselines: Record<string, number>[]; inPump: { f1: number; caughtWithinHour: number; medianMinutesToAlarm: number }[] };
+    expect([r.rows, r.events]).toEqual([203077, 40]);
+    const fig = (d: Record<string, number>) => [d.f1, d.prAuc, d.eventsDetected, d.shareFlaggedBeforeStart, d.falseAlarmsPerAssetDay].map((x) => +x!.toFixed(4));
+    expect(fig(r.model)).toEqual([0.0279, 0.0523, 19, 0.45, 0.2156]);
+    expect(r.baselines.map(fig)).toEqual([
+      [0.0227, 0.0206, 18, 0.425, 0.2822],
+      [0.0112, 0.0181, 15, 0.35, 0.2482],
+      [0.0034, 0.0178, 5, 0.1, 0.0851],
+    ]);
+    expect(r.inPump.map((d) => [+d.f1.toFixed(4), d.caughtWithinHour, d.medianMinutesToAlarm])).toEqual([
+      [0.4516, 24, 5],
+      [0.0087, 11, 5],
+    ]);
+  }, 600_000);
 });
