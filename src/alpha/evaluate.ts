@@ -1,7 +1,7 @@
 import type { Dataset } from './dataset.js';
 import { falseAlarms } from './false-alarms.js';
 import { KK_SETTINGS, kampsKleinbergFlags, type KkSetting } from './kamps-kleinberg.js';
-import { confusion, prAuc, rocAuc } from './metrics.js';
+import { confusion, median, prAuc, rocAuc } from './metrics.js';
 
 /** One detector's evaluation on a dataset (row level against the actionable window, event level for lead time). */
 export interface DetectorReport {
@@ -30,13 +30,6 @@ export interface DetectorReport {
 
 /** How far back an alarm still counts as early warning of a pump (lead time only; precision uses the horizon). */
 const LEAD_SEARCH_MS = 24 * 3_600_000;
-
-const median = (xs: number[]) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 /**
  * Scores alarms (row, flag) and scores (for the AUCs) of one detector. A row is positive when its bar closes between
@@ -77,7 +70,7 @@ export function evaluateDetector(name: string, ds: Dataset, alarms: boolean[], s
     falseAlarmsPerAssetDay: falseAlarms(ds.rows, alarms, horizonBars) / Math.max(assetDays, 1e-9),
     events: ds.events.length,
     eventsDetected: detected,
-    medianLeadHours: median(leads) ?? 0,
+    medianLeadHours: leads.length === 0 ? 0 : median(leads),
     shareFlaggedBeforeStart: ds.events.length === 0 ? 0 : before / ds.events.length,
   };
 }

@@ -1,7 +1,7 @@
 import type { Dataset, DatasetRow } from './dataset.js';
 import { fitScaler, scale, type Scaler } from './features.js';
 import { LogisticModel, type LogisticJson } from './logistic-model.js';
-import { confusion } from './metrics.js';
+import { confusion, median } from './metrics.js';
 
 
 /**
@@ -87,8 +87,6 @@ export function inPumpReport(name: string, ds: Pick<Dataset, 'rows' | 'events'>,
     const first = (alarmCloses.get(e.symbol) ?? []).find((t) => t > open && t <= open + 3_600_000);
     if (first !== undefined) minutes.push((first - open) / 60_000);
   }
-  minutes.sort((a, b) => a - b);
-  const m = minutes.length >> 1;
   return {
     detector: name,
     precision: c.precision,
@@ -96,7 +94,7 @@ export function inPumpReport(name: string, ds: Pick<Dataset, 'rows' | 'events'>,
     f1: c.f1,
     events: ds.events.length,
     caughtWithinHour: minutes.length,
-    medianMinutesToAlarm: minutes.length === 0 ? Number.NaN : minutes.length % 2 === 1 ? minutes[m]! : (minutes[m - 1]! + minutes[m]!) / 2,
+    medianMinutesToAlarm: median(minutes),
   };
 }
 

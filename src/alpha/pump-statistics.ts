@@ -1,3 +1,5 @@
+import { median } from './metrics.js';
+
 /**
  * What a pump looks like in hourly bars, measured the same way on any labelled market (the real Binance events, the
  * synthetic generator), so the generator can be held to the real events. Per event, with hour 0 the hourly bar that
@@ -50,13 +52,6 @@ export interface PumpStatistics {
   shareHours15To20Utc: number;
   shareOnRepeatCoins: number;
 }
-
-const median = (xs: readonly number[]): number => {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 interface EventFigures {
   preDrift6h: number;
