@@ -89,7 +89,7 @@ describe('3 and 7. recorded data that cannot be replayed as it is', () => {
     expect(await main(['run', '--days', '2', '--config', 'strict.yaml'], io)).toBe(0);
     const empty = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'universe_empty');
     expect(empty).toEqual([{ ts: '2026-01-01T01:00:00.000Z', type: 'universe_empty', cycle: 490896, candidates: 80, excludedByRule: { 'universe.min_adv_usd': 66, 'universe.min_market_cap_usd': 10, 'universe.max_market_cap_usd': 4 } }]);
-    expect(io.out()).toContain('COCE universe is empty at cycle 490896: no micro-cap passes the filters (65 by universe.min_adv_usd; 11 by universe.min_market_cap_usd; 4 by universe.max_market_cap_usd); nothing is traded');
+    expect(io.out()).toContain('COCE universe is empty at cycle 490896: no micro-cap passes the filters (66 by universe.min_adv_usd; 10 by universe.min_market_cap_usd; 4 by universe.max_market_cap_usd); nothing is traded');
     expect(io.out().match(/universe is empty/g)).toHaveLength(1);
   });
 });
