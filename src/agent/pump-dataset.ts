@@ -58,7 +58,6 @@ export async function buildDataset(src: LabelledMarket, firstCycle: number, last
     events: src.events().filter((e) => e.pumpStartMs >= firstCycle * o.quality.barMs && e.pumpStartMs < endMs),
     firstCycle,
     lastCycle,
-    assets: candles.size,
     fitStats: { ...engine.stats },
   };
 }

@@ -33,7 +33,6 @@ export interface Dataset {
   events: PumpWindow[];
   firstCycle: number;
   lastCycle: number;
-  assets: number;
   fitStats: { fits: number; fallbacks: number };
 }
 
