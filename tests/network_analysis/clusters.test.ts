@@ -3,7 +3,8 @@ import { syntheticOptions } from '../../src/agent/build-engine.js';
 import { SyntheticMarket } from '../../src/data_ingest/synthetic/synthetic-market.js';
 import { consensusClusters, modularity } from '../../src/network_analysis/consensus-clusters.js';
 import { correlationEdges, correlationMatrix } from '../../src/network_analysis/correlation.js';
-import { louvainCommunities } from '../../src/network_analysis/louvain.js';
+import { readFileSync } from 'node:fs';
+import { ClusteringError, louvainCommunities } from '../../src/network_analysis/louvain.js';
 import { adjustedRandIndex, matchClusterIds } from '../../src/network_analysis/partition.js';
 import { baseConfig } from '../helpers.js';
 
@@ -26,6 +27,25 @@ describe('louvainCommunities', () => {
     expect(modularity(triangles, r.communities)).toBeCloseTo(2 * (3 / 6.1 - 0.25), 12);
     expect(louvainCommunities(triangles, { seed: 1 })).toEqual(r);
     expect(louvainCommunities([], { nodes: ['x', 'y'] })).toEqual({ communities: { x: 0, y: 1 }, modularity: 0 });
+  });
+
+  it('ends on a graph where graphology-communities-louvain cycles for ever, and names the graph when no seed stream converges', () => {
+    // captured from a 180-day back-test that hung: this seed's visiting order passes five super-nodes round in a circle
+    const g = JSON.parse(readFileSync(new URL('fixtures/louvain-cycle.json', import.meta.url), 'utf8')) as { nodes: string[]; edges: { source: string; target: string; weight: number }[] };
+    const r = louvainCommunities(g.edges, { seed: 7006, nodes: g.nodes });
+    const members = (c: number) => Object.keys(r.communities).filter((n) => r.communities[n] === c);
+    expect(members(0)).toEqual(['MC001', 'MC002', 'MC004', 'MC010', 'MC016', 'MC022']);
+    expect(members(1)).toHaveLength(15);
+    // Newman's modularity of the partition (the library's own figure for it, 0.0558, is wrong on this graph)
+    expect(r.modularity).toBeCloseTo(0.0348208942, 9);
+    expect(modularity(g.edges, r.communities)).toBe(r.modularity);
+    expect(louvainCommunities(g.edges, { seed: 7006, nodes: g.nodes })).toEqual(r);
+    // a converging seed is untouched by the move budget
+    expect(louvainCommunities(g.edges, { seed: 7005, nodes: g.nodes }).modularity).toBeCloseTo(0.0467016124, 9);
+    expect(() => louvainCommunities(g.edges, { seed: 7005, nodes: g.nodes, maxMovesPerNode: 0 })).toThrow(ClusteringError);
+    expect(() => louvainCommunities(g.edges, { seed: 7005, nodes: g.nodes, maxMovesPerNode: 0 })).toThrow('Louvain did not converge on 21 nodes in 8 seed streams');
+    // the budget is reset after a failure: the next run converges as before
+    expect(louvainCommunities(triangles, { seed: 1 }).communities).toEqual({ a: 0, b: 0, c: 0, d: 1, e: 1, f: 1 });
   });
 });
 
