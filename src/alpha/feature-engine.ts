@@ -48,8 +48,15 @@ class Ring {
   back(k: number): number {
     return this.buf[(this.head - 1 - k + 2 * this.size) % this.size]!;
   }
+  /** Oldest first. */
   toArray(): number[] {
-    return Array.from({ length: this.n }, (_, i) => this.back(this.n - 1 - i));
+    const out = new Array<number>(this.n);
+    let k = this.n === this.size ? this.head : 0;
+    for (let i = 0; i < this.n; i++) {
+      out[i] = this.buf[k]!;
+      k = k + 1 === this.size ? 0 : k + 1;
+    }
+    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 import ARIMA from 'arima';
 import { describe, expect, it } from 'vitest';
 import { ArimaFilter, coefficientsOf } from '../../../src/alpha/arima/arima-filter.js';
-import { armaResiduals, difference } from '../../../src/alpha/arima/arma-css.js';
+import { armaResiduals, cssObjective, difference } from '../../../src/alpha/arima/arma-css.js';
 import { armaLogLik } from '../../../src/alpha/arima/arma-likelihood.js';
 import { fitArima } from '../../../src/alpha/arima/fit-arima.js';
 import { coefficientsToPacf, pacfToCoefficients } from '../../../src/alpha/arima/pacf-transform.js';
@@ -30,6 +30,21 @@ const arimaPackageForecast = (y: number[], order: [number, number, number], h: n
   m.destroy();
   return pred;
 };
+
+describe('cssObjective', () => {
+  it('is bit-for-bit the mean square of the conditional residuals, on the ARMA(1, 1) loop and on the general one', () => {
+    const rng = createRng(21);
+    const w = Array.from({ length: 336 }, () => rng.normal());
+    const cases: [number[], number[]][] = [[[0.6], [0.3]], [[-0.2], [0.9]], [[0.5, -0.2], [0.3]], [[0.4], [0.3, -0.1]], [[], [0.5]], [[0.7, 0.1], []], [[0.2, 0.1, 0.05], [0.4, 0.2]]];
+    for (const [ar, ma] of cases) {
+      const e = armaResiduals(w, ar, ma);
+      let s = 0;
+      for (let t = ar.length; t < w.length; t++) s += e[t]! * e[t]!;
+      expect(cssObjective(w, ar, ma), `AR ${ar.join(',')} MA ${ma.join(',')}`).toBe(s / (w.length - ar.length));
+    }
+    expect(cssObjective([1], [0.5], [0.5])).toBe(0);
+  });
+});
 
 describe('fitArima', () => {
   it('recovers phi 0.6 of an AR(1) within 0.05 (500 points, 5 seeds)', () => {

@@ -1,0 +1,106 @@
+/**
+ * `npm run profile`: where the standard back-test spends its time. Trains the pump model, runs `coce backtest`
+ * (default 60 days, 300 assets, model on) under `node --cpu-prof`, and prints the ten functions with the most self
+ * time and the share of each source area (ARIMA, feature engine, clustering, ...).
+ *
+ *   npm run profile -- [--days 60] [--seed 1] [--top 10] [--model FILE]
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'coce.js');
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+function run(args: string[], cwd: string, nodeArgs: string[] = []): Promise<void> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env: { PATH: process.env.PATH, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`coce ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+/** The source area of a frame: the folder under src/ (or the package under node_modules), else the runtime. */
+function areaOf(url: string, fn: string): string {
+  const src = /\/dist\/src\/([^/]+)\/(?:([^/]+)\/)?/.exec(url);
+  if (src !== null) return src[1] === 'alpha' && src[2] === 'arima' ? 'alpha/arima' : src[1]!;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg !== null) return pkg[1]!;
+  if (fn === '(garbage collector)') return 'garbage collection';
+  return url === '' ? fn || '(native)' : 'node internals';
+}
+
+/** Self time per function and per area, in ms, from a V8 CPU profile. */
+export function summarizeProfile(p: CpuProfile): { totalMs: number; functions: { name: string; ms: number }[]; areas: { name: string; ms: number }[] } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000));
+  const fns = new Map<string, number>();
+  const areas = new Map<string, number>();
+  let total = 0;
+  for (const [id, ms] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    total += ms;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
+    const where = url.replace(/^.*\/dist\//, '').replace(/^.*node_modules\//, '');
+    const key = `${functionName || '(anonymous)'} ${where === '' ? '' : `${where}:${lineNumber + 1}`}`.trim();
+    fns.set(key, (fns.get(key) ?? 0) + ms);
+    const area = areaOf(url, functionName);
+    areas.set(area, (areas.get(area) ?? 0) + ms);
+  }
+  const sorted = (m: Map<string, number>) => [...m].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms);
+  return { totalMs: total, functions: sorted(fns), areas: sorted(areas) };
+}
+
+async function profile(argv: string[]): Promise<number> {
+  const days = Number(arg(argv, '--days') ?? 60);
+  const seed = Number(arg(argv, '--seed') ?? 1);
+  const top = Number(arg(argv, '--top') ?? 10);
+  const cwd = mkdtempSync(join(tmpdir(), 'coce-profile-'));
+  mkdirSync(join(cwd, 'data'));
+  const config = join(cwd, 'standard.yaml');
+  writeFileSync(config, readFileSync(join(ROOT, 'config', 'base.yaml'), 'utf8').replace(/micro_caps: \d+/, 'micro_caps: 298'));
+  const model = arg(argv, '--model');
+  if (model !== undefined) copyFileSync(resolve(model), join(cwd, 'data', 'model.json'));
+  else await run(['train', '--out', join(cwd, 'data', 'model.json')], cwd);
+  const t0 = performance.now();
+  await run(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', join(cwd, 'run')], cwd, ['--cpu-prof', `--cpu-prof-dir=${join(cwd, 'prof')}`]);
+  const wallS = (performance.now() - t0) / 1000;
+  const file = readdirSync(join(cwd, 'prof')).find((f) => f.endsWith('.cpuprofile'))!;
+  const s = summarizeProfile(JSON.parse(readFileSync(join(cwd, 'prof', file), 'utf8')) as CpuProfile);
+  const pct = (ms: number) => `${((100 * ms) / s.totalMs).toFixed(1).padStart(5)} %`;
+  const out = [`back-test ${days} d, 300 assets, seed ${seed}, model on: ${wallS.toFixed(1)} s wall under the profiler (${(s.totalMs / 1000).toFixed(1)} s sampled)`, '', `top ${top} functions by self time:`];
+  for (const f of s.functions.slice(0, top)) out.push(`  ${pct(f.ms)}  ${(f.ms / 1000).toFixed(2).padStart(7)} s  ${f.name}`);
+  out.push('', 'by area:');
+  for (const a of s.areas.slice(0, 12)) out.push(`  ${pct(a.ms)}  ${(a.ms / 1000).toFixed(2).padStart(7)} s  ${a.name}`);
+  out.push('', `profile: ${join(cwd, 'prof', file)}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  profile(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`profile: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
