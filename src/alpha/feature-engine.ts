@@ -156,8 +156,12 @@ export class FeatureEngine {
       const fit = fitArima(window, this.o.order, prev === undefined ? {} : { start: prev, method: this.o.refitMethod });
       this.stats.fits++;
       if (fit.method === 'ar1-fallback' || fit.method === 'mean-fallback') this.stats.fallbacks++;
-      const f = new ArimaFilter(coefficientsOf(fit));
-      for (const x of window) f.update(x); // warm the new filter on the window it was fitted to
+      // the new filter starts where a pass over its window ends (a mean fallback fits a cleaned copy: replay that one)
+      let f: ArimaFilter;
+      if (fit.method === 'mean-fallback') {
+        f = new ArimaFilter(coefficientsOf(fit));
+        for (const x of window) f.update(x);
+      } else f = new ArimaFilter(coefficientsOf(fit), fit.filterState);
       s.filters[k] = f;
     }
     s.barsSinceFit = 0;

@@ -1,4 +1,4 @@
-import type { ArimaFit } from './fit-arima.js';
+import type { ArimaFit, ArimaFilterState } from './fit-arima.js';
 
 /** The coefficients a filter runs with (what a refit hands over). */
 export interface ArimaCoefficients {
@@ -23,8 +23,21 @@ export class ArimaFilter {
   private e: number[] = [];
   private readonly sd: number;
 
-  constructor(readonly coef: ArimaCoefficients) {
+  /**
+   * `start`: the state a pass over the fitted series ends in (ArimaFit.filterState), instead of replaying the series
+   * through a fresh filter (the same values: the fit's residuals come from the same recursion).
+   */
+  constructor(
+    readonly coef: ArimaCoefficients,
+    start?: ArimaFilterState,
+  ) {
     this.sd = Math.sqrt(coef.sigma2);
+    if (start !== undefined) {
+      this.raw = start.raw.slice();
+      this.w = start.w.slice();
+      this.e = start.e.slice();
+      this.lastResidual = start.lastResidual;
+    }
   }
 
   /** Raw residual of the last update (not standardised), null before the filter is warm. */

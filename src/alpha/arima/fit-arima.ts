@@ -5,6 +5,14 @@ import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
 
 export type ArimaOrder = [p: number, d: number, q: number];
 
+/** Last d + 1 raw values, last p differenced and demeaned values, last q residuals, and the last residual if any. */
+export interface ArimaFilterState {
+  raw: number[];
+  w: number[];
+  e: number[];
+  lastResidual: number | null;
+}
+
 /** How the coefficients were obtained: the full method, or a fallback when it failed (counted by callers). */
 export type ArimaMethod = 'css-ml' | 'css' | 'ar1-fallback' | 'mean-fallback';
 
@@ -18,6 +26,8 @@ export interface ArimaFit {
   /** Conditional one-step residuals on the (differenced) series, one per differenced point. */
   residuals: number[];
   forecast(h: number): number[];
+  /** The state an ArimaFilter with these coefficients ends in after a pass over the series (see ArimaFilter). */
+  filterState: ArimaFilterState;
   order: ArimaOrder;
   method: ArimaMethod;
   logLik: number;
@@ -32,12 +42,19 @@ function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: num
   const d = order[1];
   const w = difference(y, d).map((v) => v - mean);
   const e = armaResiduals(w, ar, ma);
+  const n = w.length;
   return {
     ar,
     ma,
     mean,
     sigma2,
     residuals: Array.from(e),
+    filterState: {
+      raw: y.slice(Math.max(0, y.length - d - 1)),
+      w: w.slice(Math.max(0, n - ar.length)),
+      e: Array.from(e.subarray(Math.max(0, n - ma.length))),
+      lastResidual: n > ar.length ? e[n - 1]! : null,
+    },
     order,
     method,
     logLik,

@@ -118,6 +118,27 @@ describe('ArimaFilter (incremental)', () => {
     [1, 4, 9, 16].forEach((x) => d2.update(x));
     expect(d2.forecastNext()).toBe(23); // second differences 2, 2: next = 16 + 7 + 0
   });
+
+  it('started from a fit\'s filterState, runs on bit-for-bit like a filter replayed over the fitted window', () => {
+    const y = arma(400, 0.5, 0.3, 13).map((v, i) => v + 0.01 * i);
+    for (const order of [[1, 0, 1], [2, 1, 1], [0, 1, 1], [1, 0, 0], [2, 0, 2], [0, 0, 0]] as [number, number, number][]) {
+      const fit = fitArima(y.slice(0, 336), order);
+      const replayed = new ArimaFilter(coefficientsOf(fit));
+      y.slice(0, 336).forEach((x) => replayed.update(x));
+      const started = new ArimaFilter(coefficientsOf(fit), fit.filterState);
+      expect(started.lastResidual, order.join(',')).toBe(replayed.lastResidual);
+      expect(started.forecastNext()).toBe(replayed.forecastNext());
+      for (const x of y.slice(336)) expect(started.update(x), order.join(',')).toBe(replayed.update(x));
+    }
+    // an AR(1) fallback (a series too short for the full fit) hands over its state the same way
+    const short = y.slice(0, 8);
+    const fb = fitArima(short, [1, 0, 1]);
+    expect(fb.method).toBe('ar1-fallback');
+    const replayed = new ArimaFilter(coefficientsOf(fb));
+    short.forEach((x) => replayed.update(x));
+    const started = new ArimaFilter(coefficientsOf(fb), fb.filterState);
+    for (const x of y.slice(8, 40)) expect(started.update(x)).toBe(replayed.update(x));
+  });
 });
 
 describe('building blocks', () => {
