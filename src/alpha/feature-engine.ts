@@ -48,6 +48,16 @@ class Ring {
   back(k: number): number {
     return this.buf[(this.head - 1 - k + 2 * this.size) % this.size]!;
   }
+  /** Sum of the `k` most recent values, most recent first (as adding back(0), back(1), ... in turn). */
+  sumLast(k: number): number {
+    let t = 0;
+    let i = this.head === 0 ? this.size - 1 : this.head - 1;
+    for (let j = 0; j < k; j++) {
+      t += this.buf[i]!;
+      i = i === 0 ? this.size - 1 : i - 1;
+    }
+    return t;
+  }
   /** Oldest first. */
   toArray(): number[] {
     const out = new Array<number>(this.n);
@@ -120,13 +130,18 @@ export class FeatureEngine {
   private readonly assets = new Map<string, AssetState>();
   readonly stats: FitStats = { fits: 0, fallbacks: 0 };
   private readonly maxSum: number;
+  private readonly excluded: ReadonlySet<string>;
+  /** Length of the full feature vector (before `keep`). */
+  private readonly fullLength: number;
 
   /** Positions of the kept features in the full vector (null: all of them). */
   private readonly keep: number[] | null;
 
   constructor(private readonly o: FeatureEngineOptions) {
     this.maxSum = Math.max(...o.rollingSumBars);
+    this.excluded = new Set(o.exclude);
     const all = allFeatureNames(o.rollingSumBars);
+    this.fullLength = all.length;
     const kept = new Set(featureNames(o.rollingSumBars, o.inputs ?? FULL_INPUTS));
     this.keep = kept.size === all.length ? null : all.flatMap((f, i) => (kept.has(f) ? [i] : []));
   }
@@ -172,19 +187,24 @@ export class FeatureEngine {
     const rets = new Map<string, number>();
     const zs = new Map<string, number[]>();
     const tradeRows = new Map<string, number[]>();
-    for (const [symbol, bar] of Object.entries(snap.bars)) {
-      if (this.o.exclude.includes(symbol)) continue;
+    // a hot path (every micro-cap, every bar, and the warm-up replay): plain loops, no closures per value
+    for (const symbol in snap.bars) {
+      const bar = snap.bars[symbol]!;
+      if (this.excluded.has(symbol)) continue;
       const s = this.stateOf(symbol);
       const ret = s.lastClose === null ? 0 : Math.log(bar.close / s.lastClose);
       s.lastClose = bar.close;
       const mentions = snap.sentiment[symbol]?.mentions ?? 0;
-      const values = [Math.log(Math.max(bar.volumeUsd, 1e-9)), ret, Math.log1p(Math.max(0, mentions))];
-      const z: (number | null)[] = values.map((v, k) => {
+      const z = new Array<number>(SERIES);
+      let warm = true;
+      for (let k = 0; k < SERIES; k++) {
+        const v = k === 0 ? Math.log(Math.max(bar.volumeUsd, 1e-9)) : k === 1 ? ret : Math.log1p(Math.max(0, mentions));
         const f = s.filters[k];
-        const out = f == null ? null : f.update(v);
+        const surprise = f == null ? null : f.update(v);
         s.raw[k]!.push(v);
-        return out === null ? null : Math.max(-Z_CLIP, Math.min(Z_CLIP, out));
-      });
+        if (surprise === null) warm = false;
+        else z[k] = Math.max(-Z_CLIP, Math.min(Z_CLIP, surprise));
+      }
       s.sentiment.push(snap.sentiment[symbol]?.score ?? 0);
       const ts = snap.tradeStats?.[symbol];
       if (ts !== undefined) {
@@ -198,43 +218,34 @@ export class FeatureEngine {
         s.raw[0]!.length >= MIN_FIT_BARS &&
         (s.filters[0] === null || (s.barsSinceFit >= this.o.refitEveryBars && (snap.cycle + s.index) % this.o.refitEveryBars === 0));
       if (due) this.refit(s);
-      if (z.some((v) => v === null)) continue;
+      if (!warm) continue;
       for (let k = 0; k < SERIES; k++) s.z[k]!.push(z[k]!);
       if (s.z[0]!.length < this.maxSum) continue;
       rets.set(symbol, ret);
-      zs.set(symbol, z as number[]);
+      zs.set(symbol, z);
     }
     const meanRet = rets.size === 0 ? 0 : [...rets.values()].reduce((a, b) => a + b, 0) / rets.size;
     const hour = new Date(snap.closeMs).getUTCHours();
     const weekday = new Date(snap.closeMs).getUTCDay();
+    const calendar = [Math.sin((2 * Math.PI * hour) / 24), Math.cos((2 * Math.PI * hour) / 24), Math.sin((2 * Math.PI * weekday) / 7), Math.cos((2 * Math.PI * weekday) / 7)];
     const out = new Map<string, number[]>();
     for (const [symbol, z] of zs) {
       const s = this.assets.get(symbol)!;
       const bar = snap.bars[symbol]!;
       const liq = snap.liquidity[symbol]!;
-      const sums = this.o.rollingSumBars.flatMap((k) =>
-        [0, 1, 2].map((series) => {
-          let t = 0;
-          for (let i = 0; i < k; i++) t += s.z[series]!.back(i);
-          return t;
-        }),
-      );
       const sent = s.sentiment;
-      const full = [
-        ...z,
-        ...sums,
-        sent.back(0),
-        sent.length > this.o.sentimentChangeBars ? sent.back(0) - sent.back(this.o.sentimentChangeBars) : 0,
-        rets.get(symbol)! - meanRet,
-        Math.log(Math.max(liq.spreadBps, 1e-6)),
-        Math.log(Math.max((bar.volumeUsd * 86_400_000) / this.o.barMs, 1e-9) / Math.max(liq.advUsd, 1e-9)),
-        Math.log(Math.max(liq.marketCapUsd ?? 1, 1)),
-        Math.sin((2 * Math.PI * hour) / 24),
-        Math.cos((2 * Math.PI * hour) / 24),
-        Math.sin((2 * Math.PI * weekday) / 7),
-        Math.cos((2 * Math.PI * weekday) / 7),
-        ...(tradeRows.get(symbol) ?? NO_TRADES),
-      ];
+      const full = new Array<number>(this.fullLength);
+      let c = 0;
+      for (let k = 0; k < SERIES; k++) full[c++] = z[k]!;
+      for (const bars of this.o.rollingSumBars) for (let k = 0; k < SERIES; k++) full[c++] = s.z[k]!.sumLast(bars);
+      full[c++] = sent.back(0);
+      full[c++] = sent.length > this.o.sentimentChangeBars ? sent.back(0) - sent.back(this.o.sentimentChangeBars) : 0;
+      full[c++] = rets.get(symbol)! - meanRet;
+      full[c++] = Math.log(Math.max(liq.spreadBps, 1e-6));
+      full[c++] = Math.log(Math.max((bar.volumeUsd * 86_400_000) / this.o.barMs, 1e-9) / Math.max(liq.advUsd, 1e-9));
+      full[c++] = Math.log(Math.max(liq.marketCapUsd ?? 1, 1));
+      for (const v of calendar) full[c++] = v;
+      for (const v of tradeRows.get(symbol) ?? NO_TRADES) full[c++] = v;
       out.set(symbol, this.keep === null ? full : this.keep.map((i) => full[i]!));
     }
     return out;
