@@ -33,10 +33,12 @@ export interface ArimaFit {
   logLik: number;
 }
 
-const split = (u: readonly number[], p: number) => ({
-  ar: pacfToCoefficients(u.slice(0, p)),
-  ma: pacfToCoefficients(u.slice(p)).map((a) => -a), // theta(B) = 1 + theta_1 B + ...: invertible when -theta is stationary
-});
+// theta(B) = 1 + theta_1 B + ...: invertible when -theta is stationary. ARMA(1, 1), the default, without the copies
+// (called for every objective evaluation; the values are those of pacfToCoefficients on one partial autocorrelation).
+const split = (u: readonly number[], p: number) =>
+  p === 1 && u.length === 2
+    ? { ar: [Math.tanh(u[0]!)], ma: [-Math.tanh(u[1]!)] }
+    : { ar: pacfToCoefficients(u.slice(0, p)), ma: pacfToCoefficients(u.slice(p)).map((a) => -a) };
 
 function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number): ArimaFit {
   const d = order[1];
@@ -48,7 +50,10 @@ function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: num
     ma,
     mean,
     sigma2,
-    residuals: Array.from(e),
+    // a copy only when asked for (refits in the feature engine never ask)
+    get residuals() {
+      return Array.from(e);
+    },
     filterState: {
       raw: y.slice(Math.max(0, y.length - d - 1)),
       w: w.slice(Math.max(0, n - ar.length)),
