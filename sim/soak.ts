@@ -12,9 +12,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dirArgs, folderFiles, runShape, stopAndResume, stopPoints, type CoceRunner, type StopResult } from './resume-property.js';
+import { arg, runAsScript } from './script-main.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'coce.js');
@@ -39,10 +40,6 @@ async function pool<T, R>(items: readonly T[], workers: number, fn: (t: T) => Pr
   return out;
 }
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 async function soak(argv: string[]): Promise<number> {
   const stops = Number(arg(argv, '--stops') ?? 50);
@@ -90,12 +87,4 @@ async function soak(argv: string[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  soak(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`soak: ${(err as Error).message}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript(import.meta.url, 'soak', soak);
