@@ -7,25 +7,13 @@
  *   npm run fingerprint -- --write record the current figures (after a change that AUDIT.md explains)
  *   npm run fingerprint -- --days 30 --seeds 1   a shorter look (compared only if recorded under the same key)
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, runAsScript } from './script-main.js';
+import { arg, runAsScript, runCoce, STANDARD_MICRO_CAPS, standardBacktestFolder } from './script-main.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'coce.js');
-const RECORD = join(ROOT, 'sim', 'fingerprints.json');
-const MICRO_CAPS = 298; // plus BTC and ETH: 300 assets
-
-function coce(args: string[], cwd: string): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`coce ${args.join(' ')} exited ${code}`))));
-  });
-}
+const RECORD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sim', 'fingerprints.json');
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -44,20 +32,15 @@ async function fingerprint(argv: string[]): Promise<number> {
     process.stderr.write('usage: npm run fingerprint -- [--write] [--days N] [--seeds 1,2]\n');
     return 2;
   }
-  const cwd = mkdtempSync(join(tmpdir(), 'coce-fingerprint-'));
-  mkdirSync(join(cwd, 'data'));
-  const config = join(cwd, 'standard.yaml');
-  writeFileSync(config, readFileSync(join(ROOT, 'config', 'base.yaml'), 'utf8').replace(/micro_caps: \d+/, `micro_caps: ${MICRO_CAPS}`));
-  let t0 = performance.now();
-  await coce(['train', '--out', join(cwd, 'data', 'model.json')], cwd); // the default training (base config, 80 micro-caps)
-  process.stdout.write(`model trained in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  const { cwd, config, model, trainS } = await standardBacktestFolder('coce-fingerprint-');
+  process.stdout.write(`model trained in ${trainS!.toFixed(1)} s\n`);
   const now: Record<string, Record<string, string>> = {};
   for (const seed of seeds) {
-    const key = `seed ${seed}, ${days} days, ${MICRO_CAPS + 2} assets, model on`;
+    const key = `seed ${seed}, ${days} days, ${STANDARD_MICRO_CAPS + 2} assets, model on`;
     const out = join(cwd, `s${seed}`);
-    t0 = performance.now();
-    await coce(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', out], cwd);
-    now[key] = { model: sha(join(cwd, 'data', 'model.json')), ...folderHashes(out) };
+    const t0 = performance.now();
+    await runCoce(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', out], cwd);
+    now[key] = { model: sha(model), ...folderHashes(out) };
     process.stdout.write(`${key}: back-test in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   const recorded = existsSync(RECORD) ? (JSON.parse(readFileSync(RECORD, 'utf8')) as Record<string, Record<string, string>>) : {};

@@ -5,15 +5,9 @@
  *
  *   npm run profile -- [--days 60] [--seed 1] [--top 10] [--model FILE]
  */
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arg, runAsScript } from './script-main.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'coce.js');
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { arg, runAsScript, runCoce, standardBacktestFolder } from './script-main.js';
 
 interface ProfileNode {
   id: number;
@@ -25,14 +19,6 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
-
-function run(args: string[], cwd: string, nodeArgs: string[] = []): Promise<void> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { cwd, env: { PATH: process.env.PATH, LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('close', (code) => (code === 0 ? res() : rej(new Error(`coce ${args.join(' ')} exited ${code}`))));
-  });
-}
-
 
 /** The source area of a frame: the folder under src/ (or the package under node_modules), else the runtime. */
 function areaOf(url: string, fn: string): string {
@@ -70,15 +56,9 @@ async function profile(argv: string[]): Promise<number> {
   const days = Number(arg(argv, '--days') ?? 60);
   const seed = Number(arg(argv, '--seed') ?? 1);
   const top = Number(arg(argv, '--top') ?? 10);
-  const cwd = mkdtempSync(join(tmpdir(), 'coce-profile-'));
-  mkdirSync(join(cwd, 'data'));
-  const config = join(cwd, 'standard.yaml');
-  writeFileSync(config, readFileSync(join(ROOT, 'config', 'base.yaml'), 'utf8').replace(/micro_caps: \d+/, 'micro_caps: 298'));
-  const model = arg(argv, '--model');
-  if (model !== undefined) copyFileSync(resolve(model), join(cwd, 'data', 'model.json'));
-  else await run(['train', '--out', join(cwd, 'data', 'model.json')], cwd);
+  const { cwd, config } = await standardBacktestFolder('coce-profile-', arg(argv, '--model'));
   const t0 = performance.now();
-  await run(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', join(cwd, 'run')], cwd, ['--cpu-prof', `--cpu-prof-dir=${join(cwd, 'prof')}`]);
+  await runCoce(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', join(cwd, 'run')], cwd, ['--cpu-prof', `--cpu-prof-dir=${join(cwd, 'prof')}`]);
   const wallS = (performance.now() - t0) / 1000;
   const file = readdirSync(join(cwd, 'prof')).find((f) => f.endsWith('.cpuprofile'))!;
   const s = summarizeProfile(JSON.parse(readFileSync(join(cwd, 'prof', file), 'utf8')) as CpuProfile);
