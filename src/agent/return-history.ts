@@ -46,6 +46,11 @@ export class ReturnHistory {
     return out;
   }
 
+  /** Snapshots fed so far: with an offset, names a window's last bar (windows ending at the same bar are equal). */
+  get updateCount(): number {
+    return this.updates;
+  }
+
   symbols(): string[] {
     return [...this.series.keys()];
   }

@@ -1,4 +1,4 @@
-import { louvainCommunities, type WeightedEdge } from './louvain.js';
+import { louvainCommunities, louvainGraph, type WeightedEdge } from './louvain.js';
 import { modularity } from './modularity.js';
 
 export { modularity };
@@ -33,8 +33,9 @@ export function consensusClusters(graphs: readonly WeightedEdge[][], nodes: read
   let runs = 0;
   let modSum = 0;
   for (const edges of graphs) {
+    const graph = louvainGraph(edges, nodes);
     for (let r = 0; r < o.runs; r++) {
-      const { communities, modularity } = louvainCommunities(edges, { resolution: o.resolution, seed: o.seed * 1000 + runs, nodes });
+      const { communities, modularity } = louvainCommunities(graph, { resolution: o.resolution, seed: o.seed * 1000 + runs, nodes });
       runs++;
       modSum += modularity;
       const byCluster = new Map<number, number[]>();

@@ -60,21 +60,34 @@ export class ClusteringError extends CoceError {
 
 export type { WeightedEdge };
 
-/**
- * Louvain communities of a weighted undirected graph (graphology-communities-louvain), seeded: the same edges,
- * resolution and seed always give the same partition. Nodes are the edges' endpoints (add isolated nodes as self-less
- * entries elsewhere). Community ids are renumbered 0, 1, ... in order of first appearance of their smallest node.
- */
-export function louvainCommunities(edges: { source: string; target: string; weight?: number }[], opts: { resolution?: number; seed?: number; nodes?: readonly string[]; maxMovesPerNode?: number } = {}): { communities: Record<string, number>; modularity: number } {
+/** A graph built once for several seeded runs (the consensus runs each window's graph ten times). */
+export interface LouvainGraph {
+  readonly graph: Graph;
+  readonly nodes: readonly string[];
+  readonly edges: readonly WeightedEdge[];
+}
+
+/** The graphology graph of `edges` (parallel edges summed, self-loops dropped) over `nodes` and the edges' endpoints. */
+export function louvainGraph(edges: readonly WeightedEdge[], nodes: readonly string[] = []): LouvainGraph {
   const g = new GraphCtor({ type: 'undirected', allowSelfLoops: false, multi: false });
-  const nodes = [...new Set([...(opts.nodes ?? []), ...edges.flatMap((e) => [e.source, e.target])])].sort();
-  for (const n of nodes) g.addNode(n);
+  const all = [...new Set([...nodes, ...edges.flatMap((e) => [e.source, e.target])])].sort();
+  for (const n of all) g.addNode(n);
   for (const e of edges) {
     if (e.source === e.target) continue;
     const w = e.weight ?? 1;
     if (g.hasEdge(e.source, e.target)) g.updateEdgeAttribute(e.source, e.target, 'weight', (v: number | undefined) => (v ?? 0) + w);
     else g.addEdge(e.source, e.target, { weight: w });
   }
+  return { graph: g, nodes: all, edges };
+}
+
+/**
+ * Louvain communities of a weighted undirected graph (graphology-communities-louvain), seeded: the same edges,
+ * resolution and seed always give the same partition. Nodes are the edges' endpoints (add isolated nodes as self-less
+ * entries elsewhere). Community ids are renumbered 0, 1, ... in order of first appearance of their smallest node.
+ */
+export function louvainCommunities(edges: readonly WeightedEdge[] | LouvainGraph, opts: { resolution?: number; seed?: number; nodes?: readonly string[]; maxMovesPerNode?: number } = {}): { communities: Record<string, number>; modularity: number } {
+  const { graph: g, nodes, edges: list } = 'graph' in edges ? edges : louvainGraph(edges, opts.nodes);
   if (g.size === 0) {
     return { communities: Object.fromEntries(nodes.map((n, i) => [n, i])), modularity: 0 };
   }
@@ -87,7 +100,7 @@ export function louvainCommunities(edges: { source: string; target: string; weig
     communities[n] = relabel.get(c)!;
   }
   // the library's own figure is off on graphs where its deltas go wrong (the cycling one: 0.0558 reported, 0.0348 true)
-  return { communities, modularity: modularity(edges, communities, opts.resolution ?? 1) };
+  return { communities, modularity: modularity(list, communities, opts.resolution ?? 1) };
 }
 
 /** One Louvain run on stream 7 of the seed (as always), or on the next streams if a run cycles. */

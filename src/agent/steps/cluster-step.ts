@@ -1,5 +1,6 @@
 import { consensusClusters } from '../../network_analysis/consensus-clusters.js';
 import { correlationEdges, correlationMatrix } from '../../network_analysis/correlation.js';
+import type { WeightedEdge } from '../../network_analysis/modularity.js';
 import { adjustedRandIndex, matchClusterIds } from '../../network_analysis/partition.js';
 import type { ReturnHistory } from '../return-history.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
@@ -24,10 +25,28 @@ export interface ClusterSettings {
 export class ClusterStep implements CycleStep {
   readonly name = 'clusters';
 
+  /**
+   * Each window's graph by the bar it ends on: the window one rebalance back today is yesterday's latest, so one
+   * correlation matrix a rebalance is computed instead of `consensusWindows` (kept while the universe is the same).
+   */
+  private readonly windows = new Map<number, { universe: string; symbols: string[]; excluded: { symbol: string; reason: string }[]; edges: WeightedEdge[] }>();
+
   constructor(
     private readonly history: ReturnHistory,
     private readonly s: ClusterSettings,
   ) {}
+
+  private windowGraph(universe: readonly string[], universeKey: string, offset: number) {
+    const end = this.history.updateCount - offset;
+    const hit = this.windows.get(end);
+    if (hit !== undefined && hit.universe === universeKey) return hit;
+    const returns = new Map(universe.map((sym) => [sym, this.history.window(sym, this.s.windowBars, offset)]));
+    const corr = correlationMatrix(returns, { minOverlap: this.s.minOverlapBars, shrinkage: this.s.shrinkage });
+    const edges = correlationEdges(corr, { method: this.s.graph.method, minCorrelation: this.s.graph.minCorrelation, k: this.s.graph.knnK });
+    const entry = { universe: universeKey, symbols: corr.symbols, excluded: corr.excluded, edges };
+    this.windows.set(end, entry);
+    return entry;
+  }
 
   run(ctx: CycleContext): void {
     const universe = ctx.universe?.tradable ?? [];
@@ -36,15 +55,16 @@ export class ClusterStep implements CycleStep {
     const graphs = [];
     let excluded: { symbol: string; reason: string }[] = [];
     let nodes: string[] = [];
+    const universeKey = [...universe].sort().join('\n');
+    const oldest = this.history.updateCount - (this.s.consensusWindows - 1) * this.s.rebalanceEveryBars;
+    for (const end of this.windows.keys()) if (end < oldest) this.windows.delete(end);
     for (let w = 0; w < this.s.consensusWindows; w++) {
-      const offset = w * this.s.rebalanceEveryBars;
-      const returns = new Map(universe.map((sym) => [sym, this.history.window(sym, this.s.windowBars, offset)]));
-      const corr = correlationMatrix(returns, { minOverlap: this.s.minOverlapBars, shrinkage: this.s.shrinkage });
+      const win = this.windowGraph(universe, universeKey, w * this.s.rebalanceEveryBars);
       if (w === 0) {
-        excluded = corr.excluded;
-        nodes = corr.symbols;
+        excluded = win.excluded;
+        nodes = win.symbols;
       }
-      graphs.unshift(correlationEdges(corr, { method: this.s.graph.method, minCorrelation: this.s.graph.minCorrelation, k: this.s.graph.knnK }));
+      graphs.unshift(win.edges);
     }
     if (nodes.length < 2) return;
     const consensus = consensusClusters(graphs, nodes, { resolution: this.s.resolution, runs: this.s.louvainRuns, seed: this.s.seed });
