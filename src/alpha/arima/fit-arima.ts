@@ -1,5 +1,6 @@
 import { nelderMead } from '../nelder-mead.js';
 import { armaResiduals, cssObjective, difference } from './arma-css.js';
+import { cssGaussNewton } from './css-gauss-newton.js';
 import { armaLogLik } from './arma-likelihood.js';
 import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
 
@@ -40,9 +41,10 @@ const split = (u: readonly number[], p: number) =>
     ? { ar: [Math.tanh(u[0]!)], ma: [-Math.tanh(u[1]!)] }
     : { ar: pacfToCoefficients(u.slice(0, p)), ma: pacfToCoefficients(u.slice(p)).map((a) => -a) };
 
-function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number): ArimaFit {
+/** `demeaned`: the differenced series less `mean`, when the caller has it (not copied: the caller drops its own). */
+function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number, demeaned?: number[]): ArimaFit {
   const d = order[1];
-  const w = difference(y, d).map((v) => v - mean);
+  const w = demeaned ?? difference(y, d).map((v) => v - mean);
   const e = armaResiduals(w, ar, ma);
   const n = w.length;
   return {
@@ -57,7 +59,7 @@ function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: num
     filterState: {
       raw: y.slice(Math.max(0, y.length - d - 1)),
       w: w.slice(Math.max(0, n - ar.length)),
-      e: Array.from(e.subarray(Math.max(0, n - ma.length))),
+      e: Array.from({ length: Math.min(n, ma.length) }, (_, j) => e[n - Math.min(n, ma.length) + j]!),
       lastResidual: n > ar.length ? e[n - 1]! : null,
     },
     order,
@@ -103,25 +105,52 @@ export interface FitOptions {
 
 export function fitArima(series: number[], order: [p: number, d: number, q: number], opts: FitOptions = {}): ArimaFit {
   const [p, d, q] = order;
-  const w0 = difference(series, d);
+  // plain loops: a refit of every asset's three series each day runs through here
+  const w0 = d === 0 ? series : difference(series, d);
   const n = w0.length;
-  const finite = w0.every(Number.isFinite);
-  const mean = d === 0 && n > 0 ? w0.reduce((a, b) => a + b, 0) / n : 0;
-  const w = w0.map((v) => v - mean);
-  const variance = n > 1 ? w.reduce((a, b) => a + b * b, 0) / n : 0;
+  let finite = true;
+  let total = 0;
+  for (let t = 0; t < n; t++) {
+    if (!Number.isFinite(w0[t]!)) finite = false;
+    total += w0[t]!;
+  }
+  const mean = d === 0 && n > 0 ? total / n : 0;
+  const w: number[] = []; // pushed, not preallocated: a holey array would slow every pass over it
+  let squares = 0;
+  for (let t = 0; t < n; t++) {
+    const v = w0[t]! - mean;
+    w.push(v);
+    squares += v * v;
+  }
+  const variance = n > 1 ? squares / n : 0;
   if (finite && n >= Math.max(10, 3 * (p + q + 1)) && variance > 1e-300) {
     const k = p + q;
     if (k === 0) return buildFit(series, [0, d, 0], [], [], mean, variance, 'css-ml', armaLogLik(w, [], []).logLik);
-    // A refit starts from the previous coefficients (warm start) and skips the CSS stage.
-    const start = opts.start !== undefined && opts.start.ar.length === p && opts.start.ma.length === q ? [...coefficientsToPacf(opts.start.ar), ...coefficientsToPacf(opts.start.ma.map((t) => -t))] : null;
-    const css = nelderMead((u) => {
-      const { ar, ma } = split(u, p);
-      return cssObjective(w, ar, ma);
-    }, start ?? new Array<number>(k).fill(0), start !== null ? { tolerance: 1e-8, step: 0.02 } : { tolerance: 1e-9 });
+    // A refit: CSS by Newton / Gauss-Newton steps from the previous coefficients, the simplex search from there only
+    // where those steps find no admissible minimum. A first fit: the search from zero (the steps from a
+    // Hannan-Rissanen start were tried: on an over-differenced series they reach the MA unit root, a lower CSS than
+    // the interior optimum that R, statsmodels and the arima package report).
+    const warm = opts.start !== undefined && opts.start.ar.length === p && opts.start.ma.length === q ? { ar: [...opts.start.ar], ma: [...opts.start.ma] } : null;
+    const direct = warm === null ? null : cssGaussNewton(w, p, q, warm);
+    if (opts.method === 'css' && direct !== null) {
+      const s2 = cssObjective(w, direct.ar, direct.ma);
+      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, direct.ar, direct.ma, mean, s2, 'css', Number.NaN, w);
+    }
+    const cssU =
+      direct !== null
+        ? [...coefficientsToPacf(direct.ar), ...coefficientsToPacf(direct.ma.map((t) => -t))]
+        : nelderMead(
+            (u) => {
+              const { ar, ma } = split(u, p);
+              return cssObjective(w, ar, ma);
+            },
+            warm !== null ? [...coefficientsToPacf(warm.ar), ...coefficientsToPacf(warm.ma.map((t) => -t))] : new Array<number>(k).fill(0),
+            warm !== null ? { tolerance: 1e-8, step: 0.02 } : { tolerance: 1e-9 },
+          ).x;
     if (opts.method === 'css') {
-      const { ar, ma } = split(css.x, p);
+      const { ar, ma } = direct ?? split(cssU, p);
       const s2 = cssObjective(w, ar, ma);
-      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, ar, ma, mean, s2, 'css', Number.NaN);
+      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, ar, ma, mean, s2, 'css', Number.NaN, w);
     }
     // Exact ML refines the coefficients and, without differencing, the mean too (as R and statsmodels do).
     const sd = Math.sqrt(variance);
@@ -129,8 +158,8 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
     const ml = nelderMead((u) => {
       const { ar, ma } = split(u.slice(0, k), p);
       return -armaLogLik(w, ar, ma, withMean ? u[k]! * sd : 0).logLik;
-    }, withMean ? [...css.x, 0] : css.x, { tolerance: 1e-10, step: 0.05 });
-    const best = Number.isFinite(ml.fx) ? ml.x : [...css.x, 0];
+    }, withMean ? [...cssU, 0] : cssU, { tolerance: 1e-10, step: 0.05 });
+    const best = Number.isFinite(ml.fx) ? ml.x : [...cssU, 0];
     const { ar, ma } = split(best.slice(0, k), p);
     const meanMl = mean + (withMean ? best[k]! * sd : 0);
     const lik = armaLogLik(w, ar, ma, meanMl - mean);
