@@ -38,7 +38,7 @@ class Ring {
   }
   push(v: number): void {
     this.buf[this.head] = v;
-    this.head = (this.head + 1) % this.size;
+    this.head = this.head === this.size - 1 ? 0 : this.head + 1;
     if (this.n < this.size) this.n++;
   }
   get length(): number {
@@ -48,15 +48,23 @@ class Ring {
   back(k: number): number {
     return this.buf[(this.head - 1 - k + 2 * this.size) % this.size]!;
   }
-  /** Sum of the `k` most recent values, most recent first (as adding back(0), back(1), ... in turn). */
-  sumLast(k: number): number {
+  /**
+   * Into out[at + m] the sum of the ks[m] most recent values, adding the most recent first; one pass for all m, since
+   * each sum is a prefix of the longest.
+   */
+  sumsLast(ks: readonly number[], out: Float64Array, at: number): void {
+    let longest = 0;
+    for (let m = 0; m < ks.length; m++) {
+      if (ks[m]! > longest) longest = ks[m]!;
+      if (ks[m] === 0) out[at + m] = 0;
+    }
     let t = 0;
     let i = this.head === 0 ? this.size - 1 : this.head - 1;
-    for (let j = 0; j < k; j++) {
+    for (let j = 1; j <= longest; j++) {
       t += this.buf[i]!;
       i = i === 0 ? this.size - 1 : i - 1;
+      for (let m = 0; m < ks.length; m++) if (ks[m] === j) out[at + m] = t;
     }
-    return t;
   }
   /** Oldest first. */
   toArray(): number[] {
@@ -130,6 +138,8 @@ export class FeatureEngine {
   private readonly assets = new Map<string, AssetState>();
   readonly stats: FitStats = { fits: 0, fallbacks: 0 };
   private readonly maxSum: number;
+  /** Scratch for the rolling sums of one asset: series x window. */
+  private readonly sums: Float64Array;
   private readonly excluded: ReadonlySet<string>;
   /** Length of the full feature vector (before `keep`). */
   private readonly fullLength: number;
@@ -139,6 +149,7 @@ export class FeatureEngine {
 
   constructor(private readonly o: FeatureEngineOptions) {
     this.maxSum = Math.max(...o.rollingSumBars);
+    this.sums = new Float64Array(SERIES * o.rollingSumBars.length);
     this.excluded = new Set(o.exclude);
     const all = allFeatureNames(o.rollingSumBars);
     this.fullLength = all.length;
@@ -237,7 +248,9 @@ export class FeatureEngine {
       const full = new Array<number>(this.fullLength);
       let c = 0;
       for (let k = 0; k < SERIES; k++) full[c++] = z[k]!;
-      for (const bars of this.o.rollingSumBars) for (let k = 0; k < SERIES; k++) full[c++] = s.z[k]!.sumLast(bars);
+      const nb = this.o.rollingSumBars.length;
+      for (let k = 0; k < SERIES; k++) s.z[k]!.sumsLast(this.o.rollingSumBars, this.sums, k * nb);
+      for (let b = 0; b < nb; b++) for (let k = 0; k < SERIES; k++) full[c++] = this.sums[k * nb + b]!;
       full[c++] = sent.back(0);
       full[c++] = sent.length > this.o.sentimentChangeBars ? sent.back(0) - sent.back(this.o.sentimentChangeBars) : 0;
       full[c++] = rets.get(symbol)! - meanRet;

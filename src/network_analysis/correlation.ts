@@ -19,24 +19,59 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
     else symbols.push(s);
   }
   const n = symbols.length;
-  const m: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  const m: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n).fill(0);
+    row[i] = 1;
+    m.push(row);
+  }
   const rows = symbols.map((s) => returns.get(s)!);
   // Fast path for the usual case (complete, equal-length series): standardise each once, then correlations are dot
   // products. Pairs with gaps or different lengths take the pairwise-overlap path below.
   const len0 = rows[0]?.length ?? 0;
-  const unit = rows.map((r) => {
+  const unit: (Float64Array | null)[] = rows.map((r) => {
     if (r.length !== len0 || !r.every(Number.isFinite)) return null;
     const mean = r.reduce((a, b) => a + b, 0) / r.length;
     let ss = 0;
     for (const v of r) ss += (v - mean) ** 2;
     const norm = Math.sqrt(ss);
-    return norm > 0 ? Float64Array.from(r, (v) => (v - mean) / norm) : null;
+    if (!(norm > 0)) return null;
+    const u = new Float64Array(r.length); // a loop, not Float64Array.from with a map function (measured 10x slower)
+    for (let t = 0; t < r.length; t++) u[t] = (r[t]! - mean) / norm;
+    return u;
   });
+  const fast = len0 >= o.minOverlap;
   for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const ui = unit[i];
+    const ui = unit[i];
+    let j = i + 1;
+    // four pairs at a time when all five series are complete: four independent sums, each over t in order
+    if (ui && fast) {
+      for (; j + 3 < n; j += 4) {
+        const u0 = unit[j];
+        const u1 = unit[j + 1];
+        const u2 = unit[j + 2];
+        const u3 = unit[j + 3];
+        if (!u0 || !u1 || !u2 || !u3) break;
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
+        for (let t = 0; t < len0; t++) {
+          const x = ui[t]!;
+          d0 += x * u0[t]!;
+          d1 += x * u1[t]!;
+          d2 += x * u2[t]!;
+          d3 += x * u3[t]!;
+        }
+        m[i]![j] = m[j]![i] = Math.max(-1, Math.min(1, d0));
+        m[i]![j + 1] = m[j + 1]![i] = Math.max(-1, Math.min(1, d1));
+        m[i]![j + 2] = m[j + 2]![i] = Math.max(-1, Math.min(1, d2));
+        m[i]![j + 3] = m[j + 3]![i] = Math.max(-1, Math.min(1, d3));
+      }
+    }
+    for (; j < n; j++) {
       const uj = unit[j];
-      if (ui && uj && len0 >= o.minOverlap) {
+      if (ui && uj && fast) {
         let dot = 0;
         for (let t = 0; t < len0; t++) dot += ui[t]! * uj[t]!;
         m[i]![j] = m[j]![i] = Math.max(-1, Math.min(1, dot));
@@ -102,8 +137,18 @@ export function correlationEdges(c: CorrelationResult, o: { method: 'threshold' 
     if (o.method === 'threshold') {
       for (let j = i + 1; j < n; j++) if (c.matrix[i]![j]! > o.minCorrelation) add(i, j);
     } else {
-      const nbrs = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i && c.matrix[i]![j]! > 0).sort((p, q) => c.matrix[i]![q]! - c.matrix[i]![p]! || p - q);
-      for (const j of nbrs.slice(0, o.k)) add(i, j);
+      // the k strongest positive neighbours, strongest first, ties to the lower index (a top-k insertion, not a sort)
+      const row = c.matrix[i]!;
+      const top: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const v = row[j]!;
+        if (j === i || !(v > 0) || (top.length === o.k && !(v > row[top[top.length - 1]!]!))) continue;
+        let at = top.length;
+        while (at > 0 && v > row[top[at - 1]!]!) at--;
+        top.splice(at, 0, j);
+        if (top.length > o.k) top.pop();
+      }
+      for (const j of top) add(i, j);
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ClusteringError, louvainCommunities } from '../../src/network_analysis/louvain.js';
 import { adjustedRandIndex, matchClusterIds } from '../../src/network_analysis/partition.js';
 import { baseConfig } from '../helpers.js';
+import { createRng } from '../../src/utils/rng.js';
 
 const triangles = [
   { source: 'a', target: 'b' },
@@ -77,6 +78,67 @@ describe('correlation and graph', () => {
       { source: 'B', target: 'C', weight: 0.5 },
     ]);
     expect(correlationEdges(c, { method: 'knn', minCorrelation: 0, k: 1 }).map((e) => `${e.source}-${e.target}`)).toEqual(['A-B', 'B-C']);
+  });
+});
+
+describe('correlation kernels against their plain definitions', () => {
+  // the unrolled dot products and the top-k selection must give the very numbers of the loops they replaced
+  const rng = createRng(31);
+  const returns = new Map<string, number[]>();
+  for (let a = 0; a < 23; a++) {
+    const factor = a % 3;
+    const r = Array.from({ length: 120 }, (_, t) => Math.sin(t * (factor + 1)) * 0.01 + 0.02 * rng.normal());
+    if (a === 5) r[17] = Number.NaN; // a gappy series between complete ones: the pairwise path
+    returns.set(`A${String(a).padStart(2, '0')}`, a === 9 ? r.slice(10) : r);
+  }
+  const plainCorrelation = (x: number[], y: number[]) => {
+    const unit = (r: number[]) => {
+      const mean = r.reduce((p, q) => p + q, 0) / r.length;
+      let ss = 0;
+      for (const v of r) ss += (v - mean) ** 2;
+      return r.map((v) => (v - mean) / Math.sqrt(ss));
+    };
+    const ux = unit(x);
+    const uy = unit(y);
+    let dot = 0;
+    for (let t = 0; t < ux.length; t++) dot += ux[t]! * uy[t]!;
+    return Math.max(-1, Math.min(1, dot));
+  };
+
+  it('correlationMatrix: every complete pair bit-for-bit the plain standardised dot product', () => {
+    const c = correlationMatrix(returns, { minOverlap: 60, shrinkage: 0 });
+    let checked = 0;
+    for (let i = 0; i < c.symbols.length; i++) {
+      for (let j = 0; j < c.symbols.length; j++) {
+        const x = returns.get(c.symbols[i]!)!;
+        const y = returns.get(c.symbols[j]!)!;
+        if (i === j || x.length !== 120 || y.length !== 120 || !x.every(Number.isFinite) || !y.every(Number.isFinite)) continue;
+        expect(c.matrix[i]![j]).toBe(plainCorrelation(x, y));
+        checked++;
+      }
+    }
+    expect(checked).toBe(21 * 20);
+    expect(c.matrix[5]![6]).not.toBe(0); // the gappy and the short series still correlate over their overlap
+    expect(c.matrix[9]![0]).not.toBe(0);
+  });
+
+  it('knn edges: the k strongest positive neighbours of each node, ties to the lower index, as a full sort gives', () => {
+    const c = correlationMatrix(returns, { minOverlap: 60, shrinkage: 0.1 });
+    c.matrix[0]![1] = c.matrix[1]![0] = c.matrix[0]![2] = c.matrix[2]![0] = 0.5; // a tie
+    for (const k of [0, 1, 3, 8, 30]) {
+      const want: { source: string; target: string; weight: number }[] = [];
+      const seen = new Set<string>();
+      for (let i = 0; i < c.symbols.length; i++) {
+        const nbrs = c.symbols.map((_, j) => j).filter((j) => j !== i && c.matrix[i]![j]! > 0).sort((p, q) => c.matrix[i]![q]! - c.matrix[i]![p]! || p - q);
+        for (const j of nbrs.slice(0, k)) {
+          const [a, b] = i < j ? [i, j] : [j, i];
+          if (seen.has(`${a},${b}`)) continue;
+          seen.add(`${a},${b}`);
+          want.push({ source: c.symbols[a]!, target: c.symbols[b]!, weight: c.matrix[a]![b]! });
+        }
+      }
+      expect(correlationEdges(c, { method: 'knn', minCorrelation: 0, k })).toEqual(want);
+    }
   });
 });
 
