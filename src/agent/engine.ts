@@ -6,6 +6,7 @@ import type { EngineState } from '../state/schema.js';
 import type { StateStore } from '../state/state-store.js';
 import type { Logger } from '../utils/logger.js';
 import { notificationOf, type Notifier } from '../utils/notifier.js';
+import { cloneData } from '../utils/clone-data.js';
 import { cycleCloseMs, isoOf } from '../utils/time.js';
 import type { Clock } from './clock.js';
 import { newCycleContext, type CycleStep } from './cycle-step.js';
@@ -39,7 +40,7 @@ export interface EngineDeps {
  */
 function draftOf(state: EngineState): EngineState {
   const { equityCurve, assetMemory, ...rest } = state;
-  return { ...structuredClone(rest), equityCurve: equityCurve.slice(), assetMemory };
+  return { ...cloneData(rest), equityCurve: equityCurve.slice(), assetMemory };
 }
 
 export interface EngineRun {

@@ -46,6 +46,47 @@ export class ReturnHistory {
     return out;
   }
 
+  /**
+   * averageCorrelation(symbols.map((s) => this.window(s, bars))) without the copies: read in place from the rings,
+   * with the same operations in the same order, so the same number to the last bit (the guardrails ask every cycle).
+   */
+  averageCorrelation(symbols: readonly string[], bars: number): number {
+    const first = symbols.length === 0 ? undefined : this.series.get(symbols[0]!);
+    const have = Math.min(bars, this.filled);
+    const len = first === undefined || have <= 0 ? 0 : have;
+    const sum = new Float64Array(len);
+    const cap = this.capacity;
+    // slot of the oldest value in the window, then forward
+    const start = (this.head - len + 2 * cap) % cap;
+    let n = 0;
+    for (const symbol of symbols) {
+      const arr = this.series.get(symbol);
+      if (arr === undefined || len < 2) continue;
+      let total = 0;
+      let finite = true;
+      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) {
+        const v = arr[i]!;
+        if (!Number.isFinite(v)) {
+          finite = false;
+          break;
+        }
+        total += v;
+      }
+      if (!finite) continue;
+      const mean = total / len;
+      let ss = 0;
+      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) ss += (arr[i]! - mean) ** 2;
+      if (!(ss > 0)) continue;
+      const norm = Math.sqrt(ss);
+      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) sum[t]! += (arr[i]! - mean) / norm;
+      n++;
+    }
+    if (n < 2) return Number.NaN;
+    let sq = 0;
+    for (let t = 0; t < len; t++) sq += sum[t]! * sum[t]!;
+    return (sq - n) / (n * (n - 1));
+  }
+
   /** Snapshots fed so far: with an offset, names a window's last bar (windows ending at the same bar are equal). */
   get updateCount(): number {
     return this.updates;

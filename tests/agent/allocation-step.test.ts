@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReturnHistory } from '../../src/agent/return-history.js';
 import { AllocationStep } from '../../src/agent/steps/allocation-step.js';
+import { averageCorrelation } from '../../src/network_analysis/correlation.js';
+import { createRng } from '../../src/utils/rng.js';
 import { freshState, makeContext } from './context.js';
 
 const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
@@ -52,4 +54,31 @@ describe('ReturnHistory', () => {
     expect(w[4]).toBeCloseTo(Math.log(2), 12);
     expect(h.window('NOPE', 3)).toEqual([]);
   });
+
+  it('gives the average correlation of its windows bit-for-bit as averageCorrelation of the copied windows', () => {
+    const rng = createRng(17);
+    const h = new ReturnHistory(40);
+    const closes: Record<string, number> = { A: 1, B: 1, C: 1, D: 1, E: 1 };
+    for (let k = 0; k < 97; k++) {
+      const bars: Record<string, { openMs: number; open: number; high: number; low: number; close: number; volumeBase: number; volumeUsd: number }> = {};
+      for (const s of Object.keys(closes)) {
+        if (s === 'D' && k === 80) continue; // a gap: NaN in D's recent windows
+        if (s === 'E' && k < 70) continue; // listed late: a short history
+        const common = 0.01 * Math.sin(k / 3);
+        closes[s] = closes[s]! * Math.exp(common + 0.02 * rng.normal());
+        bars[s] = { openMs: 0, open: closes[s]!, high: closes[s]!, low: closes[s]!, close: closes[s]!, volumeBase: 1, volumeUsd: 1 };
+      }
+      h.update({ cycle: k, closeMs: k, bars, liquidity: {}, sentiment: {}, realizedVol: {} });
+      for (const universe of [['A', 'B', 'C', 'D', 'E'], ['E', 'A', 'B'], ['NOPE', 'A', 'B'], ['A'], []]) {
+        for (const bars of [1, 2, 12, 24, 40, 60]) {
+          const want = averageCorrelation(universe.map((s) => h.window(s, bars)));
+          const got = h.averageCorrelation(universe, bars);
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else expect(got).toBe(want);
+        }
+      }
+    }
+    expect(h.averageCorrelation(['A', 'B', 'C'], 24)).toBeGreaterThan(0.05); // the common factor shows
+  });
 });
+

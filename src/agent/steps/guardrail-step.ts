@@ -1,4 +1,3 @@
-import { averageCorrelation } from '../../network_analysis/correlation.js';
 import type { Guardrail } from '../../risk_guardrails/guardrail.js';
 import { runGuardrails } from '../../risk_guardrails/pipeline.js';
 import { bookPnl } from '../../risk_guardrails/var-floor.js';
@@ -51,7 +50,7 @@ export class GuardrailStep implements CycleStep {
 
   run(ctx: CycleContext): void {
     const universe = ctx.universe?.tradable ?? [];
-    const avg = (bars: number) => averageCorrelation(universe.map((s) => this.history.window(s, bars)));
+    const avg = (bars: number) => this.history.averageCorrelation(universe, bars);
     // one daily series per asset per cycle: the VaR floor reads it for its history check, its P&L and its recheck
     const daily = new Map<string, number[]>();
     const dailyReturns = (s: string) => {
