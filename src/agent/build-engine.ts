@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/synthetic/synthetic-market.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
@@ -65,7 +66,9 @@ export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: n
   if (isExchangeMode(mode) || cfg.market.source === 'live') {
     throw new UsageError(`market.source live needs --mode testnet or live (this run is ${mode})`);
   }
-  return new SyntheticMarket(syntheticOptions(cfg, seed, firstCycle, barMs));
+  const options = syntheticOptions(cfg, seed, firstCycle, barMs);
+  // a back-test asks for every bar in order as fast as it can: they are made ahead on a worker thread
+  return mode === 'backtest' ? new PrefetchedSyntheticMarket(options) : new SyntheticMarket(options);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
+import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
@@ -351,7 +352,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       statePath: store.path,
       logDir: opts.logDir,
       run: { startNavUsd: out.state.startNavUsd, barMs, horizonBars: alphaBars(cfg).horizonBars, seed, firstCycle: out.state.run.firstCycle, recordedDir, cfg, assets: market.symbols().length, quote: market.quote },
-      groundTruthPumps: market instanceof SyntheticMarket ? market.pumpEvents() : (recorded?.pumps ?? null),
+      groundTruthPumps: market instanceof SyntheticMarket || market instanceof PrefetchedSyntheticMarket ? market.pumpEvents() : (recorded?.pumps ?? null),
     };
   } finally {
     await health?.close(); // a start-up that failed after the port was taken must not keep the process alive

@@ -151,6 +151,11 @@ export class SyntheticMarket implements MarketDataSource {
     }));
   }
 
+  /** Schedule pumps and hype bursts as stepping up to `cycle` would (they depend on the day only, not on the bars). */
+  scheduleThrough(cycle: number): void {
+    this.ensureScheduled(cycle * this.o.barMs);
+  }
+
   /** First cycle with a bar (the start of the warm-up history). */
   historyStartCycle(): number {
     return this.startCycle;
