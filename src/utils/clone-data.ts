@@ -23,7 +23,7 @@ function copy(v: unknown, depth: number): unknown {
     return out;
   }
   const proto = Object.getPrototypeOf(v) as object | null;
-  if (proto !== Object.prototype && proto !== null) throw new TypeError(`cloneData: a ${(v as object).constructor?.name ?? 'non-plain object'} is not plain data`);
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`cloneData: a ${(v).constructor?.name ?? 'non-plain object'} is not plain data`);
   const out: Record<string, unknown> = {};
   const keys = Object.keys(v);
   for (let i = 0; i < keys.length; i++) out[keys[i]!] = copy((v as Record<string, unknown>)[keys[i]!], depth + 1);

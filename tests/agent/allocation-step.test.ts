@@ -66,7 +66,7 @@ describe('ReturnHistory', () => {
         if (s === 'E' && k < 70) continue; // listed late: a short history
         const common = 0.01 * Math.sin(k / 3);
         closes[s] = closes[s]! * Math.exp(common + 0.02 * rng.normal());
-        bars[s] = { openMs: 0, open: closes[s]!, high: closes[s]!, low: closes[s]!, close: closes[s]!, volumeBase: 1, volumeUsd: 1 };
+        bars[s] = { openMs: 0, open: closes[s], high: closes[s], low: closes[s], close: closes[s], volumeBase: 1, volumeUsd: 1 };
       }
       h.update({ cycle: k, closeMs: k, bars, liquidity: {}, sentiment: {}, realizedVol: {} });
       for (const universe of [['A', 'B', 'C', 'D', 'E'], ['E', 'A', 'B'], ['NOPE', 'A', 'B'], ['A'], []]) {

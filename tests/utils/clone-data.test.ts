@@ -10,7 +10,7 @@ describe('cloneData', () => {
     expect('h' in copy).toBe(true);
     expect(copy.b).not.toBe(original.b);
     expect(copy.b[1]).not.toBe(original.b[1]);
-    (copy.e.f.g as number[])[0] = 5;
+    (copy.e.f.g)[0] = 5;
     expect(original.e.f.g[0]).toBeNaN();
     const bare = Object.create(null) as Record<string, number>;
     bare.k = 2;
