@@ -60,7 +60,9 @@ async function profile(argv: string[]): Promise<number> {
   const t0 = performance.now();
   await runCoce(['backtest', '--days', String(days), '--seed', String(seed), '--config', config, '--out', join(cwd, 'run')], cwd, ['--cpu-prof', `--cpu-prof-dir=${join(cwd, 'prof')}`]);
   const wallS = (performance.now() - t0) / 1000;
-  const file = readdirSync(join(cwd, 'prof')).find((f) => f.endsWith('.cpuprofile'))!;
+  // one profile per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>): the engine's is thread 0 (the market's worker makes bars ahead)
+  const files = readdirSync(join(cwd, 'prof')).filter((f) => f.endsWith('.cpuprofile'));
+  const file = files.find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0]!;
   const s = summarizeProfile(JSON.parse(readFileSync(join(cwd, 'prof', file), 'utf8')) as CpuProfile);
   const pct = (ms: number) => `${((100 * ms) / s.totalMs).toFixed(1).padStart(5)} %`;
   const out = [`back-test ${days} d, 300 assets, seed ${seed}, model on: ${wallS.toFixed(1)} s wall under the profiler (${(s.totalMs / 1000).toFixed(1)} s sampled)`, '', `top ${top} functions by self time:`];

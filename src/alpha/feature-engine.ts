@@ -259,7 +259,12 @@ export class FeatureEngine {
       full[c++] = Math.log(Math.max(liq.marketCapUsd ?? 1, 1));
       for (const v of calendar) full[c++] = v;
       for (const v of tradeRows.get(symbol) ?? NO_TRADES) full[c++] = v;
-      out.set(symbol, this.keep === null ? full : this.keep.map((i) => full[i]!));
+      if (this.keep === null) out.set(symbol, full);
+      else {
+        const kept: number[] = [];
+        for (let i = 0; i < this.keep.length; i++) kept.push(full[this.keep[i]!]!);
+        out.set(symbol, kept);
+      }
     }
     return out;
   }
