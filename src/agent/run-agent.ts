@@ -1,5 +1,6 @@
 import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
+import { collectGarbage } from '../utils/collect-garbage.js';
 import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
@@ -237,6 +238,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       }),
       0,
     );
+    market.historyDone?.();
+    collectGarbage(); // the warm-up's data is dead: collect it before the run sizes its heap on it (see collect-garbage.ts)
     if (alpha === null) {
       log.warn({ model: modelAt }, `no pump model at ${modelAt}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
     } else {

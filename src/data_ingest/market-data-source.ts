@@ -21,5 +21,7 @@ export interface MarketDataSource {
   snapshot(cycle: number): Promise<MarketSnapshot>;
   /** Up to `bars` snapshots of the cycles before `beforeCycle`, oldest first (what the source can serve). */
   history?(beforeCycle: number, bars: number): Promise<MarketSnapshot[]>;
+  /** The start-up has read all the history it needs: a source may drop what it kept to serve it. */
+  historyDone?(): void;
   close?(): Promise<void>;
 }

@@ -45,12 +45,16 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   /**
    * The start-up asks for the history before the first cycle three times (the gate's memory, the filters' warm-up,
    * the replay's gate): one replay from the market's first bar serves them all (the same snapshots a fresh replay
-   * makes), dropped at the first bar of the run.
+   * makes), dropped when the start-up is done with it or at the first bar of the run.
    */
   async history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
     if (this.replayed?.beforeCycle !== beforeCycle) this.replayed = { beforeCycle, snapshots: await this.local.history(beforeCycle, Number.MAX_SAFE_INTEGER) };
     const all = this.replayed.snapshots;
     return all.slice(Math.max(0, all.length - bars));
+  }
+
+  historyDone(): void {
+    this.replayed = null;
   }
 
   /** Pumps scheduled by the last cycle served, as the market that made them had scheduled them. */

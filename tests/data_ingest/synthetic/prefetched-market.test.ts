@@ -31,6 +31,9 @@ describe('PrefetchedSyntheticMarket', () => {
     // a restart asks again from an earlier bar, then skips ahead: the stream restarts each time
     for (const c of [FIRST + 10, FIRST + 11, FIRST + 100, FIRST + 101]) expect(await m.snapshot(c)).toStrictEqual(new SyntheticMarket(options).snapshotSync(c));
     expect(await m.history(FIRST, 3)).toStrictEqual(await here.history(FIRST, 3));
+    expect(await m.history(FIRST, 30)).toStrictEqual(await here.history(FIRST, 30)); // the same replay, a longer tail
+    m.historyDone();
+    expect(await m.history(FIRST + 5, 2)).toStrictEqual(await here.history(FIRST + 5, 2));
   });
 
   it('reports the pumps scheduled by the last bar served, as the market that stepped there', async () => {
