@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { falseAlarms } from '../../src/alpha/false-alarms.js';
-import { chooseThreshold } from '../../src/alpha/train.js';
+import { confusion } from '../../src/alpha/metrics.js';
+import { chooseThreshold, type FalseAlarmBudget } from '../../src/alpha/train.js';
+import { createRng } from '../../src/utils/rng.js';
 
 const rows = (symbol: string, actionable: (0 | 1)[], from = 0) => actionable.map((a, i) => ({ symbol, cycle: from + i, actionable: a }));
 
@@ -52,4 +54,49 @@ describe('the alarm threshold under a false-alarm budget', () => {
     const c = chooseThreshold([0, 0], [0.7, 0.2], 0.5, { rows: rows('A', [0, 0]), assetDays: 1, horizonBars: 6, maxPerAssetDay: 0.5 });
     expect([c.threshold, c.falseAlarmBudgetMet, c.precisionTargetMet, c.falseAlarmsPerAssetDay]).toEqual([0.7, false, false, 1]);
   });
+
+  it('chooses exactly what counting every candidate from scratch chooses (the incremental tally, on 12 random sets)', () => {
+    // the previous implementation, kept as the reference: every candidate recounted over all rows
+    const reference = (y: (0 | 1)[], p: number[], target: number, budget?: FalseAlarmBudget) => {
+      const sorted = [...new Set(p)].sort((a, b) => b - a);
+      const maxFalse = budget?.maxPerAssetDay == null ? Infinity : budget.maxPerAssetDay * budget.assetDays;
+      const fa = (t: number) => (budget === undefined ? 0 : falseAlarms(budget.rows, p.map((v) => v >= t), budget.horizonBars));
+      let best: { threshold: number; f1: number; falseAlarms: number } | null = null;
+      let bestF1: { threshold: number; f1: number; falseAlarms: number } | null = null;
+      for (let i = 0; i < sorted.length; i += Math.max(1, Math.floor(i / 100))) {
+        const t = sorted[i]!;
+        const f = fa(t);
+        if (f > maxFalse) continue;
+        const c = confusion([...y], p.map((v) => v >= t));
+        const pick = { threshold: t, f1: c.f1, falseAlarms: f };
+        if (bestF1 === null || c.f1 > bestF1.f1) bestF1 = pick;
+        if (c.precision >= target && c.tp >= 3) best = pick;
+      }
+      return best ?? bestF1;
+    };
+    const rng = createRng(23);
+    for (let set = 0; set < 12; set++) {
+      const symbols = ['A', 'B', 'C', 'D', 'E'].slice(0, 1 + (set % 5));
+      const r: { symbol: string; cycle: number; actionable: 0 | 1 }[] = [];
+      const y: (0 | 1)[] = [];
+      const p: number[] = [];
+      for (const symbol of symbols) {
+        for (let c = 0; c < 300; c++) {
+          const pump = (c + 7 * set) % 90 < 6;
+          r.push({ symbol, cycle: c, actionable: pump ? 1 : 0 });
+          y.push(pump && (c + 7 * set) % 90 < 2 ? 1 : 0);
+          // ties on purpose (scores rounded to 2 decimals), higher near pumps
+          p.push(Math.round(100 * Math.min(1, rng.next() * (pump ? 1.5 : 0.8))) / 100);
+        }
+      }
+      for (const budget of [undefined, { rows: r, assetDays: symbols.length * 12.5, horizonBars: 6, maxPerAssetDay: 0.4 + 0.3 * (set % 3) }]) {
+        const want = reference(y, p, 0.3 + 0.05 * (set % 4), budget)!;
+        const got = chooseThreshold(y, p, 0.3 + 0.05 * (set % 4), budget);
+        expect(got.threshold).toBe(want.threshold);
+        expect(got.f1).toBe(want.f1);
+        expect(got.falseAlarmsPerAssetDay).toBe(budget === undefined ? 0 : want.falseAlarms / budget.assetDays);
+      }
+    }
+  });
 });
+
