@@ -23,7 +23,6 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   private readonly ready = new Map<number, MarketSnapshot | Error>();
   private waiting: { cycle: number; resolve: (s: MarketSnapshot) => void; reject: (e: Error) => void } | null = null;
   private lastServed = Number.NEGATIVE_INFINITY;
-  private replayed: { beforeCycle: number; snapshots: MarketSnapshot[] } | null = null;
 
   constructor(
     private readonly options: SyntheticMarketOptions,
@@ -42,19 +41,13 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     return this.local.symbols();
   }
 
-  /**
-   * The start-up asks for the history before the first cycle three times (the gate's memory, the filters' warm-up,
-   * the replay's gate): one replay from the market's first bar serves them all (the same snapshots a fresh replay
-   * makes), dropped when the start-up is done with it or at the first bar of the run.
-   */
-  async history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
-    if (this.replayed?.beforeCycle !== beforeCycle) this.replayed = { beforeCycle, snapshots: await this.local.history(beforeCycle, Number.MAX_SAFE_INTEGER) };
-    const all = this.replayed.snapshots;
-    return all.slice(Math.max(0, all.length - bars));
+  /** The history is made here (SyntheticMarket serves a start-up's three requests from one replay). */
+  history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
+    return this.local.history(beforeCycle, bars);
   }
 
   historyDone(): void {
-    this.replayed = null;
+    this.local.historyDone();
   }
 
   /** Pumps scheduled by the last cycle served, as the market that made them had scheduled them. */
@@ -65,7 +58,6 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
 
   snapshot(cycle: number): Promise<MarketSnapshot> {
     this.lastServed = Math.max(this.lastServed, cycle);
-    this.replayed = null;
     if (this.workerFile === null) return this.local.snapshot(cycle);
     // the first request, or one out of order (a restart): the stream (re)starts at it
     if (cycle !== this.expected) {

@@ -111,6 +111,7 @@ export class SyntheticMarket implements MarketDataSource {
   private readonly stress: { startMs: number; endMs: number }[] = [];
   private nextCycle = 0;
   private last: MarketSnapshot | null = null;
+  private replayed: { beforeCycle: number; snapshots: MarketSnapshot[] } | null = null;
 
   constructor(o: SyntheticMarketOptions) {
     if (o.garchAlpha + o.garchBeta >= 1) throw new RangeError('garch alpha + beta must be below 1');
@@ -258,12 +259,29 @@ export class SyntheticMarket implements MarketDataSource {
     return this.last!;
   }
 
-  async history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
-    const from = Math.max(this.startCycle, beforeCycle - bars);
-    const replay = new SyntheticMarket(this.o);
-    const out: MarketSnapshot[] = [];
-    for (let c = from; c < beforeCycle; c++) out.push(await replay.snapshot(c));
-    return out;
+  /**
+   * The bars before `beforeCycle`, made by a replay from the market's first bar. A start-up asks three times (the
+   * gate's memory, the filters' warm-up, the replay's gate): one replay serves them all until historyDone(). A market
+   * that has not stepped yet replays on itself, so its first snapshot after the history continues from there instead
+   * of stepping through the warm-up again (the same bars: the market is deterministic).
+   */
+  history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
+    try {
+      if (this.replayed?.beforeCycle !== beforeCycle) {
+        const replay = this.nextCycle === this.startCycle ? this : new SyntheticMarket(this.o);
+        const snapshots: MarketSnapshot[] = [];
+        for (let c = this.startCycle; c < beforeCycle; c++) snapshots.push(replay.snapshotSync(c));
+        this.replayed = { beforeCycle, snapshots };
+      }
+      const all = this.replayed.snapshots;
+      return Promise.resolve(all.slice(Math.max(0, all.length - bars)));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  historyDone(): void {
+    this.replayed = null;
   }
 
   private ensureScheduled(openMs: number): void {

@@ -67,6 +67,19 @@ describe('SyntheticMarket: determinism', () => {
     await expect(a.snapshot(a.historyStartCycle() - 1)).rejects.toThrow("before the synthetic market's history starts");
   });
 
+  it('replays the history on itself before its first bar, so the run continues from there with the same bars', async () => {
+    const fresh = new SyntheticMarket(opts({ microCaps: 10 }));
+    const reference = new SyntheticMarket(opts({ microCaps: 10 }));
+    const gate = await fresh.history(FIRST, 48);
+    const warm = await fresh.history(FIRST, 10_000); // the same replay, served again
+    expect(gate).toEqual(warm.slice(-48));
+    expect(await fresh.history(FIRST, 0)).toEqual([]);
+    fresh.historyDone();
+    for (let c = FIRST; c < FIRST + 30; c++) expect(await fresh.snapshot(c)).toStrictEqual(reference.snapshotSync(c));
+    expect(fresh.pumpEvents()).toStrictEqual(reference.pumpEvents());
+    expect(await fresh.history(FIRST, 5)).toStrictEqual(warm.slice(-5)); // a market past its first bar replays apart
+  });
+
   it('rejects a non-stationary GARCH', () => {
     expect(() => new SyntheticMarket(opts({ garchAlpha: 0.2, garchBeta: 0.8 }))).toThrow('garch alpha + beta must be below 1');
   });
