@@ -1,3 +1,5 @@
+import { solveInPlace } from './linear-solve.js';
+
 /**
  * Exact Gaussian log-likelihood of a zero-mean ARMA(p, q) by the Kalman filter on Harvey's state-space form
  * (state dimension r = max(p, q + 1)), with sigma^2 concentrated out. The initial state covariance is the stationary
@@ -8,31 +10,10 @@ export interface ArmaLikelihood {
   sigma2: number;
 }
 
+/** x of a x = b (copies; a and b untouched), or null when singular. */
 function solve(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
-  // Gaussian elimination with partial pivoting on an n x n row-major matrix (n <= 36 here).
-  const m = a.slice();
   const x = b.slice();
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]!) > Math.abs(m[piv * n + c]!)) piv = r;
-    if (Math.abs(m[piv * n + c]!) < 1e-12) return null;
-    if (piv !== c) {
-      for (let k = 0; k < n; k++) [m[c * n + k], m[piv * n + k]] = [m[piv * n + k]!, m[c * n + k]!];
-      [x[c], x[piv]] = [x[piv]!, x[c]!];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = m[r * n + c]! / m[c * n + c]!;
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) m[r * n + k]! -= f * m[c * n + k]!;
-      x[r]! -= f * x[c]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < n; k++) s -= m[r * n + k]! * x[k]!;
-    x[r] = s / m[r * n + r]!;
-  }
-  return x;
+  return solveInPlace(a.slice(), x, n, 1e-12) ? x : null;
 }
 
 /** `offset` is subtracted from every observation (the mean being estimated), without copying the series. */

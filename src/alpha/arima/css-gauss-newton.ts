@@ -8,6 +8,8 @@
  * fits a least-squares problem whose Jacobian comes from a recursion, in a hot path, without allocation per pass.
  * Returns null when it cannot move inside the stationary and invertible region: callers fall back to the search.
  */
+import { solveInPlace } from './linear-solve.js';
+
 export interface ArmaCoefficients {
   ar: number[];
   /** MA sign convention +theta. */
@@ -146,30 +148,6 @@ function pass11(w: ArrayLike<number>, phi: number, theta: number, jtj: Float64Ar
   return s;
 }
 
-/** Solve the k x k symmetric system A x = b in place of b (Gaussian elimination with partial pivoting); false if singular. */
-function solve(A: Float64Array, b: Float64Array, k: number): boolean {
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(A[r * k + c]!) > Math.abs(A[piv * k + c]!)) piv = r;
-    if (!(Math.abs(A[piv * k + c]!) > 1e-300)) return false;
-    if (piv !== c) {
-      for (let j = 0; j < k; j++) [A[c * k + j], A[piv * k + j]] = [A[piv * k + j]!, A[c * k + j]!];
-      [b[c], b[piv]] = [b[piv]!, b[c]!];
-    }
-    for (let r = c + 1; r < k; r++) {
-      const f = A[r * k + c]! / A[c * k + c]!;
-      for (let j = c; j < k; j++) A[r * k + j]! -= f * A[c * k + j]!;
-      b[r]! -= f * b[c]!;
-    }
-  }
-  for (let c = k - 1; c >= 0; c--) {
-    let v = b[c]!;
-    for (let j = c + 1; j < k; j++) v -= A[c * k + j]! * b[j]!;
-    b[c] = v / A[c * k + c]!;
-  }
-  return true;
-}
-
 /**
  * Minimise the CSS objective of ARMA(p, q) on the demeaned series `w` from `start`; the coefficients at the minimum,
  * or null when no admissible descent was found (start outside the region, a singular system, no convergence).
@@ -202,7 +180,7 @@ export function cssGaussNewton(w: ArrayLike<number>, p: number, q: number, start
       A[a * k + a]! *= 1 + lambda;
       delta[a] = -jte[a]!;
     }
-    if (!solve(A, delta, k)) return null;
+    if (!solveInPlace(A, delta, k, 1e-300)) return null;
     let largest = 0;
     for (let a = 0; a < k; a++) {
       trial[a] = beta[a]! + delta[a]!;
