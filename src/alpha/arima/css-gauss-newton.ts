@@ -9,6 +9,7 @@
  * Returns null when it cannot move inside the stationary and invertible region: callers fall back to the search.
  */
 import { solveInPlace } from './linear-solve.js';
+import { isStationary } from './pacf-transform.js';
 
 export interface ArmaCoefficients {
   ar: number[];
@@ -26,19 +27,6 @@ const OBJECTIVE_TOLERANCE = 1e-13;
 let scratch = new Float64Array(0);
 const scratchOf = (size: number) => (scratch.length >= size ? scratch : (scratch = new Float64Array(size * 2)));
 
-/** True when the AR polynomial with these coefficients is stationary (every partial autocorrelation inside (-1, 1)). */
-export function isStationary(phi: readonly number[]): boolean {
-  let cur = phi.slice();
-  for (let k = cur.length - 1; k >= 0; k--) {
-    const r = cur[k]!;
-    if (!(Math.abs(r) < 1)) return false;
-    const next: number[] = [];
-    for (let j = 0; j < k; j++) next[j] = (cur[j]! + r * cur[k - 1 - j]!) / (1 - r * r);
-    cur = next;
-  }
-  return true;
-}
-
 /** theta(B) = 1 + theta_1 B + ... is invertible when -theta is a stationary AR polynomial. */
 function admissible(beta: Float64Array, p: number, k: number): boolean {
   // one coefficient each (the default order) without the copies: typed-array views cost more than the pass itself
@@ -49,12 +37,9 @@ function admissible(beta: Float64Array, p: number, k: number): boolean {
   return isStationary(phi) && isStationary(theta);
 }
 
-/**
- * One pass at `beta` (phi then theta): the sum of squared residuals, and when `jtj` is given the normal equations
- * J'J and J'e of the linearised problem.
- */
-function pass(w: ArrayLike<number>, p: number, q: number, beta: Float64Array, jtj: Float64Array | null, jte: Float64Array | null): number {
-  if (p === 1 && q === 1 && jtj !== null && jte !== null) return pass11(w, beta[0]!, beta[1]!, jtj, jte);
+/** One pass at `beta` (phi then theta): the sum of squared residuals, and the normal equations J'J and J'e of the linearised problem. */
+function pass(w: ArrayLike<number>, p: number, q: number, beta: Float64Array, jtj: Float64Array, jte: Float64Array): number {
+  if (p === 1 && q === 1) return pass11(w, beta[0]!, beta[1]!, jtj, jte);
   const n = w.length;
   const k = p + q;
   // e and the derivatives of the last q residuals in rings: slot `head` holds the latest
@@ -64,25 +49,23 @@ function pass(w: ArrayLike<number>, p: number, q: number, beta: Float64Array, jt
   const grad = new Float64Array(k);
   let head = 0;
   let s = 0;
-  if (jtj !== null) jtj.fill(0);
-  if (jte !== null) jte.fill(0);
+  jtj.fill(0);
+  jte.fill(0);
   for (let t = p; t < n; t++) {
     let e = w[t]!;
     for (let i = 0; i < p; i++) e -= beta[i]! * w[t - 1 - i]!;
     for (let j = 0, h = head; j < q; j++, h = h === 0 ? ring - 1 : h - 1) e -= beta[p + j]! * buf[h * (k + 1)]!;
-    if (jtj !== null) {
-      for (let c = 0; c < k; c++) {
-        let g = c < p ? -w[t - 1 - c]! : 0;
-        for (let j = 0, h = head; j < q; j++, h = h === 0 ? ring - 1 : h - 1) {
-          if (c === p + j) g -= buf[h * (k + 1)]!;
-          g -= beta[p + j]! * buf[h * (k + 1) + 1 + c]!;
-        }
-        grad[c] = g;
+    for (let c = 0; c < k; c++) {
+      let g = c < p ? -w[t - 1 - c]! : 0;
+      for (let j = 0, h = head; j < q; j++, h = h === 0 ? ring - 1 : h - 1) {
+        if (c === p + j) g -= buf[h * (k + 1)]!;
+        g -= beta[p + j]! * buf[h * (k + 1) + 1 + c]!;
       }
-      for (let a = 0; a < k; a++) {
-        jte![a]! += grad[a]! * e;
-        for (let b = 0; b <= a; b++) jtj[a * k + b]! += grad[a]! * grad[b]!;
-      }
+      grad[c] = g;
+    }
+    for (let a = 0; a < k; a++) {
+      jte[a]! += grad[a]! * e;
+      for (let b = 0; b <= a; b++) jtj[a * k + b]! += grad[a]! * grad[b]!;
     }
     if (q > 0) {
       head = head === ring - 1 ? 0 : head + 1;
@@ -91,7 +74,7 @@ function pass(w: ArrayLike<number>, p: number, q: number, beta: Float64Array, jt
     }
     s += e * e;
   }
-  if (jtj !== null) for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) jtj[a * k + b] = jtj[b * k + a]!;
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) jtj[a * k + b] = jtj[b * k + a]!;
   return s;
 }
 

@@ -27,3 +27,16 @@ export function coefficientsToPacf(phi: readonly number[]): number[] {
   }
   return u;
 }
+
+/** True when the AR polynomial with these coefficients is stationary: coefficientsToPacf's recursion, unclipped, finds every partial autocorrelation inside (-1, 1). */
+export function isStationary(phi: readonly number[]): boolean {
+  let cur = phi.slice();
+  for (let k = cur.length - 1; k >= 0; k--) {
+    const r = cur[k]!;
+    if (!(Math.abs(r) < 1)) return false;
+    const next: number[] = [];
+    for (let j = 0; j < k; j++) next[j] = (cur[j]! + r * cur[k - 1 - j]!) / (1 - r * r);
+    cur = next;
+  }
+  return true;
+}

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cssObjective } from '../../../src/alpha/arima/arma-css.js';
-import { cssGaussNewton, isStationary } from '../../../src/alpha/arima/css-gauss-newton.js';
+import { cssGaussNewton } from '../../../src/alpha/arima/css-gauss-newton.js';
 import { fitArima, type ArimaOrder } from '../../../src/alpha/arima/fit-arima.js';
 import { nelderMead } from '../../../src/alpha/nelder-mead.js';
-import { pacfToCoefficients } from '../../../src/alpha/arima/pacf-transform.js';
+import { isStationary, pacfToCoefficients } from '../../../src/alpha/arima/pacf-transform.js';
 import { createRng } from '../../../src/utils/rng.js';
 
 /** ARMA(2, 1) paths (phi2 = 0 for ARMA(1, 1)), seeded. */
