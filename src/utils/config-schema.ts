@@ -240,7 +240,6 @@ export const sleeveSchema = z.strictObject({
   min_open_interest: nonNegative.max(1e9),
   roll_dte_days: nonNegative.max(730),
   take_profit_multiple: z.number().gt(1).max(1000),
-  risk_free_rate: z.number().min(-0.1).max(1),
   run_every_bars: bars,
 });
 
