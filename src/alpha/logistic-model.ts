@@ -46,6 +46,54 @@ function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Arra
   return x;
 }
 
+/**
+ * Gradient g += A' rw and lower triangle of the Hessian H += A' diag(hw) A, over blocks of rows that stay in cache.
+ * A top-level function on purpose: inside fit(), A, n and the buffers are captured by the loss closures and so live
+ * in a context V8 reloads on every access; out here they are locals (20 000 x 12 fit 37.5 -> 34 ms, measured).
+ */
+function accumulateNewtonSums(A: Float64Array, n: number, dim: number, rw: Float64Array, hw: Float64Array, g: Float64Array, H: Float64Array): void {
+  const BLOCK = 512;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let j = 0; j < dim; j++) {
+      const oj = j * n;
+      let gj = g[j]!;
+      for (let i = i0; i < i1; i++) gj += rw[i]! * A[oj + i]!;
+      g[j] = gj;
+      // four entries of row j at a time: four independent sums (one long chain of additions is latency-bound)
+      let k = 0;
+      for (; k + 3 <= j; k += 4) {
+        const o0 = k * n;
+        const o1 = o0 + n;
+        const o2 = o1 + n;
+        const o3 = o2 + n;
+        const hr = j * dim + k; // lower triangle
+        let h0 = H[hr]!;
+        let h1 = H[hr + 1]!;
+        let h2 = H[hr + 2]!;
+        let h3 = H[hr + 3]!;
+        for (let i = i0; i < i1; i++) {
+          const hx = hw[i]! * A[oj + i]!;
+          h0 += hx * A[o0 + i]!;
+          h1 += hx * A[o1 + i]!;
+          h2 += hx * A[o2 + i]!;
+          h3 += hx * A[o3 + i]!;
+        }
+        H[hr] = h0;
+        H[hr + 1] = h1;
+        H[hr + 2] = h2;
+        H[hr + 3] = h3;
+      }
+      for (; k <= j; k++) {
+        const ok = k * n;
+        let hjk = H[j * dim + k]!;
+        for (let i = i0; i < i1; i++) hjk += hw[i]! * A[oj + i]! * A[ok + i]!;
+        H[j * dim + k] = hjk;
+      }
+    }
+  }
+}
+
 export class LogisticModel {
   readonly l2: number;
   readonly classWeight: ClassWeight | null;
@@ -104,7 +152,6 @@ export class LogisticModel {
       for (let j = 1; j < dim; j++) s += 0.5 * this.l2 * b[j]! * b[j]!;
       return s;
     };
-    const BLOCK = 512;
     let current = loss(beta);
     let it = 0;
     for (; it < 100; it++) {
@@ -116,45 +163,7 @@ export class LogisticModel {
         rw[i] = wy[i]! * (p - y[i]!);
         hw[i] = wy[i]! * p * (1 - p);
       }
-      for (let i0 = 0; i0 < n; i0 += BLOCK) {
-        const i1 = Math.min(n, i0 + BLOCK);
-        for (let j = 0; j < dim; j++) {
-          const oj = j * n;
-          let gj = g[j]!;
-          for (let i = i0; i < i1; i++) gj += rw[i]! * A[oj + i]!;
-          g[j] = gj;
-          // four entries of row j at a time: four independent sums (one long chain of additions is latency-bound)
-          let k = 0;
-          for (; k + 3 <= j; k += 4) {
-            const o0 = k * n;
-            const o1 = o0 + n;
-            const o2 = o1 + n;
-            const o3 = o2 + n;
-            const hr = j * dim + k; // lower triangle
-            let h0 = H[hr]!;
-            let h1 = H[hr + 1]!;
-            let h2 = H[hr + 2]!;
-            let h3 = H[hr + 3]!;
-            for (let i = i0; i < i1; i++) {
-              const hx = hw[i]! * A[oj + i]!;
-              h0 += hx * A[o0 + i]!;
-              h1 += hx * A[o1 + i]!;
-              h2 += hx * A[o2 + i]!;
-              h3 += hx * A[o3 + i]!;
-            }
-            H[hr] = h0;
-            H[hr + 1] = h1;
-            H[hr + 2] = h2;
-            H[hr + 3] = h3;
-          }
-          for (; k <= j; k++) {
-            const ok = k * n;
-            let hjk = H[j * dim + k]!;
-            for (let i = i0; i < i1; i++) hjk += hw[i]! * A[oj + i]! * A[ok + i]!;
-            H[j * dim + k] = hjk;
-          }
-        }
-      }
+      accumulateNewtonSums(A, n, dim, rw, hw, g, H);
       for (let j = 0; j < dim; j++) for (let k = j + 1; k < dim; k++) H[j * dim + k] = H[k * dim + j]!;
       for (let j = 1; j < dim; j++) {
         H[j * dim + j]! += this.l2;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
 import type { EngineState } from '../state/schema.js';
 import { currentDrawdown } from '../risk_guardrails/drawdown.js';
 import { UsageError } from '../utils/errors.js';
@@ -19,14 +20,16 @@ export interface CycleStats {
  * its own registry): cycle duration, NAV, drawdown, orders, errors, halted.
  */
 export class HealthServer {
-  private readonly registry = new Registry();
-  private readonly cycleSeconds = new Histogram({ name: 'coce_cycle_duration_seconds', help: 'Wall time of one engine cycle', buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10, 60, 600], registers: [this.registry] });
-  private readonly nav = new Gauge({ name: 'coce_nav_usd', help: 'Net asset value after the last cycle (USD)', registers: [this.registry] });
-  private readonly drawdown = new Gauge({ name: 'coce_drawdown_ratio', help: 'Peak-to-current drawdown after the last cycle (fraction)', registers: [this.registry] });
-  private readonly halted = new Gauge({ name: 'coce_halted', help: '1 while the kill-switch halts trading', registers: [this.registry] });
-  private readonly lastCycle = new Gauge({ name: 'coce_last_cycle', help: 'Id of the last completed cycle', registers: [this.registry] });
-  private readonly orders = new Counter({ name: 'coce_orders_total', help: 'Orders sent (core and options)', registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'coce_errors_total', help: 'Failed orders, venue and sleeve errors', registers: [this.registry] });
+  // prom-client is loaded when a health server is made (65 ms of module load that runs without one never need)
+  private readonly prom = createRequire(import.meta.url)('prom-client') as typeof PromClient;
+  private readonly registry = new this.prom.Registry();
+  private readonly cycleSeconds = new this.prom.Histogram({ name: 'coce_cycle_duration_seconds', help: 'Wall time of one engine cycle', buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10, 60, 600], registers: [this.registry] });
+  private readonly nav = new this.prom.Gauge({ name: 'coce_nav_usd', help: 'Net asset value after the last cycle (USD)', registers: [this.registry] });
+  private readonly drawdown = new this.prom.Gauge({ name: 'coce_drawdown_ratio', help: 'Peak-to-current drawdown after the last cycle (fraction)', registers: [this.registry] });
+  private readonly halted = new this.prom.Gauge({ name: 'coce_halted', help: '1 while the kill-switch halts trading', registers: [this.registry] });
+  private readonly lastCycle = new this.prom.Gauge({ name: 'coce_last_cycle', help: 'Id of the last completed cycle', registers: [this.registry] });
+  private readonly orders = new this.prom.Counter({ name: 'coce_orders_total', help: 'Orders sent (core and options)', registers: [this.registry] });
+  private readonly errors = new this.prom.Counter({ name: 'coce_errors_total', help: 'Failed orders, venue and sleeve errors', registers: [this.registry] });
   private server: Server | null = null;
   private last: { cycle: number; atMs: number; halted: boolean; reason: string | null } | null = null;
   private startedMs = 0;

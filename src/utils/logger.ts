@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type { build as PinoPrettyBuild } from 'pino-pretty';
 import type { LogLevel } from './env.js';
 import { REDACTED, type SecretScrubber } from './secret-scrubber.js';
 
@@ -54,6 +55,8 @@ export function createLogger(o: LoggerOptions): Logger {
     redact: { paths: REDACT_PATHS, censor: REDACTED },
   };
   if (!o.pretty) return pino(opts, sink);
+  // loaded on first use (48 ms of module load that JSON-line runs, the daemon's default, never need)
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPrettyBuild;
   const pretty = pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', destination: sink });
   return pino(opts, pretty);
 }

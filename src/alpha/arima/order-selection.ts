@@ -1,4 +1,5 @@
-import ARIMA from 'arima';
+import { createRequire } from 'node:module';
+import type ArimaPackage from 'arima';
 import type { ArimaOrder } from './fit-arima.js';
 
 export interface OrderScore {
@@ -15,6 +16,8 @@ export interface OrderScore {
  * incremental filter; it serves here, where only forecasts are needed.
  */
 export function selectOrder(series: readonly number[][], candidates: readonly ArimaOrder[], holdOut = 24): { best: ArimaOrder; scores: OrderScore[] } {
+  // loaded on first use: its WASM module costs ~36 ms of every start-up otherwise, and only `coce train` fits with it
+  const ARIMA = createRequire(import.meta.url)('arima') as typeof ArimaPackage;
   const scores = candidates.map((order) => {
     const errs: number[] = [];
     for (const s of series) {
