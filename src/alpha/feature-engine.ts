@@ -1,4 +1,4 @@
-import type { MarketInput, MarketSnapshot } from '../domain/market.js';
+import type { Bar, MarketInput, MarketSnapshot } from '../domain/market.js';
 import { allFeatureNames, featureNames, FULL_INPUTS } from './features.js';
 import { ArimaFilter, coefficientsOf } from './arima/arima-filter.js';
 import { fitArima, type ArimaOrder } from './arima/fit-arima.js';
@@ -117,25 +117,41 @@ const NO_TRADES = [0, 0.5, 0, 0, 0, 0];
 const MIN_TRADE_HISTORY = 24;
 
 interface AssetState {
+  symbol: string;
   index: number;
-  /** log(1 + trades), buy share, log(1 + rush orders) of the previous bars (bars built from trades). */
-  trades: RollingMoments[];
+  /** log(1 + trades), buy share, log(1 + rush orders) of the previous bars (bars built from trades); made with the first. */
+  trades: RollingMoments[] | null;
   lastClose: number | null;
   raw: Ring[];
   filters: (ArimaFilter | null)[];
   z: Ring[];
   sentiment: Ring;
   barsSinceFit: number;
+  // this update's values, read by the second pass over the warm assets (kept here: no per-bar maps or arrays)
+  zNow: Float64Array;
+  retNow: number;
+  /** The trade features of this update (values, then their surprises), valid when tradesAt is the update's count. */
+  tradesNow: Float64Array;
+  tradesAt: number;
+  barNow: Bar | null;
 }
 
-/**
- * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
+/** * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
  * values, fits ARIMA on them (first after 72 bars, then every `refitEveryBars`, staggered across assets) and between
  * refits updates the surprise incrementally. Pure in the sense that matters: its output depends only on the sequence
  * of snapshots fed in (no clock, no randomness), so replaying the same bars rebuilds the same state.
  */
 export class FeatureEngine {
-  private readonly assets = new Map<string, AssetState>();
+  /** Per symbol its state, or null for an excluded one (one lookup a bar for both questions). */
+  private readonly assets = new Map<string, AssetState | null>();
+  /** Assets scored so far, for state indices (excluded ones get none). */
+  private tracked = 0;
+  /** Updates so far: marks which assets had trade statistics in the current one. */
+  private updates = 0;
+  /** The assets warm in the current update, in snapshot order (reused). */
+  private readonly warm: AssetState[] = [];
+  /** Scratch for one full feature row. */
+  private readonly full: Float64Array;
   readonly stats: FitStats = { fits: 0, fallbacks: 0 };
   private readonly maxSum: number;
   /** Scratch for the rolling sums of one asset: series x window. */
@@ -155,21 +171,30 @@ export class FeatureEngine {
     this.fullLength = all.length;
     const kept = new Set(featureNames(o.rollingSumBars, o.inputs ?? FULL_INPUTS));
     this.keep = kept.size === all.length ? null : all.flatMap((f, i) => (kept.has(f) ? [i] : []));
+    this.full = new Float64Array(this.fullLength);
   }
 
-  private stateOf(symbol: string): AssetState {
+  private stateOf(symbol: string): AssetState | null {
     let s = this.assets.get(symbol);
     if (s === undefined) {
-      s = {
-        index: this.assets.size,
-        lastClose: null,
-        raw: Array.from({ length: SERIES }, () => new Ring(this.o.windowBars)),
-        filters: [null, null, null],
-        z: Array.from({ length: SERIES }, () => new Ring(this.maxSum)),
-        sentiment: new Ring(this.o.sentimentChangeBars + 1),
-        trades: [0, 1, 2].map(() => new RollingMoments(this.o.windowBars)),
-        barsSinceFit: 0,
-      };
+      s = this.excluded.has(symbol)
+        ? null
+        : {
+            symbol,
+            index: this.tracked++,
+            lastClose: null,
+            raw: Array.from({ length: SERIES }, () => new Ring(this.o.windowBars)),
+            filters: [null, null, null],
+            z: Array.from({ length: SERIES }, () => new Ring(this.maxSum)),
+            sentiment: new Ring(this.o.sentimentChangeBars + 1),
+            trades: null,
+            barsSinceFit: 0,
+            zNow: new Float64Array(SERIES),
+            retNow: 0,
+            tradesNow: new Float64Array(6),
+            tradesAt: -1,
+            barNow: null,
+          };
       this.assets.set(symbol, s);
     }
     return s;
@@ -195,18 +220,19 @@ export class FeatureEngine {
 
   /** Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state. */
   update(snap: MarketSnapshot): Map<string, number[]> {
-    const rets = new Map<string, number>();
-    const zs = new Map<string, number[]>();
-    const tradeRows = new Map<string, number[]>();
-    // a hot path (every micro-cap, every bar, and the warm-up replay): plain loops, no closures per value
+    const now = this.updates++;
+    const warmList = this.warm;
+    warmList.length = 0;
+    // a hot path (every micro-cap, every bar, and the warm-up replay): plain loops, no closures, maps or arrays per value
     for (const symbol in snap.bars) {
-      const bar = snap.bars[symbol]!;
-      if (this.excluded.has(symbol)) continue;
       const s = this.stateOf(symbol);
+      if (s === null) continue;
+      const bar = snap.bars[symbol]!;
       const ret = s.lastClose === null ? 0 : Math.log(bar.close / s.lastClose);
       s.lastClose = bar.close;
-      const mentions = snap.sentiment[symbol]?.mentions ?? 0;
-      const z = new Array<number>(SERIES);
+      const sentiment = snap.sentiment[symbol];
+      const mentions = sentiment?.mentions ?? 0;
+      const z = s.zNow;
       let warm = true;
       for (let k = 0; k < SERIES; k++) {
         const v = k === 0 ? Math.log(Math.max(bar.volumeUsd, 1e-9)) : k === 1 ? ret : Math.log1p(Math.max(0, mentions));
@@ -216,13 +242,18 @@ export class FeatureEngine {
         if (surprise === null) warm = false;
         else z[k] = Math.max(-Z_CLIP, Math.min(Z_CLIP, surprise));
       }
-      s.sentiment.push(snap.sentiment[symbol]?.score ?? 0);
+      s.sentiment.push(sentiment?.score ?? 0);
       const ts = snap.tradeStats?.[symbol];
       if (ts !== undefined) {
         // each value against the bars before it, then added to them
-        const v = [Math.log1p(ts.trades), ts.trades > 0 ? ts.buyShare : 0.5, Math.log1p(ts.rushOrders)];
-        tradeRows.set(symbol, [...v, ...v.map((x, k) => s.trades[k]!.z(x))]);
-        v.forEach((x, k) => s.trades[k]!.push(x));
+        const trades = (s.trades ??= [0, 1, 2].map(() => new RollingMoments(this.o.windowBars)));
+        const row = s.tradesNow;
+        row[0] = Math.log1p(ts.trades);
+        row[1] = ts.trades > 0 ? ts.buyShare : 0.5;
+        row[2] = Math.log1p(ts.rushOrders);
+        for (let k = 0; k < 3; k++) row[3 + k] = trades[k]!.z(row[k]!);
+        for (let k = 0; k < 3; k++) trades[k]!.push(row[k]!);
+        s.tradesAt = now;
       }
       s.barsSinceFit++;
       const due =
@@ -232,39 +263,42 @@ export class FeatureEngine {
       if (!warm) continue;
       for (let k = 0; k < SERIES; k++) s.z[k]!.push(z[k]!);
       if (s.z[0]!.length < this.maxSum) continue;
-      rets.set(symbol, ret);
-      zs.set(symbol, z);
+      s.retNow = ret;
+      s.barNow = bar;
+      warmList.push(s);
     }
-    const meanRet = rets.size === 0 ? 0 : [...rets.values()].reduce((a, b) => a + b, 0) / rets.size;
+    let retSum = 0;
+    for (let i = 0; i < warmList.length; i++) retSum += warmList[i]!.retNow;
+    const meanRet = warmList.length === 0 ? 0 : retSum / warmList.length;
     const hour = new Date(snap.closeMs).getUTCHours();
     const weekday = new Date(snap.closeMs).getUTCDay();
     const calendar = [Math.sin((2 * Math.PI * hour) / 24), Math.cos((2 * Math.PI * hour) / 24), Math.sin((2 * Math.PI * weekday) / 7), Math.cos((2 * Math.PI * weekday) / 7)];
     const out = new Map<string, number[]>();
-    for (const [symbol, z] of zs) {
-      const s = this.assets.get(symbol)!;
-      const bar = snap.bars[symbol]!;
-      const liq = snap.liquidity[symbol]!;
+    const full = this.full;
+    const nb = this.o.rollingSumBars.length;
+    for (let i = 0; i < warmList.length; i++) {
+      const s = warmList[i]!;
+      const bar = s.barNow!;
+      const liq = snap.liquidity[s.symbol]!;
       const sent = s.sentiment;
-      const full = new Array<number>(this.fullLength);
       let c = 0;
-      for (let k = 0; k < SERIES; k++) full[c++] = z[k]!;
-      const nb = this.o.rollingSumBars.length;
+      for (let k = 0; k < SERIES; k++) full[c++] = s.zNow[k]!;
       for (let k = 0; k < SERIES; k++) s.z[k]!.sumsLast(this.o.rollingSumBars, this.sums, k * nb);
       for (let b = 0; b < nb; b++) for (let k = 0; k < SERIES; k++) full[c++] = this.sums[k * nb + b]!;
       full[c++] = sent.back(0);
       full[c++] = sent.length > this.o.sentimentChangeBars ? sent.back(0) - sent.back(this.o.sentimentChangeBars) : 0;
-      full[c++] = rets.get(symbol)! - meanRet;
+      full[c++] = s.retNow - meanRet;
       full[c++] = Math.log(Math.max(liq.spreadBps, 1e-6));
       full[c++] = Math.log(Math.max((bar.volumeUsd * 86_400_000) / this.o.barMs, 1e-9) / Math.max(liq.advUsd, 1e-9));
       full[c++] = Math.log(Math.max(liq.marketCapUsd ?? 1, 1));
-      for (const v of calendar) full[c++] = v;
-      for (const v of tradeRows.get(symbol) ?? NO_TRADES) full[c++] = v;
-      if (this.keep === null) out.set(symbol, full);
-      else {
-        const kept: number[] = [];
-        for (let i = 0; i < this.keep.length; i++) kept.push(full[this.keep[i]!]!);
-        out.set(symbol, kept);
-      }
+      for (let k = 0; k < 4; k++) full[c++] = calendar[k]!;
+      if (s.tradesAt === now) for (let k = 0; k < 6; k++) full[c++] = s.tradesNow[k]!;
+      else for (let k = 0; k < 6; k++) full[c++] = NO_TRADES[k]!;
+      const row: number[] = [];
+      if (this.keep === null) for (let j = 0; j < this.fullLength; j++) row.push(full[j]!);
+      else for (let j = 0; j < this.keep.length; j++) row.push(full[this.keep[j]!]!);
+      out.set(s.symbol, row);
+      s.barNow = null;
     }
     return out;
   }

@@ -57,6 +57,38 @@ export function cssObjective(w: ArrayLike<number>, ar: readonly number[], ma: re
   return s / Math.max(1, n - p);
 }
 
+/**
+ * cssObjective and the end of armaResiduals from one pass: the objective, the last min(n, q) residuals (oldest
+ * first) and the last residual (null when n <= p), which is what a refitted filter continues from. The residuals
+ * are armaResiduals' own operations, so bit for bit its values; the objective sums their squares in the same order
+ * as cssObjective (whose residuals differ at most in the sign of an exact zero, which squaring removes).
+ */
+export function cssObjectiveAndTail(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[]): { objective: number; tail: { e: number[]; lastResidual: number | null } } {
+  const p = ar.length;
+  const q = ma.length;
+  const n = w.length;
+  if (p === 1 && q === 1 && n >= 2) {
+    // the default order without the residual array: a refit of every asset's three series a day runs through here
+    const phi = ar[0]!;
+    const theta = ma[0]!;
+    let e = 0;
+    let s = 0;
+    for (let t = 1; t < n; t++) {
+      let v = w[t]!;
+      v -= phi * w[t - 1]!;
+      v -= theta * e;
+      e = v;
+      s += v * v;
+    }
+    return { objective: s / Math.max(1, n - 1), tail: { e: [e], lastResidual: e } };
+  }
+  const all = armaResiduals(w, ar, ma);
+  let s = 0;
+  for (let t = p; t < n; t++) s += all[t]! * all[t]!;
+  const k = Math.min(n, q);
+  return { objective: s / Math.max(1, n - p), tail: { e: Array.from(all.subarray(n - k)), lastResidual: n > p ? all[n - 1]! : null } };
+}
+
 /** Difference `d` times. */
 export function difference(y: readonly number[], d: number): number[] {
   let out = y.slice();

@@ -1,5 +1,5 @@
 import { nelderMead } from '../nelder-mead.js';
-import { armaResiduals, cssObjective, difference } from './arma-css.js';
+import { armaResiduals, cssObjective, cssObjectiveAndTail, difference } from './arma-css.js';
 import { cssGaussNewton } from './css-gauss-newton.js';
 import { armaLogLik } from './arma-likelihood.js';
 import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
@@ -41,34 +41,49 @@ const split = (u: readonly number[], p: number) =>
     ? { ar: [Math.tanh(u[0]!)], ma: [-Math.tanh(u[1]!)] }
     : { ar: pacfToCoefficients(u.slice(0, p)), ma: pacfToCoefficients(u.slice(p)).map((a) => -a) };
 
-/** `demeaned`: the differenced series less `mean`, when the caller has it (not copied: the caller drops its own). */
-function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number, demeaned?: number[]): ArimaFit {
+/** The end of a residual pass that a filter continues from: the last min(n, q) residuals, oldest first, and e_{n-1}. */
+export interface ResidualTail {
+  e: number[];
+  lastResidual: number | null;
+}
+
+function tailOf(e: Float64Array, p: number, q: number): ResidualTail {
+  const n = e.length;
+  const k = Math.min(n, q);
+  return { e: Array.from(e.subarray(n - k)), lastResidual: n > p ? e[n - 1]! : null };
+}
+
+/**
+ * `demeaned`: the differenced series less `mean`, when the caller has it (not copied: the caller drops its own);
+ * `tail`: the end of its residual pass, when the caller made one. The full residuals are recomputed only when read
+ * (refits in the feature engine never read them).
+ */
+function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: number[], mean: number, sigma2: number, method: ArimaMethod, logLik: number, demeaned?: ArrayLike<number>, tail?: ResidualTail): ArimaFit {
   const d = order[1];
   const w = demeaned ?? difference(y, d).map((v) => v - mean);
-  const e = armaResiduals(w, ar, ma);
   const n = w.length;
+  const end = tail ?? tailOf(armaResiduals(w, ar, ma), ar.length, ma.length);
   return {
     ar,
     ma,
     mean,
     sigma2,
-    // a copy only when asked for (refits in the feature engine never ask)
     get residuals() {
-      return Array.from(e);
+      return Array.from(armaResiduals(w, ar, ma));
     },
     filterState: {
       raw: y.slice(Math.max(0, y.length - d - 1)),
-      w: w.slice(Math.max(0, n - ar.length)),
-      e: Array.from({ length: Math.min(n, ma.length) }, (_, j) => e[n - Math.min(n, ma.length) + j]!),
-      lastResidual: n > ar.length ? e[n - 1]! : null,
+      w: Array.from({ length: Math.min(n, ar.length) }, (_, j) => w[n - Math.min(n, ar.length) + j]!),
+      e: end.e,
+      lastResidual: end.lastResidual,
     },
     order,
     method,
     logLik,
     forecast(h: number): number[] {
       // ARMA forecasts of the differenced series, then integrated d times back to levels
-      const ww = w.slice();
-      const ee = Array.from(e);
+      const ww = Array.from(w);
+      const ee = Array.from(armaResiduals(w, ar, ma));
       const out: number[] = [];
       for (let k = 0; k < h; k++) {
         const t = ww.length;
@@ -115,11 +130,11 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
     total += w0[t]!;
   }
   const mean = d === 0 && n > 0 ? total / n : 0;
-  const w: number[] = []; // pushed, not preallocated: a holey array would slow every pass over it
+  const w = new Float64Array(n);
   let squares = 0;
   for (let t = 0; t < n; t++) {
     const v = w0[t]! - mean;
-    w.push(v);
+    w[t] = v;
     squares += v * v;
   }
   const variance = n > 1 ? squares / n : 0;
@@ -133,8 +148,9 @@ export function fitArima(series: number[], order: [p: number, d: number, q: numb
     const warm = opts.start !== undefined && opts.start.ar.length === p && opts.start.ma.length === q ? { ar: [...opts.start.ar], ma: [...opts.start.ma] } : null;
     const direct = warm === null ? null : cssGaussNewton(w, p, q, warm);
     if (opts.method === 'css' && direct !== null) {
-      const s2 = cssObjective(w, direct.ar, direct.ma);
-      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, direct.ar, direct.ma, mean, s2, 'css', Number.NaN, w);
+      // the objective and the residual tail the filter starts from, in one pass
+      const { objective: s2, tail } = cssObjectiveAndTail(w, direct.ar, direct.ma);
+      if (Number.isFinite(s2) && s2 > 0) return buildFit(series, order, direct.ar, direct.ma, mean, s2, 'css', Number.NaN, w, tail);
     }
     const cssU =
       direct !== null

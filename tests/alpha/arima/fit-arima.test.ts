@@ -1,7 +1,7 @@
 import ARIMA from 'arima';
 import { describe, expect, it } from 'vitest';
 import { ArimaFilter, coefficientsOf } from '../../../src/alpha/arima/arima-filter.js';
-import { armaResiduals, cssObjective, difference } from '../../../src/alpha/arima/arma-css.js';
+import { armaResiduals, cssObjective, cssObjectiveAndTail, difference } from '../../../src/alpha/arima/arma-css.js';
 import { armaLogLik } from '../../../src/alpha/arima/arma-likelihood.js';
 import { fitArima } from '../../../src/alpha/arima/fit-arima.js';
 import { coefficientsToPacf, pacfToCoefficients } from '../../../src/alpha/arima/pacf-transform.js';
@@ -138,6 +138,54 @@ describe('ArimaFilter (incremental)', () => {
     short.forEach((x) => replayed.update(x));
     const started = new ArimaFilter(coefficientsOf(fb), fb.filterState);
     for (const x of y.slice(8, 40)) expect(started.update(x)).toBe(replayed.update(x));
+  });
+});
+
+describe('warm css refits (the feature engine\'s daily path)', () => {
+  const orders: [number, number, number][] = [[1, 0, 1], [2, 1, 1], [0, 1, 1], [1, 0, 0], [2, 0, 2], [0, 0, 2]];
+
+  it('cssObjectiveAndTail gives cssObjective and the end of armaResiduals, bit for bit', () => {
+    const y = arma(400, 0.5, 0.3, 21);
+    for (const [p, , q] of orders) {
+      const ar = [0.4, -0.1].slice(0, p);
+      const ma = [0.3, 0.2].slice(0, q);
+      for (const n of [1, 2, 3, 50, 336]) {
+        const w = y.slice(0, n);
+        const { objective, tail } = cssObjectiveAndTail(w, ar, ma);
+        const e = armaResiduals(w, ar, ma);
+        expect(objective, `${p},${q} n=${n}`).toBe(cssObjective(w, ar, ma));
+        expect(tail.e).toEqual(Array.from(e.subarray(n - Math.min(n, q))));
+        expect(tail.lastResidual).toBe(n > p ? e[n - 1]! : null);
+      }
+    }
+  });
+
+  it('a filter started from a warm refit\'s filterState runs on exactly like one replayed over the window', () => {
+    const y = arma(420, 0.5, 0.3, 22).map((v, i) => v + 0.01 * i);
+    for (const order of orders) {
+      const first = fitArima(y.slice(0, 336), order);
+      const fit = fitArima(y.slice(24, 360), order, { start: first, method: 'css' });
+      expect(fit.method, order.join(',')).toBe('css');
+      const replayed = new ArimaFilter(coefficientsOf(fit));
+      y.slice(24, 360).forEach((x) => replayed.update(x));
+      const started = new ArimaFilter(coefficientsOf(fit), fit.filterState);
+      expect(started.lastResidual, order.join(',')).toBe(replayed.lastResidual);
+      for (const x of y.slice(360)) expect(started.update(x), order.join(',')).toBe(replayed.update(x));
+      // the residuals and sigma2 a refit reports are those of one full pass with its coefficients
+      const w = difference(y.slice(24, 360), order[1]).map((v) => v - fit.mean);
+      expect(fit.residuals).toEqual(Array.from(armaResiduals(w, fit.ar, fit.ma)));
+      expect(fit.sigma2).toBe(cssObjective(w, fit.ar, fit.ma));
+    }
+  });
+
+  it('the incremental filter is the residual recursion itself (exact, every order)', () => {
+    const y = arma(300, 0.6, 0.3, 23);
+    for (const [p, , q] of orders) {
+      const coef = { ar: [0.4, -0.1].slice(0, p), ma: [0.3, 0.2].slice(0, q), mean: 0.1, sigma2: 2, d: 0 };
+      const filter = new ArimaFilter(coef);
+      const e = armaResiduals(y.map((v) => v - coef.mean), coef.ar, coef.ma);
+      y.forEach((x, t) => expect(filter.update(x), `${p},${q} t=${t}`).toBe(t < p ? null : e[t]! / Math.sqrt(2)));
+    }
   });
 });
 
