@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
+import { FeatureEngine, type FeatureEngineOptions, type FeatureFeed } from '../alpha/feature-engine.js';
+import type { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
+import type { CompanionSpec } from '../data_ingest/synthetic/market-worker.js';
+import { compiledModule } from '../utils/compiled-module.js';
+import { DAY_MS } from '../utils/time.js';
+import { qualityRules, returnHistoryBars } from './build-engine.js';
+import type { FeatureCompanionData } from './feature-companion.js';
 import { readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
@@ -13,11 +19,50 @@ import { AlphaStep } from './steps/alpha-step.js';
 import { warmUpMemory } from './warm-up.js';
 
 export interface AlphaSetup {
-  step: AlphaStep;
   engine: FeatureEngine;
+  /** The options `engine` was made with (the model's ARIMA and feature settings). */
+  featureOptions: FeatureEngineOptions;
   model: PumpModel;
   /** sha256 prefix of the model file, recorded in state.versions.model. */
   modelHash: string;
+  /** The alpha step's settings from the config. */
+  settings: { entryProbability: number; maxCandidates: number };
+}
+
+/** The alpha step of a run: features from `features` (the setup's own engine, or ones made ahead elsewhere). */
+export function alphaStep(a: AlphaSetup, features: FeatureFeed = a.engine): AlphaStep {
+  return new AlphaStep(features, a.model, a.settings);
+}
+
+/** Bars of history a start-up reads: for the run's gate memory, and for the filters and return history to warm up on. */
+export function warmUpBars(cfg: Config, alpha: AlphaSetup | null, barMs: number): { gate: number; replay: number } {
+  return {
+    gate: (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs),
+    replay: Math.max(returnHistoryBars(cfg), alpha === null ? 0 : 2 * alpha.model.file.arima.windowBars),
+  };
+}
+
+/**
+ * For a back-test on the synthetic market: the pump model's features made on the market's worker thread, beside the
+ * bars (feature-companion.ts). Undefined when no compiled companion exists (then the engine makes them itself).
+ */
+export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number, barMs: number): CompanionSpec | undefined {
+  const module = compiledModule(import.meta.url, 'feature-companion.js');
+  if (module === null) return undefined;
+  const bars = warmUpBars(cfg, a, barMs);
+  const data: FeatureCompanionData = { features: a.featureOptions, quality: qualityRules(cfg), firstCycle, historyBars: bars.replay, gateWarmupBars: bars.gate };
+  return { module, data, fromCycle: firstCycle };
+}
+
+/** Features the market's worker made of each cycle's snapshot (a back-test market with a feature companion). */
+export class PrecomputedFeatures implements FeatureFeed {
+  constructor(private readonly market: PrefetchedSyntheticMarket) {}
+
+  update(clean: MarketSnapshot): Map<string, number[]> {
+    const f = this.market.companionOf(clean.cycle);
+    if (!(f instanceof Map)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
+    return f as Map<string, number[]>;
+  }
 }
 
 /** The feature engine a model was trained with (its ARIMA and feature settings), refusing another bar size. */
@@ -67,9 +112,15 @@ export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup |
     throw new UsageError(`alpha.model_path names ${file}, which does not exist: train it with \`coce train --out ${file}\`, or set alpha.model_path: null to run without a model`);
   }
   const model = readModelFile(file);
-  const engine = new FeatureEngine(modelFeatureOptions(model, cfg, barMs, file));
+  const featureOptions = modelFeatureOptions(model, cfg, barMs, file);
   const modelHash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-  return { step: new AlphaStep(engine, model, { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates }), engine, model, modelHash };
+  return {
+    engine: new FeatureEngine(featureOptions),
+    featureOptions,
+    model,
+    modelHash,
+    settings: { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates },
+  };
 }
 
 /** Anything that must see every clean bar from the start to be in step (feature engine, return history). */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from '../data_ingest/synthetic/synthetic-market.js';
+import type { CompanionSpec } from '../data_ingest/synthetic/market-worker.js';
 import type { MarketDataSource } from '../data_ingest/market-data-source.js';
 import type { Config } from '../utils/config.js';
 import type { Mode } from '../utils/env.js';
@@ -62,13 +63,14 @@ export function openRecordedMarket(dir: string, barMs: number): RecordedMarket {
   return m;
 }
 
-export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: number, barMs: number): MarketDataSource {
+/** `companion`: work a back-test's market worker does beside each bar (the pump model's features, alpha-setup.ts). */
+export function buildMarket(cfg: Config, mode: Mode, seed: number, firstCycle: number, barMs: number, companion?: CompanionSpec): MarketDataSource {
   if (isExchangeMode(mode) || cfg.market.source === 'live') {
     throw new UsageError(`market.source live needs --mode testnet or live (this run is ${mode})`);
   }
   const options = syntheticOptions(cfg, seed, firstCycle, barMs);
   // a back-test asks for every bar in order as fast as it can: they are made ahead on a worker thread
-  return mode === 'backtest' ? new PrefetchedSyntheticMarket(options) : new SyntheticMarket(options);
+  return mode === 'backtest' ? new PrefetchedSyntheticMarket(options, companion === undefined ? {} : { companion }) : new SyntheticMarket(options);
 }
 
 /**

@@ -19,7 +19,7 @@ import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, bu
 import { warmUpMemory } from './warm-up.js';
 import { atStartup } from './exchange-startup.js';
 import { configInQuote } from './quote-currency.js';
-import { assertModelInputs, loadAlpha, modelLocation, replayBars } from './alpha-setup.js';
+import { alphaStep, assertModelInputs, featureCompanion, loadAlpha, modelLocation, PrecomputedFeatures, replayBars, warmUpBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
@@ -169,7 +169,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const spot = isExchangeMode(opts.mode) ? await createSpotExchange(cfg, opts.mode, deps.env) : null;
     const market: MarketDataSource =
       recorded ??
-      (spot !== null ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal))) : buildMarket(cfg, opts.mode, seed, firstCycle, barMs));
+      (spot !== null
+        ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)))
+        : buildMarket(cfg, opts.mode, seed, firstCycle, barMs, alpha === null ? undefined : featureCompanion(alpha, cfg, firstCycle, barMs)));
+    // a back-test market that makes the model's features beside its bars: the engine takes them from there
+    const features = alpha === null ? null : market instanceof PrefetchedSyntheticMarket && market.hasCompanion ? new PrecomputedFeatures(market) : alpha.engine;
     const wanted = runInfoFor(opts, seed, market, barMs, firstCycle);
     if (alpha !== null) assertModelInputs(alpha.model, market.inputs, recordedDir ?? market.name, modelAt);
     // the exchange is asked for the account before a new run's state exists (its book is the run's start)
@@ -192,7 +196,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     let resumedFromCycle: number | null = null;
     const newRun = state === null;
     let logCuts: LogCut[] = [];
-    const gateWarmupBars = (cfg.universe.minHistoryDays + 1) * (DAY_MS / barMs);
+    const warmUp = warmUpBars(cfg, alpha, barMs);
     if (state === null) {
       if (logs.totalBytes() > 0) {
         throw new StateError(
@@ -211,7 +215,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         }
         log.info({ cashUsd: b.cashUsd, positions: Object.keys(state.positions) }, 'new run: book taken from the venue');
       }
-      state.assetMemory = warmUpMemory((await startup('the price history before the first cycle', async () => market.history?.(firstCycle, gateWarmupBars))) ?? [], qualityRules(cfg));
+      state.assetMemory = warmUpMemory((await startup('the price history before the first cycle', async () => market.history?.(firstCycle, warmUp.gate))) ?? [], qualityRules(cfg));
     } else {
       assertSameRun(state.run, { ...wanted, firstCycle: fixedFirstCycle ?? wanted.firstCycle }, store.path, fixedFirstCycle !== null);
       resumedFromCycle = state.lastCompletedCycle;
@@ -228,12 +232,12 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const replayFrom = state;
     // not retried as a whole (the filters would see bars twice): the sources retry their own requests
     await startup('the price history the filters warm up on', () =>
-      replayBars(alpha === null ? [history] : [alpha.engine, history], market, {
+      replayBars(alpha === null || features !== alpha.engine ? [history] : [alpha.engine, history], market, {
         firstCycle: replayFrom.run.firstCycle,
         lastCompletedCycle: replayFrom.lastCompletedCycle,
         quality: qualityRules(cfg),
-        gateWarmupBars,
-        historyBars: Math.max(returnHistoryBars(cfg), alpha === null ? 0 : 2 * alpha.model.file.arima.windowBars),
+        gateWarmupBars: warmUp.gate,
+        historyBars: warmUp.replay,
         replayCompleted: !isExchangeMode(opts.mode),
       }),
       0,
@@ -292,7 +296,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha?.step ?? null, history, exec, { choice: opts.sleeve, venue: optionsVenue }),
+      steps: buildSteps(cfg, alpha === null ? null : alphaStep(alpha, features!), history, exec, { choice: opts.sleeve, venue: optionsVenue }),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

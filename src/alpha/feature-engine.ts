@@ -18,6 +18,11 @@ export interface FeatureEngineOptions {
   inputs?: ReadonlySet<MarketInput>;
 }
 
+/** Where the alpha step gets each clean snapshot's feature rows: a FeatureEngine, or one that ran elsewhere. */
+export interface FeatureFeed {
+  update(clean: MarketSnapshot): Map<string, number[]>;
+}
+
 export interface FitStats {
   fits: number;
   fallbacks: number;
@@ -141,7 +146,7 @@ interface AssetState {
  * refits updates the surprise incrementally. Pure in the sense that matters: its output depends only on the sequence
  * of snapshots fed in (no clock, no randomness), so replaying the same bars rebuilds the same state.
  */
-export class FeatureEngine {
+export class FeatureEngine implements FeatureFeed {
   /** Per symbol its state, or null for an excluded one (one lookup a bar for both questions). */
   private readonly assets = new Map<string, AssetState | null>();
   /** Assets scored so far, for state indices (excluded ones get none). */

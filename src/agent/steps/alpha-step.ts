@@ -1,10 +1,10 @@
-import type { FeatureEngine } from '../../alpha/feature-engine.js';
+import type { FeatureFeed } from '../../alpha/feature-engine.js';
 import type { PumpModel } from '../../alpha/pump-model.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
 /**
  * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
- * filters stay in step), probability from the model. Alarms (probability at or above the model's threshold and
+ * filters stay in step; in back-tests it runs on the market's worker, ahead), probability from the model. Alarms (probability at or above the model's threshold and
  * alpha.entry_probability) are logged with their features when they start; the most probable `maxCandidates` go on to
  * allocation.
  */
@@ -12,7 +12,7 @@ export class AlphaStep implements CycleStep {
   readonly name = 'alpha';
 
   constructor(
-    private readonly engine: FeatureEngine,
+    private readonly engine: FeatureFeed,
     private readonly model: PumpModel,
     private readonly o: { entryProbability: number; maxCandidates: number },
   ) {}

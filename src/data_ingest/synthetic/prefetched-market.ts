@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../../utils/compiled-module.js';
 import type { MarketDataSource, MarketSnapshot } from '../market-data-source.js';
-import type { MarketWorkerData } from './market-worker.js';
+import type { CompanionSpec, MarketWorkerData } from './market-worker.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.js';
 
 /**
@@ -11,7 +10,8 @@ import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market
  * per cycle, against ~0.3 ms to receive one made elsewhere (measured; issue 16). The snapshots are the very ones
  * SyntheticMarket makes (the same code, the same seed; numbers pass through structured clone exactly). A request out
  * of order (a restart) restarts the stream at it. Everything else (symbols, history, ground truth) is answered here
- * by a SyntheticMarket of the same options.
+ * by a SyntheticMarket of the same options. With a companion (market-worker.ts), what it made of each snapshot on the
+ * worker is kept with the snapshot: companionOf(cycle) for the cycle served last.
  */
 export class PrefetchedSyntheticMarket implements MarketDataSource {
   readonly local: SyntheticMarket;
@@ -20,21 +20,30 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   readonly quote: string;
   private worker: Worker | null = null;
   private expected = Number.NaN;
-  private readonly ready = new Map<number, MarketSnapshot | Error>();
+  private readonly ready = new Map<number, Made | Error>();
   private waiting: { cycle: number; resolve: (s: MarketSnapshot) => void; reject: (e: Error) => void } | null = null;
   private lastServed = Number.NEGATIVE_INFINITY;
+  /** The companion's value for the cycle served last. */
+  private served: { cycle: number; extra: unknown } | null = null;
 
+  private readonly ahead: number;
+  private readonly workerFile: string | null;
+  private readonly companion: CompanionSpec | undefined;
+
+  /** `ahead`: snapshots made before the engine asks; `workerFile` null: every snapshot made on this thread. */
   constructor(
     private readonly options: SyntheticMarketOptions,
-    private readonly ahead = 48,
-    private readonly workerFile = defaultWorkerFile(),
+    o: { ahead?: number; workerFile?: string | null; companion?: CompanionSpec } = {},
   ) {
+    this.ahead = o.ahead ?? 48;
+    this.workerFile = o.workerFile === undefined ? compiledModule(import.meta.url, 'market-worker.js') : o.workerFile;
+    this.companion = o.companion;
     this.local = new SyntheticMarket(options);
     this.name = this.local.name;
     this.inputs = this.local.inputs;
     this.quote = this.local.quote;
     // started now, so the bars up to the first cycle are made while the engine warms up on the history
-    if (workerFile !== null) this.start(options.firstCycle);
+    if (this.workerFile !== null) this.start(options.firstCycle);
   }
 
   symbols(): string[] {
@@ -56,6 +65,17 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     return this.local.pumpEvents();
   }
 
+  /** True when snapshots come from the worker with a companion's values (else companionOf has nothing). */
+  get hasCompanion(): boolean {
+    return this.workerFile !== null && this.companion !== undefined;
+  }
+
+  /** What the companion made of the snapshot of `cycle`, which must be the cycle served last. */
+  companionOf(cycle: number): unknown {
+    if (this.served?.cycle !== cycle) throw new Error(`no companion value for cycle ${cycle} (last served: ${this.served?.cycle ?? 'none'})`);
+    return this.served.extra;
+  }
+
   snapshot(cycle: number): Promise<MarketSnapshot> {
     this.lastServed = Math.max(this.lastServed, cycle);
     if (this.workerFile === null) return this.local.snapshot(cycle);
@@ -69,26 +89,31 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     if (have !== undefined) {
       this.ready.delete(cycle);
       this.worker!.postMessage(1);
-      return have instanceof Error ? Promise.reject(have) : Promise.resolve(have);
+      return have instanceof Error ? Promise.reject(have) : Promise.resolve(this.serve(cycle, have));
     }
     return new Promise((resolve, reject) => {
       this.waiting = { cycle, resolve, reject };
     });
   }
 
+  private serve(cycle: number, made: Made): MarketSnapshot {
+    this.served = { cycle, extra: made.extra };
+    return made.snapshot;
+  }
+
   private start(fromCycle: number): void {
-    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead };
+    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead, ...(this.companion === undefined ? {} : { companion: this.companion }) };
     const w = new Worker(this.workerFile!, { workerData: data });
     w.unref(); // never what keeps the process alive
-    w.on('message', (m: { cycle: number; snapshot?: MarketSnapshot; error?: string }) => {
+    w.on('message', (m: { cycle: number; snapshot?: MarketSnapshot; extra?: unknown; error?: string }) => {
       if (this.worker !== w) return; // a stream stopped since
-      const value = m.error !== undefined ? new Error(m.error) : m.snapshot!;
+      const value = m.error !== undefined ? new Error(m.error) : { snapshot: m.snapshot!, extra: m.extra };
       if (this.waiting?.cycle === m.cycle) {
         const { resolve, reject } = this.waiting;
         this.waiting = null;
         w.postMessage(1);
         if (value instanceof Error) reject(value);
-        else resolve(value);
+        else resolve(this.serve(m.cycle, value));
       } else this.ready.set(m.cycle, value);
     });
     w.on('error', (err) => {
@@ -119,12 +144,8 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   }
 }
 
-/**
- * The compiled worker script beside this module; from the TypeScript sources (the tests), the one under dist/ that
- * `npm test` builds first; null when there is none (then every snapshot is made on this thread).
- */
-function defaultWorkerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const js = here.endsWith('.ts') ? here.replace(/([\\/])src([\\/])/, '$1dist$2src$2').replace(/prefetched-market\.ts$/, 'market-worker.js') : here.replace(/prefetched-market\.js$/, 'market-worker.js');
-  return existsSync(js) ? js : null;
+/** A snapshot as the worker made it, with its companion's value. */
+interface Made {
+  snapshot: MarketSnapshot;
+  extra: unknown;
 }

@@ -267,17 +267,22 @@ export class SyntheticMarket implements MarketDataSource {
    */
   history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
     try {
-      if (this.replayed?.beforeCycle !== beforeCycle) {
-        const replay = this.nextCycle === this.startCycle ? this : new SyntheticMarket(this.o);
-        const snapshots: MarketSnapshot[] = [];
-        for (let c = this.startCycle; c < beforeCycle; c++) snapshots.push(replay.snapshotSync(c));
-        this.replayed = { beforeCycle, snapshots };
-      }
-      const all = this.replayed.snapshots;
-      return Promise.resolve(all.slice(Math.max(0, all.length - bars)));
+      return Promise.resolve(this.historySync(beforeCycle, bars));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /** history(), on this thread. */
+  historySync(beforeCycle: number, bars: number): MarketSnapshot[] {
+    if (this.replayed?.beforeCycle !== beforeCycle) {
+      const replay = this.nextCycle === this.startCycle ? this : new SyntheticMarket(this.o);
+      const snapshots: MarketSnapshot[] = [];
+      for (let c = this.startCycle; c < beforeCycle; c++) snapshots.push(replay.snapshotSync(c));
+      this.replayed = { beforeCycle, snapshots };
+    }
+    const all = this.replayed.snapshots;
+    return all.slice(Math.max(0, all.length - bars));
   }
 
   historyDone(): void {

@@ -12,7 +12,7 @@ const options = { ...syntheticOptions(baseConfig(), 4, FIRST, H), microCaps: 12,
 
 let open: PrefetchedSyntheticMarket[] = [];
 const prefetched = (ahead?: number, file?: string | null) => {
-  const m = new PrefetchedSyntheticMarket(options, ahead, file);
+  const m = new PrefetchedSyntheticMarket(options, { ...(ahead === undefined ? {} : { ahead }), ...(file === undefined ? {} : { workerFile: file }) });
   open.push(m);
   return m;
 };
