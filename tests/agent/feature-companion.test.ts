@@ -77,7 +77,7 @@ describe('feature companion (the pump model\'s features made on the back-test ma
     expect(() => feed.update({ ...served, cycle: FIRST + 40 })).toThrow(/no companion value for cycle \d+ \(last served: \d+\)/);
   });
 
-  it('makes nothing when snapshots are made on this thread', async () => {
+  it('makes nothing when snapshots are made on this thread', () => {
     const market = new PrefetchedSyntheticMarket(options, { workerFile: null, companion: { module: module!, data, fromCycle: FIRST } });
     open.push(market);
     expect(market.hasCompanion).toBe(false);
