@@ -4,7 +4,7 @@
  * `fromCycle` on, in order (those before the stream's start too), and what it returns for a snapshot is posted with it:
  * work that depends on the bars alone (the pump model's features) is then done here, ahead of the engine.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { MarketSnapshot } from '../market-data-source.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.js';
@@ -29,19 +29,26 @@ export interface MarketWorkerData {
   fromCycle: number;
   /** Snapshots made before the first credit arrives. */
   ahead: number;
+  /** Where each snapshot is posted; a one-number note on the parent port says that one was. */
+  made: MessagePort;
   companion?: CompanionSpec;
 }
 
 const port = parentPort!;
-const { options, fromCycle, ahead, companion: spec } = workerData as MarketWorkerData;
+const { options, fromCycle, ahead, made, companion: spec } = workerData as MarketWorkerData;
 const market = new SyntheticMarket(options);
 let next = fromCycle;
 let credit = 0;
 let companion: SnapshotCompanion | null = null;
 let failed = false;
 
+const post = (m: object) => {
+  made.postMessage(m);
+  port.postMessage(0);
+};
+
 const fail = (err: unknown) => {
-  port.postMessage({ cycle: next, error: err instanceof Error ? err.message : String(err) });
+  post({ cycle: next, error: err instanceof Error ? err.message : String(err) });
   failed = true;
 };
 
@@ -51,7 +58,7 @@ const produce = () => {
     try {
       const snapshot = market.snapshotSync(next);
       const extra = companion === null ? undefined : companion.see(snapshot);
-      port.postMessage(extra === undefined ? { cycle: next, snapshot } : { cycle: next, snapshot, extra });
+      post(extra === undefined ? { cycle: next, snapshot } : { cycle: next, snapshot, extra });
     } catch (err) {
       fail(err);
       return;

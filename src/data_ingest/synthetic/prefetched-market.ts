@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { compiledModule } from '../../utils/compiled-module.js';
 import type { MarketDataSource, MarketSnapshot } from '../market-data-source.js';
 import type { CompanionSpec, MarketWorkerData } from './market-worker.js';
@@ -12,6 +12,9 @@ import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market
  * of order (a restart) restarts the stream at it. Everything else (symbols, history, ground truth) is answered here
  * by a SyntheticMarket of the same options. With a companion (market-worker.ts), what it made of each snapshot on the
  * worker is kept with the snapshot: companionOf(cycle) for the cycle served last.
+ * Made snapshots wait serialized in a port's queue and are read (deserialized) only when the engine asks for them:
+ * read on arrival, the 48 made ahead lived long enough to be promoted to the old generation, and the garbage
+ * collector copied and marked them again and again (measured: most of the engine thread's scavenge time).
  */
 export class PrefetchedSyntheticMarket implements MarketDataSource {
   readonly local: SyntheticMarket;
@@ -19,8 +22,9 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   readonly inputs: MarketDataSource['inputs'];
   readonly quote: string;
   private worker: Worker | null = null;
+  /** Where the worker posts what it made (nobody listens: messages stay queued until read). */
+  private made: MessagePort | null = null;
   private expected = Number.NaN;
-  private readonly ready = new Map<number, Made | Error>();
   private waiting: { cycle: number; resolve: (s: MarketSnapshot) => void; reject: (e: Error) => void } | null = null;
   private lastServed = Number.NEGATIVE_INFINITY;
   /** The companion's value for the cycle served last. */
@@ -85,41 +89,46 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
       this.start(cycle);
     }
     this.expected = cycle + 1;
-    const have = this.ready.get(cycle);
-    if (have !== undefined) {
-      this.ready.delete(cycle);
-      this.worker!.postMessage(1);
-      return have instanceof Error ? Promise.reject(have) : Promise.resolve(this.serve(cycle, have));
-    }
+    const now = this.take(cycle);
+    if (now !== null) return now;
     return new Promise((resolve, reject) => {
       this.waiting = { cycle, resolve, reject };
     });
   }
 
-  private serve(cycle: number, made: Made): MarketSnapshot {
-    this.served = { cycle, extra: made.extra };
-    return made.snapshot;
+  /** The made snapshot of `cycle` when it is queued (then the worker may make one more), else null. */
+  private take(cycle: number): Promise<MarketSnapshot> | null {
+    const m = receiveMessageOnPort(this.made!)?.message as WorkerMessage | undefined;
+    if (m === undefined) return null;
+    this.worker!.postMessage(1);
+    if (m.error !== undefined) {
+      this.expected = Number.NaN; // the worker stops at a failure: the next request restarts the stream
+      return Promise.reject(new Error(m.error));
+    }
+    if (m.cycle !== cycle) return Promise.reject(new Error(`the market's worker sent cycle ${m.cycle} where ${cycle} was due`));
+    this.served = { cycle, extra: m.extra };
+    return Promise.resolve(m.snapshot!);
   }
 
   private start(fromCycle: number): void {
-    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead, ...(this.companion === undefined ? {} : { companion: this.companion }) };
-    const w = new Worker(this.workerFile!, { workerData: data });
+    const { port1, port2 } = new MessageChannel();
+    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead, made: port2, ...(this.companion === undefined ? {} : { companion: this.companion }) };
+    const w = new Worker(this.workerFile!, { workerData: data, transferList: [port2] });
     w.unref(); // never what keeps the process alive
-    w.on('message', (m: { cycle: number; snapshot?: MarketSnapshot; extra?: unknown; error?: string }) => {
-      if (this.worker !== w) return; // a stream stopped since
-      const value = m.error !== undefined ? new Error(m.error) : { snapshot: m.snapshot!, extra: m.extra };
-      if (this.waiting?.cycle === m.cycle) {
-        const { resolve, reject } = this.waiting;
-        this.waiting = null;
-        w.postMessage(1);
-        if (value instanceof Error) reject(value);
-        else resolve(this.serve(m.cycle, value));
-      } else this.ready.set(m.cycle, value);
+    // the worker says on its own channel that something was made: a request waiting for it reads it now
+    w.on('message', () => {
+      if (this.worker !== w || this.waiting === null) return; // a stream stopped since, or nobody waits
+      const { cycle, resolve, reject } = this.waiting;
+      const got = this.take(cycle);
+      if (got === null) return;
+      this.waiting = null;
+      got.then(resolve, reject);
     });
     w.on('error', (err) => {
       if (this.worker === w) this.fail(err);
     });
     this.worker = w;
+    this.made = port1;
     this.expected = fromCycle;
   }
 
@@ -134,7 +143,8 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   private async stop(): Promise<void> {
     const w = this.worker;
     this.worker = null;
-    this.ready.clear();
+    this.made?.close();
+    this.made = null;
     this.expected = Number.NaN;
     if (w !== null) await w.terminate();
   }
@@ -144,8 +154,10 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   }
 }
 
-/** A snapshot as the worker made it, with its companion's value. */
-interface Made {
-  snapshot: MarketSnapshot;
-  extra: unknown;
+/** What the worker posts for each cycle: the snapshot and its companion's value, or why it could not make it. */
+interface WorkerMessage {
+  cycle: number;
+  snapshot?: MarketSnapshot;
+  extra?: unknown;
+  error?: string;
 }
