@@ -8,6 +8,7 @@ import { compiledModule } from '../utils/compiled-module.js';
 import { DAY_MS } from '../utils/time.js';
 import { qualityRules, returnHistoryBars } from './build-engine.js';
 import type { FeatureCompanionData } from './feature-companion.js';
+import { unpackFeatures, type FeatureWire } from './feature-wire.js';
 import { readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
@@ -56,12 +57,16 @@ export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number,
 
 /** Features the market's worker made of each cycle's snapshot (a back-test market with a feature companion). */
 export class PrecomputedFeatures implements FeatureFeed {
-  constructor(private readonly market: PrefetchedSyntheticMarket) {}
+  private readonly symbols: readonly string[];
+
+  constructor(private readonly market: PrefetchedSyntheticMarket) {
+    this.symbols = market.symbols();
+  }
 
   update(clean: MarketSnapshot): Map<string, number[]> {
-    const f = this.market.companionOf(clean.cycle);
-    if (!(f instanceof Map)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
-    return f as Map<string, number[]>;
+    const f = this.market.companionOf(clean.cycle) as FeatureWire | undefined;
+    if (!(f?.values instanceof Float64Array)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
+    return unpackFeatures(f, this.symbols);
   }
 }
 

@@ -9,6 +9,7 @@ import type { CreateCompanion } from '../data_ingest/synthetic/market-worker.js'
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
 import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
 import { warmUpMemory } from './warm-up.js';
+import { packFeatures } from './feature-wire.js';
 
 export interface FeatureCompanionData {
   features: FeatureEngineOptions;
@@ -31,11 +32,12 @@ export const createCompanion: CreateCompanion = (data, market) => {
   }
   let runMemory = warmUpMemory(market.historySync(d.firstCycle, d.gateWarmupBars), d.quality);
   market.historyDone();
+  const index = new Map(market.symbols().map((s, i) => [s, i]));
   return {
     see(snapshot) {
       const g = qualityGate(snapshot, runMemory, d.quality);
       runMemory = g.memory;
-      return engine.update(g.clean);
+      return packFeatures(engine.update(g.clean), index);
     },
   };
 };

@@ -8,6 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { MarketSnapshot } from '../market-data-source.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.js';
+import { packSnapshot } from './snapshot-wire.js';
 
 /** What a companion module exports. */
 export interface SnapshotCompanion {
@@ -37,6 +38,7 @@ export interface MarketWorkerData {
 const port = parentPort!;
 const { options, fromCycle, ahead, made, companion: spec } = workerData as MarketWorkerData;
 const market = new SyntheticMarket(options);
+const index = new Map(market.symbols().map((s, i) => [s, i]));
 let next = fromCycle;
 let credit = 0;
 let companion: SnapshotCompanion | null = null;
@@ -58,7 +60,8 @@ const produce = () => {
     try {
       const snapshot = market.snapshotSync(next);
       const extra = companion === null ? undefined : companion.see(snapshot);
-      post(extra === undefined ? { cycle: next, snapshot } : { cycle: next, snapshot, extra });
+      const wire = packSnapshot(snapshot, index);
+      post(extra === undefined ? { cycle: next, wire } : { cycle: next, wire, extra });
     } catch (err) {
       fail(err);
       return;

@@ -3,6 +3,7 @@ import { compiledModule } from '../../utils/compiled-module.js';
 import type { MarketDataSource, MarketSnapshot } from '../market-data-source.js';
 import type { CompanionSpec, MarketWorkerData } from './market-worker.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.js';
+import { unpackSnapshot, type SnapshotWire } from './snapshot-wire.js';
 
 /**
  * The synthetic market with its bars made ahead on a worker thread: a back-test asks for every cycle in order, and
@@ -30,6 +31,8 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   /** The companion's value for the cycle served last. */
   private served: { cycle: number; extra: unknown } | null = null;
 
+  /** The market's symbols, in the order the worker's snapshots index them. */
+  private readonly symbolList: readonly string[];
   private readonly ahead: number;
   private readonly workerFile: string | null;
   private readonly companion: CompanionSpec | undefined;
@@ -43,6 +46,7 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     this.workerFile = o.workerFile === undefined ? compiledModule(import.meta.url, 'market-worker.js') : o.workerFile;
     this.companion = o.companion;
     this.local = new SyntheticMarket(options);
+    this.symbolList = this.local.symbols();
     this.name = this.local.name;
     this.inputs = this.local.inputs;
     this.quote = this.local.quote;
@@ -107,7 +111,7 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     }
     if (m.cycle !== cycle) return Promise.reject(new Error(`the market's worker sent cycle ${m.cycle} where ${cycle} was due`));
     this.served = { cycle, extra: m.extra };
-    return Promise.resolve(m.snapshot!);
+    return Promise.resolve(unpackSnapshot(m.wire!, this.symbolList));
   }
 
   private start(fromCycle: number): void {
@@ -157,7 +161,7 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
 /** What the worker posts for each cycle: the snapshot and its companion's value, or why it could not make it. */
 interface WorkerMessage {
   cycle: number;
-  snapshot?: MarketSnapshot;
+  wire?: SnapshotWire;
   extra?: unknown;
   error?: string;
 }
