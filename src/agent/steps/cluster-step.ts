@@ -1,5 +1,5 @@
 import { consensusClusters } from '../../network_analysis/consensus-clusters.js';
-import { correlationEdges, correlationMatrix } from '../../network_analysis/correlation.js';
+import { correlationEdges, correlationMatrix, WindowCorrelations } from '../../network_analysis/correlation.js';
 import type { WeightedEdge } from '../../network_analysis/modularity.js';
 import { adjustedRandIndex, matchClusterIds } from '../../network_analysis/partition.js';
 import type { ReturnHistory } from '../return-history.js';
@@ -27,9 +27,10 @@ export class ClusterStep implements CycleStep {
 
   /**
    * Each window's graph by the bar it ends on: the window one rebalance back today is yesterday's latest, so one
-   * correlation matrix a rebalance is computed instead of `consensusWindows` (kept while the universe is the same).
+   * correlation matrix a rebalance is computed instead of `consensusWindows` (kept while the universe is the same),
+   * and its pair correlations, so a universe that changed by a few assets computes only their pairs.
    */
-  private readonly windows = new Map<number, { universe: string; symbols: string[]; excluded: { symbol: string; reason: string }[]; edges: WeightedEdge[] }>();
+  private readonly windows = new Map<number, { universe: string; symbols: string[]; excluded: { symbol: string; reason: string }[]; edges: WeightedEdge[]; pairs: WindowCorrelations }>();
 
   constructor(
     private readonly history: ReturnHistory,
@@ -41,9 +42,10 @@ export class ClusterStep implements CycleStep {
     const hit = this.windows.get(end);
     if (hit !== undefined && hit.universe === universeKey) return hit;
     const returns = new Map(universe.map((sym) => [sym, this.history.window(sym, this.s.windowBars, offset)]));
-    const corr = correlationMatrix(returns, { minOverlap: this.s.minOverlapBars, shrinkage: this.s.shrinkage });
+    const pairs = hit?.pairs ?? new WindowCorrelations();
+    const corr = correlationMatrix(returns, { minOverlap: this.s.minOverlapBars, shrinkage: this.s.shrinkage }, pairs);
     const edges = correlationEdges(corr, { method: this.s.graph.method, minCorrelation: this.s.graph.minCorrelation, k: this.s.graph.knnK });
-    const entry = { universe: universeKey, symbols: corr.symbols, excluded: corr.excluded, edges };
+    const entry = { universe: universeKey, symbols: corr.symbols, excluded: corr.excluded, edges, pairs };
     this.windows.set(end, entry);
     return entry;
   }
