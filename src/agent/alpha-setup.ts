@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FeatureEngine, type FeatureEngineOptions, type FeatureFeed } from '../alpha/feature-engine.js';
+import { FeatureEngine, type FeatureEngineOptions, type FeatureFeed, type FeatureRows } from '../alpha/feature-engine.js';
 import type { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import type { CompanionSpec } from '../data_ingest/synthetic/market-worker.js';
 import { compiledModule } from '../utils/compiled-module.js';
 import { DAY_MS } from '../utils/time.js';
 import { qualityRules, returnHistoryBars } from './build-engine.js';
 import type { FeatureCompanionData } from './feature-companion.js';
-import { unpackFeatures, type FeatureWire } from './feature-wire.js';
+import { FeatureWireRows, type FeatureWire } from './feature-wire.js';
 import { readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
@@ -57,16 +57,16 @@ export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number,
 
 /** Features the market's worker made of each cycle's snapshot (a back-test market with a feature companion). */
 export class PrecomputedFeatures implements FeatureFeed {
-  private readonly symbols: readonly string[];
+  private readonly index: ReadonlyMap<string, number>;
 
   constructor(private readonly market: PrefetchedSyntheticMarket) {
-    this.symbols = market.symbols();
+    this.index = new Map(market.symbols().map((s, i) => [s, i]));
   }
 
-  update(clean: MarketSnapshot): Map<string, number[]> {
+  update(clean: MarketSnapshot): FeatureRows {
     const f = this.market.companionOf(clean.cycle) as FeatureWire | undefined;
     if (!(f?.values instanceof Float64Array)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
-    return unpackFeatures(f, this.symbols);
+    return new FeatureWireRows(f, this.index);
   }
 }
 

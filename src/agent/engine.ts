@@ -33,14 +33,34 @@ export interface EngineDeps {
 }
 
 /**
- * A copy for the cycle to work on, so a failed step leaves the last completed state intact. Deep except for two
- * large parts that steps never change in place: the equity curve is append-only (a shallow copy of its array is
- * enough) and the gate's asset memory is replaced wholesale each cycle. Deep-cloning them every cycle was the
- * largest cost of a back-test.
+ * A copy for the cycle to work on, so a failed step leaves the last completed state intact. Deep except for parts
+ * that steps never change in place: the equity curve is append-only (a shallow copy of its array is enough), the
+ * gate's asset memory is replaced wholesale each cycle, and the universe benchmark's start prices are fixed once set.
+ * Deep-cloning them every cycle was the largest cost of a back-test. Keys keep the order JSON.stringify saves them in.
  */
 function draftOf(state: EngineState): EngineState {
-  const { equityCurve, assetMemory, ...rest } = state;
-  return { ...cloneData(rest), equityCurve: equityCurve.slice(), assetMemory };
+  const draft: Record<string, unknown> = {};
+  for (const key in state) {
+    if (key === 'equityCurve' || key === 'assetMemory') continue;
+    draft[key] = key === 'benchmark' ? benchmarkDraft(state.benchmark) : cloneData((state as unknown as Record<string, unknown>)[key]);
+  }
+  draft.equityCurve = state.equityCurve.slice();
+  draft.assetMemory = state.assetMemory;
+  return draft as unknown as EngineState;
+}
+
+function benchmarkDraft(b: EngineState['benchmark']): EngineState['benchmark'] {
+  const out: Record<string, unknown> = {};
+  for (const key in b) {
+    const v = (b as Record<string, unknown>)[key];
+    if (key !== 'universe' || b.universe === null) out[key] = cloneData(v);
+    else {
+      const u: Record<string, unknown> = {};
+      for (const k in b.universe) u[k] = k === 'startPrices' ? b.universe.startPrices : cloneData((b.universe as Record<string, unknown>)[k]);
+      out[key] = u;
+    }
+  }
+  return out as EngineState['benchmark'];
 }
 
 export interface EngineRun {

@@ -1,3 +1,5 @@
+import type { FeatureRows } from '../alpha/feature-engine.js';
+
 /**
  * Feature rows as typed arrays, for the back-test market's worker to post with each bar (a structured clone of a Map
  * of 300 arrays is read property by property on the engine's thread; typed arrays are copied whole). Rows keep their
@@ -29,13 +31,39 @@ export function packFeatures(rows: ReadonlyMap<string, readonly number[]>, index
   return { symbols, lengths, values };
 }
 
-export function unpackFeatures(w: FeatureWire, symbols: readonly string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  let at = 0;
-  for (let k = 0; k < w.symbols.length; k++) {
-    const row: number[] = [];
-    for (let j = w.lengths[k]!; j > 0; j--) row.push(w.values[at++]!);
-    out.set(symbols[w.symbols[k]!]!, row);
+/**
+ * The rows of a wire, read as they are asked for: the alpha step reads the tradable assets' rows (~80 of 300), so
+ * the others are never turned into arrays.
+ */
+export class FeatureWireRows implements FeatureRows {
+  /** Per symbol index: where its row starts in the wire's values (-1: no row), and its length. */
+  private readonly at: Int32Array;
+  private readonly length: Int32Array;
+
+  constructor(
+    private readonly w: FeatureWire,
+    private readonly index: ReadonlyMap<string, number>,
+  ) {
+    this.at = new Int32Array(index.size).fill(-1);
+    this.length = new Int32Array(index.size);
+    let offset = 0;
+    for (let k = 0; k < w.symbols.length; k++) {
+      this.at[w.symbols[k]!] = offset;
+      this.length[w.symbols[k]!] = w.lengths[k]!;
+      offset += w.lengths[k]!;
+    }
   }
-  return out;
+
+  has(symbol: string): boolean {
+    const i = this.index.get(symbol);
+    return i !== undefined && this.at[i]! >= 0;
+  }
+
+  get(symbol: string): number[] | undefined {
+    const i = this.index.get(symbol);
+    if (i === undefined || this.at[i]! < 0) return undefined;
+    const row: number[] = [];
+    for (let j = this.at[i]!, end = j + this.length[i]!; j < end; j++) row.push(this.w.values[j]!);
+    return row;
+  }
 }

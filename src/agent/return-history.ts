@@ -19,7 +19,8 @@ export class ReturnHistory {
   update(snap: MarketSnapshot): void {
     const slot = this.head;
     for (const arr of this.series.values()) arr[slot] = Number.NaN;
-    for (const [symbol, bar] of Object.entries(snap.bars)) {
+    for (const symbol in snap.bars) {
+      const bar = snap.bars[symbol]!;
       let arr = this.series.get(symbol);
       if (arr === undefined) {
         arr = new Float64Array(this.capacity).fill(Number.NaN);

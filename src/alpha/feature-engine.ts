@@ -18,9 +18,15 @@ export interface FeatureEngineOptions {
   inputs?: ReadonlySet<MarketInput>;
 }
 
+/** Feature rows by symbol, as the alpha step reads them (a Map, or a view of rows made elsewhere). */
+export interface FeatureRows {
+  has(symbol: string): boolean;
+  get(symbol: string): number[] | undefined;
+}
+
 /** Where the alpha step gets each clean snapshot's feature rows: a FeatureEngine, or one that ran elsewhere. */
 export interface FeatureFeed {
-  update(clean: MarketSnapshot): Map<string, number[]>;
+  update(clean: MarketSnapshot): FeatureRows;
 }
 
 export interface FitStats {

@@ -20,8 +20,8 @@ export class WindowCorrelations {
   readonly have = new Map<string, number>();
   /** Standardised series (null: gappy or flat), valid for series of `length` bars with `minOverlap`. */
   readonly units = new Map<string, Float64Array | null>();
-  /** Unclipped-then-clipped pair correlations by `a\nb` (a < b), before shrinkage. */
-  readonly pairs = new Map<string, number>();
+  /** Pair correlations (clipped as the matrix holds them, before shrinkage) by the pair's first, then second symbol. */
+  readonly pairs = new Map<string, Map<string, number>>();
   length = -1;
   minOverlap = -1;
 }
@@ -71,6 +71,11 @@ function overlapCorrelation(a: readonly number[], b: readonly number[], minOverl
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
+function setPair(m: number[][], known: Map<string, number>, symbols: readonly string[], i: number, j: number, c: number): void {
+  m[i]![j] = m[j]![i] = c;
+  known.set(symbols[j]!, c);
+}
+
 /**
  * `memo`: what earlier calls learned of the same window (each symbol's returns the same as then); reused, and added
  * to. The figures are those of a call without it, bit for bit.
@@ -107,14 +112,16 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
     return u;
   });
   const fast = len0 >= o.minOverlap;
-  const keys = symbols.map((s) => `${s}\n`);
+  const todo: number[] = [];
   for (let i = 0; i < n; i++) {
     const ui = unit[i];
+    let known = memo.pairs.get(symbols[i]!);
+    if (known === undefined) memo.pairs.set(symbols[i]!, (known = new Map()));
     // pairs not seen before, computed four at a time when all five series are complete (four independent sums,
     // each over t in order: the same figures as one at a time)
-    const todo: number[] = [];
+    todo.length = 0;
     for (let j = i + 1; j < n; j++) {
-      const c = memo.pairs.get(keys[i]! + symbols[j]!);
+      const c = known.get(symbols[j]!);
       if (c === undefined) todo.push(j);
       else m[i]![j] = m[j]![i] = c;
     }
@@ -137,13 +144,10 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
           d2 += x * u2[t]!;
           d3 += x * u3[t]!;
         }
-        const ds = [d0, d1, d2, d3];
-        for (let q = 0; q < 4; q++) {
-          const j = todo[k + q]!;
-          const c = Math.max(-1, Math.min(1, ds[q]!));
-          m[i]![j] = m[j]![i] = c;
-          memo.pairs.set(keys[i]! + symbols[j]!, c);
-        }
+        setPair(m, known, symbols, i, todo[k]!, Math.max(-1, Math.min(1, d0)));
+        setPair(m, known, symbols, i, todo[k + 1]!, Math.max(-1, Math.min(1, d1)));
+        setPair(m, known, symbols, i, todo[k + 2]!, Math.max(-1, Math.min(1, d2)));
+        setPair(m, known, symbols, i, todo[k + 3]!, Math.max(-1, Math.min(1, d3)));
       }
     }
     for (; k < todo.length; k++) {
@@ -155,8 +159,7 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
         for (let t = 0; t < len0; t++) dot += ui[t]! * uj[t]!;
         c = Math.max(-1, Math.min(1, dot));
       } else c = overlapCorrelation(rows[i]!, rows[j]!, o.minOverlap);
-      m[i]![j] = m[j]![i] = c;
-      memo.pairs.set(keys[i]! + symbols[j]!, c);
+      setPair(m, known, symbols, i, j, c);
     }
   }
   if (o.shrinkage > 0 && n > 1) {

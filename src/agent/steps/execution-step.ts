@@ -68,9 +68,9 @@ export class ExecutionStep implements CycleStep {
     // a halt cancels every open order at once (not only at the next cycle's sync)
     if (halted && st.openOrders.some((o) => o.status !== 'pending')) await this.update(ctx, st.openOrders.filter((o) => o.status !== 'pending'), true);
     const pricesUsd: Record<string, number> = {};
-    for (const [sym, bar] of Object.entries(ctx.snapshot.bars)) pricesUsd[sym] = bar.close;
+    for (const sym in ctx.snapshot.bars) pricesUsd[sym] = ctx.snapshot.bars[sym]!.close;
     const advUsd: Record<string, number> = {};
-    for (const [sym, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[sym] = l.advUsd;
+    for (const sym in ctx.snapshot.liquidity) advUsd[sym] = ctx.snapshot.liquidity[sym]!.advUsd;
     // what open orders will still buy or sell counts as done: the plan covers only the rest
     const heldQty: Record<string, number> = {};
     for (const [sym, p] of Object.entries(st.positions)) heldQty[sym] = p.qty;

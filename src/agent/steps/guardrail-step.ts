@@ -59,7 +59,7 @@ export class GuardrailStep implements CycleStep {
       return d;
     };
     const advUsd: Record<string, number> = {};
-    for (const [s, l] of Object.entries(ctx.snapshot.liquidity)) advUsd[s] = l.advUsd;
+    for (const s in ctx.snapshot.liquidity) advUsd[s] = ctx.snapshot.liquidity[s]!.advUsd;
     const r = runGuardrails(this.guardrails, {
       cycle: ctx.cycle,
       navUsd: ctx.navUsd,

@@ -23,7 +23,7 @@ export class MarkToMarketStep implements CycleStep {
   run(ctx: CycleContext): void {
     const s = ctx.state;
     const prices: Record<string, number> = {};
-    for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
+    for (const symbol in ctx.snapshot.bars) prices[symbol] = ctx.snapshot.bars[symbol]!.close;
     const m = markToMarket(s.positions, s.cashUsd, prices);
     s.positions = m.positions;
     const sleeveUsd = sleeveValueUsd(s);
@@ -80,14 +80,15 @@ export class MarkToMarketStep implements CycleStep {
       s.benchmark.universe = { startPrices: start, lastPrices: { ...start } };
     }
     const u = s.benchmark.universe;
-    const held = Object.keys(u.startPrices);
-    if (held.length === 0) return null;
+    let held = 0;
     let sum = 0;
-    for (const sym of held) {
+    for (const sym in u.startPrices) {
       const px = prices[sym];
       if (px !== undefined) u.lastPrices[sym] = px;
       sum += u.lastPrices[sym]! / u.startPrices[sym]!;
+      held++;
     }
-    return (s.startNavUsd * sum) / held.length;
+    if (held === 0) return null;
+    return (s.startNavUsd * sum) / held;
   }
 }

@@ -178,7 +178,7 @@ export class OrderSyncStep implements CycleStep {
 
   private valueBook(ctx: CycleContext): void {
     const prices: Record<string, number> = {};
-    for (const [symbol, bar] of Object.entries(ctx.snapshot.bars)) prices[symbol] = bar.close;
+    for (const symbol in ctx.snapshot.bars) prices[symbol] = ctx.snapshot.bars[symbol]!.close;
     const m = markToMarket(ctx.state.positions, ctx.state.cashUsd, prices);
     // the NAV every step sizes from is the whole account: core book and options sleeve
     m.navUsd += sleeveValueUsd(ctx.state);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticOptions } from '../../../src/agent/build-engine.js';
-import { packFeatures, unpackFeatures } from '../../../src/agent/feature-wire.js';
+import { FeatureWireRows, packFeatures } from '../../../src/agent/feature-wire.js';
 import { packSnapshot, unpackSnapshot } from '../../../src/data_ingest/synthetic/snapshot-wire.js';
 import { SyntheticMarket } from '../../../src/data_ingest/synthetic/synthetic-market.js';
 import type { MarketSnapshot } from '../../../src/data_ingest/market-data-source.js';
@@ -49,17 +49,22 @@ describe('snapshot wire (the back-test market worker\'s messages)', () => {
     expect(() => packSnapshot({ ...s, bars: { ZZZ: bar(1) } }, index)).toThrow('packSnapshot: ZZZ is not in the symbol list');
   });
 
-  it('carries feature rows in their order, bit for bit', () => {
+  it('carries feature rows in their order, bit for bit, read by symbol', () => {
     const symbols = ['AAA', 'BBB', 'CCC'];
     const index = new Map(symbols.map((s, i) => [s, i]));
     const rows = new Map<string, number[]>([
       ['CCC', [1.5, -0, Number.NaN, 1e-300]],
       ['AAA', [0.1 + 0.2, Number.MAX_VALUE, -Infinity, 7]],
     ]);
-    const back = unpackFeatures(packFeatures(rows, index), symbols);
-    same(back, rows);
-    expect([...back.keys()]).toEqual(['CCC', 'AAA']);
+    const wire = packFeatures(rows, index);
+    expect([...wire.symbols]).toEqual([2, 0]); // the map's order
+    const back = new FeatureWireRows(wire, index);
+    for (const s of symbols) {
+      expect(back.has(s)).toBe(rows.has(s));
+      same(back.get(s), rows.get(s));
+    }
     expect(Object.is(back.get('CCC')![1], -0)).toBe(true);
+    expect(back.get('ZZZ')).toBeUndefined();
     expect(() => packFeatures(new Map([['ZZZ', [1]]]), index)).toThrow('packFeatures: ZZZ is not in the symbol list');
   });
 });
