@@ -6,7 +6,7 @@ import type { PumpModel} from '../alpha/pump-model.js';
 import { type PumpModelFile } from '../alpha/pump-model.js';
 import { trainPumpModel } from '../alpha/train.js';
 import { inPumpReport, inPumpScores, type InPumpReport } from '../alpha/in-pump.js';
-import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
+import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import type { Config } from '../utils/config.js';
 import { barMsOf, cycleOfOpenMs, DAY_MS } from '../utils/time.js';
 import { openRecordedMarket, qualityRules, syntheticOptions } from './build-engine.js';
@@ -63,8 +63,9 @@ export function labelledData(cfg: Config, seed: number, days: number | undefined
   const barMs = barMsOf(cfg.schedule.barInterval);
   if (dataDir === undefined) {
     const first = cycleOfOpenMs(Date.parse(cfg.sim.start), barMs);
-    const market = new SyntheticMarket(syntheticOptions(cfg, seed, first, barMs));
-    return { src: { market, fromCycle: market.historyStartCycle(), events: () => market.pumpEvents() }, firstCycle: first, lastCycle: first + (days ?? 120) * (DAY_MS / barMs) - 1, inputs: market.inputs, dataDir: null };
+    // the bars are made on a worker thread as the dataset asks for them, in order from the warm-up's first
+    const market = new PrefetchedSyntheticMarket(syntheticOptions(cfg, seed, first, barMs), { lazy: true });
+    return { src: { market, fromCycle: market.local.historyStartCycle(), events: () => market.pumpEvents() }, firstCycle: first, lastCycle: first + (days ?? 120) * (DAY_MS / barMs) - 1, inputs: market.inputs, dataDir: null };
   }
   const market = openRecordedMarket(dataDir, barMs);
   const pumps = market.pumps ?? [];
@@ -80,8 +81,12 @@ export function labelledData(cfg: Config, seed: number, days: number | undefined
 }
 
 /** The dataset of labelled data with these feature settings. */
-export function pumpDatasetOf(cfg: Config, d: LabelledData, features: FeatureEngineOptions): Promise<Dataset> {
-  return buildDataset(d.src, d.firstCycle, d.lastCycle, { features, quality: qualityRules(cfg), horizonBars: alphaBars(cfg).horizonBars });
+export async function pumpDatasetOf(cfg: Config, d: LabelledData, features: FeatureEngineOptions): Promise<Dataset> {
+  try {
+    return await buildDataset(d.src, d.firstCycle, d.lastCycle, { features, quality: qualityRules(cfg), horizonBars: alphaBars(cfg).horizonBars });
+  } finally {
+    await d.src.market.close?.(); // the synthetic market's worker thread
+  }
 }
 
 /** The synthetic market of (config, seed) over `days` from sim.start, through the gate and the feature engine. */

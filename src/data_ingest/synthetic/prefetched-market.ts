@@ -37,10 +37,13 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   private readonly workerFile: string | null;
   private readonly companion: CompanionSpec | undefined;
 
-  /** `ahead`: snapshots made before the engine asks; `workerFile` null: every snapshot made on this thread. */
+  /**
+   * `ahead`: snapshots made before the engine asks; `workerFile` null: every snapshot made on this thread; `startCycle`:
+   * where the worker starts making bars (default the first cycle), at once or, `lazy`, at the first request.
+   */
   constructor(
     private readonly options: SyntheticMarketOptions,
-    o: { ahead?: number; workerFile?: string | null; companion?: CompanionSpec } = {},
+    o: { ahead?: number; workerFile?: string | null; companion?: CompanionSpec; startCycle?: number; lazy?: boolean } = {},
   ) {
     this.ahead = o.ahead ?? 48;
     this.workerFile = o.workerFile === undefined ? compiledModule(import.meta.url, 'market-worker.js') : o.workerFile;
@@ -51,7 +54,7 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     this.inputs = this.local.inputs;
     this.quote = this.local.quote;
     // started now, so the bars up to the first cycle are made while the engine warms up on the history
-    if (this.workerFile !== null) this.start(options.firstCycle);
+    if (this.workerFile !== null && o.lazy !== true) this.start(o.startCycle ?? options.firstCycle);
   }
 
   symbols(): string[] {
