@@ -42,6 +42,20 @@ function barProblem(bar: Bar): string | null {
   return null;
 }
 
+/** True when `record`'s keys are exactly `keys`, in that order. */
+function sameKeys(record: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in record) if (keys[i++] !== k) return false;
+  return i === keys.length;
+}
+
+/** The entries of `record` for `keys`, in their order. */
+function pick<T>(record: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of keys) out[k] = record[k]!;
+  return out;
+}
+
 /**
  * The data-quality gate every bar passes before any model sees it. Pure: takes the raw snapshot and the gate's
  * memory, returns the clean snapshot, the rejections with their reasons, and a new memory object (entries are
@@ -56,8 +70,13 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
   const next: Record<string, AssetMemory> = {};
   const reject = (symbol: string, reason: string) => rejected.push({ symbol, reason });
 
-  // Source order is deterministic; no sort needed on this hot path.
-  for (const symbol of Object.keys(raw.bars)) {
+  // Source order is deterministic; no sort needed on this hot path. Accepted bars are listed first and their records
+  // built after the loop, in the same order: where every bar passed, a record equal to the source's is the source's.
+  const accepted: string[] = [];
+  let barCount = 0;
+  let validVol = 0;
+  for (const symbol in raw.bars) {
+    barCount++;
     const bar = raw.bars[symbol]!;
     const prev = memory[symbol];
     const problem = barProblem(bar);
@@ -110,8 +129,7 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
       }
     }
     next[symbol] = base;
-    clean.bars[symbol] = bar;
-    clean.liquidity[symbol] = liq;
+    accepted.push(symbol);
     // optional inputs pass when valid and are left out otherwise (never filled in: the features read absent as none)
     const sent = raw.sentiment[symbol];
     if (sent !== undefined && Number.isFinite(sent.mentions) && sent.mentions >= 0 && Number.isFinite(sent.score)) {
@@ -122,7 +140,16 @@ export function qualityGate(raw: MarketSnapshot, memory: Readonly<Record<string,
       (clean.tradeStats ??= {})[symbol] = ts;
     }
     const rv = raw.realizedVol[symbol];
-    if (rv !== undefined && Number.isFinite(rv) && rv >= 0) clean.realizedVol[symbol] = rv;
+    if (rv !== undefined && Number.isFinite(rv) && rv >= 0) validVol++;
+  }
+  clean.bars = accepted.length === barCount ? raw.bars : pick(raw.bars, accepted);
+  clean.liquidity = sameKeys(raw.liquidity, accepted) ? raw.liquidity : pick(raw.liquidity, accepted);
+  if (validVol === accepted.length && sameKeys(raw.realizedVol, accepted)) clean.realizedVol = raw.realizedVol;
+  else {
+    for (const symbol of accepted) {
+      const rv = raw.realizedVol[symbol];
+      if (rv !== undefined && Number.isFinite(rv) && rv >= 0) clean.realizedVol[symbol] = rv;
+    }
   }
   for (const symbol in memory) {
     if (!(symbol in next)) next[symbol] = memory[symbol]!;

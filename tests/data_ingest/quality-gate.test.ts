@@ -121,3 +121,45 @@ describe('qualityGate', () => {
     expect(r.clean.realizedVol).toEqual({ B: 0.9 });
   });
 });
+
+describe('qualityGate clean records', () => {
+  // The records the gate hands on, built the plain way: every accepted bar's entries, in the bars' order.
+  const plainClean = (raw: MarketSnapshot, accepted: readonly string[]) => {
+    const bars: MarketSnapshot['bars'] = {};
+    const liquidity: MarketSnapshot['liquidity'] = {};
+    const realizedVol: MarketSnapshot['realizedVol'] = {};
+    for (const s of accepted) {
+      bars[s] = raw.bars[s]!;
+      liquidity[s] = raw.liquidity[s]!;
+      const rv = raw.realizedVol[s];
+      if (rv !== undefined && Number.isFinite(rv) && rv >= 0) realizedVol[s] = rv;
+    }
+    return { bars, liquidity, realizedVol };
+  };
+
+  it('are the source\'s own records where every bar passed, and otherwise equal, key order included, to the plain ones', () => {
+    const symbols = ['A', 'B', 'C', 'D'];
+    const base = snap(10, Object.fromEntries(symbols.map((s, i) => [s, bar(10, 1 + i)])));
+    const memory = Object.fromEntries(symbols.map((s, i) => [s, mem(9, 1 + i)]));
+    const all = qualityGate(base, memory, RULES);
+    expect(all.clean.bars).toBe(base.bars);
+    expect(all.clean.liquidity).toBe(base.liquidity);
+    expect(all.clean.realizedVol).toBe(base.realizedVol);
+    const cases: MarketSnapshot[] = [
+      { ...base, bars: { ...base.bars, C: bar(10, Number.NaN) } }, // C rejected
+      { ...base, liquidity: { D: base.liquidity.D!, A: base.liquidity.A!, B: base.liquidity.B!, C: base.liquidity.C! } }, // another key order
+      { ...base, liquidity: { ...base.liquidity, Z: base.liquidity.A! } }, // an entry without a bar
+      { ...base, realizedVol: { ...base.realizedVol, B: Number.NaN } }, // one invalid optional value
+      { ...base, realizedVol: { A: 0.5, B: 0.5 } }, // some missing
+    ];
+    for (const raw of cases) {
+      const r = qualityGate(raw, memory, RULES);
+      const accepted = symbols.filter((s) => !r.rejected.some((x) => x.symbol === s));
+      const want = plainClean(raw, accepted);
+      for (const key of ['bars', 'liquidity', 'realizedVol'] as const) {
+        expect(r.clean[key]).toStrictEqual(want[key]);
+        expect(JSON.stringify(r.clean[key])).toBe(JSON.stringify(want[key]));
+      }
+    }
+  });
+});
