@@ -32,11 +32,13 @@ export interface MarketWorkerData {
   ahead: number;
   /** Where each snapshot is posted; a one-number note on the parent port says that one was. */
   made: MessagePort;
+  /** Post the bars before `options.firstCycle` first, on the parent port (`{ history }`). */
+  history: boolean;
   companion?: CompanionSpec;
 }
 
 const port = parentPort!;
-const { options, fromCycle, ahead, made, companion: spec } = workerData as MarketWorkerData;
+const { options, fromCycle, ahead, made, history, companion: spec } = workerData as MarketWorkerData;
 const market = new SyntheticMarket(options);
 const index = new Map(market.symbols().map((s, i) => [s, i]));
 let next = fromCycle;
@@ -76,6 +78,15 @@ port.on('message', (more: number) => {
 });
 
 async function start(): Promise<void> {
+  if (history) {
+    // made once: a companion's warm-up reads the same replay
+    try {
+      port.postMessage({ history: market.historySync(options.firstCycle, Number.MAX_SAFE_INTEGER).map((s) => packSnapshot(s, index)) });
+    } catch (err) {
+      port.postMessage({ historyError: err instanceof Error ? err.message : String(err) });
+    }
+    if (spec === undefined) market.historyDone();
+  }
   if (spec !== undefined) {
     try {
       const mod = (await import(pathToFileURL(spec.module).href)) as { createCompanion: CreateCompanion };

@@ -10,8 +10,9 @@ import { unpackSnapshot, type SnapshotWire } from './snapshot-wire.js';
  * making a 300-asset snapshot (GARCH draws, pump effects, liquidity, sentiment) cost ~2 ms of the engine's thread
  * per cycle, against ~0.3 ms to receive one made elsewhere (measured; issue 16). The snapshots are the very ones
  * SyntheticMarket makes (the same code, the same seed; numbers pass through structured clone exactly). A request out
- * of order (a restart) restarts the stream at it. Everything else (symbols, history, ground truth) is answered here
- * by a SyntheticMarket of the same options. With a companion (market-worker.ts), what it made of each snapshot on the
+ * of order (a restart) restarts the stream at it. The history before the first cycle comes from the worker too (it
+ * makes it anyway, for a companion or before its first bar), read once when asked for. Everything else (symbols,
+ * other history, ground truth) is answered here by a SyntheticMarket of the same options. With a companion (market-worker.ts), what it made of each snapshot on the
  * worker is kept with the snapshot: companionOf(cycle) for the cycle served last.
  * Made snapshots wait serialized in a port's queue and are read (deserialized) only when the engine asks for them:
  * read on arrival, the 48 made ahead lived long enough to be promoted to the old generation, and the garbage
@@ -28,6 +29,8 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   private expected = Number.NaN;
   private waiting: { cycle: number; resolve: (s: MarketSnapshot) => void; reject: (e: Error) => void } | null = null;
   private lastServed = Number.NEGATIVE_INFINITY;
+  /** The history before the first cycle, as the worker posts it (null when not asked of it, or done with). */
+  private madeHistory: Promise<MarketSnapshot[]> | null = null;
   /** The companion's value for the cycle served last. */
   private served: { cycle: number; extra: unknown } | null = null;
 
@@ -54,19 +57,25 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     this.inputs = this.local.inputs;
     this.quote = this.local.quote;
     // started now, so the bars up to the first cycle are made while the engine warms up on the history
-    if (this.workerFile !== null && o.lazy !== true) this.start(o.startCycle ?? options.firstCycle);
+    if (this.workerFile !== null && o.lazy !== true) this.start(o.startCycle ?? options.firstCycle, true);
   }
 
   symbols(): string[] {
     return this.local.symbols();
   }
 
-  /** The history is made here (SyntheticMarket serves a start-up's three requests from one replay). */
-  history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
-    return this.local.history(beforeCycle, bars);
+  /**
+   * The history before the first cycle as the worker made it (a start-up's three requests read it once); any other
+   * history is made here (SyntheticMarket serves them from one replay).
+   */
+  async history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
+    if (beforeCycle !== this.options.firstCycle || this.madeHistory === null) return this.local.history(beforeCycle, bars);
+    const all = await this.madeHistory;
+    return all.slice(Math.max(0, all.length - bars));
   }
 
   historyDone(): void {
+    this.madeHistory = null;
     this.local.historyDone();
   }
 
@@ -117,11 +126,26 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     return Promise.resolve(unpackSnapshot(m.wire!, this.symbolList));
   }
 
-  private start(fromCycle: number): void {
+  /** `history`: the worker first posts the bars before the first cycle (only the first start asks). */
+  private start(fromCycle: number, history = false): void {
     const { port1, port2 } = new MessageChannel();
-    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead, made: port2, ...(this.companion === undefined ? {} : { companion: this.companion }) };
+    const data: MarketWorkerData = { options: this.options, fromCycle, ahead: this.ahead, made: port2, history, ...(this.companion === undefined ? {} : { companion: this.companion }) };
     const w = new Worker(this.workerFile!, { workerData: data, transferList: [port2] });
     w.unref(); // never what keeps the process alive
+    if (history) {
+      this.madeHistory = new Promise<MarketSnapshot[]>((resolve, reject) => {
+        w.once('error', reject);
+        const onHistory = (m: unknown) => {
+          if (typeof m !== 'object' || m === null || !('history' in m || 'historyError' in m)) return;
+          w.off('message', onHistory);
+          const h = m as { history?: SnapshotWire[]; historyError?: string };
+          if (h.historyError !== undefined) reject(new Error(h.historyError));
+          else resolve(h.history!.map((wire) => unpackSnapshot(wire, this.symbolList)));
+        };
+        w.on('message', onHistory);
+      });
+      this.madeHistory.catch(() => undefined); // read (and its failure reported) when the history is asked for
+    }
     // the worker says on its own channel that something was made: a request waiting for it reads it now
     w.on('message', () => {
       if (this.worker !== w || this.waiting === null) return; // a stream stopped since, or nobody waits
