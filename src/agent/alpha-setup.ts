@@ -52,7 +52,7 @@ export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number,
   if (module === null) return undefined;
   const bars = warmUpBars(cfg, a, barMs);
   const data: FeatureCompanionData = { features: a.featureOptions, quality: qualityRules(cfg), firstCycle, historyBars: bars.replay, gateWarmupBars: bars.gate };
-  return { module, data, fromCycle: firstCycle };
+  return { module, data };
 }
 
 /** Features the market's worker made of each cycle's snapshot (a back-test market with a feature companion). */

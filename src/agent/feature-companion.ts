@@ -8,7 +8,6 @@
 import type { CreateCompanion } from '../data_ingest/synthetic/market-worker.js';
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
 import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
-import { warmUpMemory } from './warm-up.js';
 import { packFeatures } from './feature-wire.js';
 
 export interface FeatureCompanionData {
@@ -21,19 +20,23 @@ export interface FeatureCompanionData {
   gateWarmupBars: number;
 }
 
-export const createCompanion: CreateCompanion = (data, market) => {
+export const createCompanion: CreateCompanion = (data, symbols) => {
   const d = data as FeatureCompanionData;
   const engine = new FeatureEngine(d.features);
-  let memory: Record<string, AssetMemory> = {};
-  for (const snap of market.historySync(d.firstCycle, d.historyBars)) {
-    const g = qualityGate(snap, memory, d.quality);
-    memory = g.memory;
-    engine.update(g.clean);
-  }
-  let runMemory = warmUpMemory(market.historySync(d.firstCycle, d.gateWarmupBars), d.quality);
-  market.historyDone();
-  const index = new Map(market.symbols().map((s, i) => [s, i]));
+  const index = new Map(symbols.map((s, i) => [s, i]));
+  let historyMemory: Record<string, AssetMemory> = {};
+  let runMemory: Record<string, AssetMemory> = {};
   return {
+    history(snapshot, before) {
+      // the last historyBars bars through the gate and the features (replayBars), the last gateWarmupBars through a
+      // gate of their own: warmUpMemory's chain, the memory a new run starts its cycles with
+      if (before <= d.historyBars) {
+        const g = qualityGate(snapshot, historyMemory, d.quality);
+        historyMemory = g.memory;
+        engine.update(g.clean);
+      }
+      if (before <= d.gateWarmupBars) runMemory = qualityGate(snapshot, runMemory, d.quality).memory;
+    },
     see(snapshot) {
       const g = qualityGate(snapshot, runMemory, d.quality);
       runMemory = g.memory;

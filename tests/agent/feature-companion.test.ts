@@ -58,7 +58,7 @@ describe('feature companion (the pump model\'s features made on the back-test ma
 
   it('sends with each snapshot exactly the features the engine would make, also after a restart mid-run', async () => {
     expect(module).not.toBeNull(); // npm test builds dist/ first
-    const market = new PrefetchedSyntheticMarket(options, { ahead: 4, companion: { module: module!, data, fromCycle: FIRST } });
+    const market = new PrefetchedSyntheticMarket(options, { ahead: 4, companion: { module: module!, data } });
     open.push(market);
     expect(market.hasCompanion).toBe(true);
     const feed = new PrecomputedFeatures(market);
@@ -81,7 +81,7 @@ describe('feature companion (the pump model\'s features made on the back-test ma
   });
 
   it('makes nothing when snapshots are made on this thread', () => {
-    const market = new PrefetchedSyntheticMarket(options, { workerFile: null, companion: { module: module!, data, fromCycle: FIRST } });
+    const market = new PrefetchedSyntheticMarket(options, { workerFile: null, companion: { module: module!, data } });
     open.push(market);
     expect(market.hasCompanion).toBe(false);
   });

@@ -8,21 +8,21 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { MarketSnapshot } from '../market-data-source.js';
 import { SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.js';
-import { packSnapshot } from './snapshot-wire.js';
+import { packSnapshot, type SnapshotWire } from './snapshot-wire.js';
 
-/** What a companion module exports. */
+/** What a companion module makes (`createCompanion(data, symbols)`, symbols in the market's order). */
 export interface SnapshotCompanion {
-  /** Called with every snapshot in cycle order; the value travels with the snapshot (structured clone). */
+  /** Each bar of the history before the first cycle, oldest first; `before`: bars to the first cycle (1: the last). */
+  history(snapshot: MarketSnapshot, before: number): void;
+  /** Every snapshot from the first cycle on, in order (also those before a restarted stream's start, not posted); the value travels with the snapshot. */
   see(snapshot: MarketSnapshot): unknown;
 }
-export type CreateCompanion = (data: unknown, market: SyntheticMarket) => SnapshotCompanion;
+export type CreateCompanion = (data: unknown, symbols: readonly string[]) => SnapshotCompanion;
 
 export interface CompanionSpec {
   /** Compiled module exporting `createCompanion: CreateCompanion`. */
   module: string;
   data: unknown;
-  /** First cycle the companion must see (snapshots from there to the stream's start are shown to it, not posted). */
-  fromCycle: number;
 }
 
 export interface MarketWorkerData {
@@ -72,32 +72,36 @@ const produce = () => {
   }
 };
 
+let started = false;
 port.on('message', (more: number) => {
   credit += more;
-  if (companion !== null || spec === undefined) produce();
+  if (started) produce();
 });
 
 async function start(): Promise<void> {
-  if (history) {
-    // made once: a companion's warm-up reads the same replay
-    try {
-      port.postMessage({ history: market.historySync(options.firstCycle, Number.MAX_SAFE_INTEGER).map((s) => packSnapshot(s, index)) });
-    } catch (err) {
-      port.postMessage({ historyError: err instanceof Error ? err.message : String(err) });
+  try {
+    const c = spec === undefined ? null : (await import(pathToFileURL(spec.module).href) as { createCompanion: CreateCompanion }).createCompanion(spec.data, market.symbols());
+    if (c !== null && fromCycle < options.firstCycle) throw new Error(`a companion's stream starts at the first cycle ${options.firstCycle} or later (asked for ${fromCycle})`);
+    // The history is stepped through once, a bar at a time (none of it kept): packed for the parent when it asks
+    // for it, and shown to the companion. The stream then continues from the market's own state.
+    if (history || c !== null) {
+      const wires: SnapshotWire[] = [];
+      for (let cycle = market.historyStartCycle(); cycle < options.firstCycle; cycle++) {
+        const snap = market.snapshotSync(cycle);
+        if (history) wires.push(packSnapshot(snap, index));
+        c?.history(snap, options.firstCycle - cycle);
+      }
+      // copied, not transferred: a detached buffer makes V8 drop its fast typed-array code for the whole thread
+      if (history) port.postMessage({ history: wires });
     }
-    if (spec === undefined) market.historyDone();
+    if (c !== null) for (let cycle = options.firstCycle; cycle < fromCycle; cycle++) c.see(market.snapshotSync(cycle));
+    companion = c;
+  } catch (err) {
+    if (history) port.postMessage({ historyError: err instanceof Error ? err.message : String(err) });
+    fail(err);
+    return;
   }
-  if (spec !== undefined) {
-    try {
-      const mod = (await import(pathToFileURL(spec.module).href)) as { createCompanion: CreateCompanion };
-      const c = mod.createCompanion(spec.data, market);
-      for (let cycle = spec.fromCycle; cycle < fromCycle; cycle++) c.see(market.snapshotSync(cycle));
-      companion = c;
-    } catch (err) {
-      fail(err);
-      return;
-    }
-  }
+  started = true;
   credit += ahead;
   produce();
 }
