@@ -23,6 +23,7 @@ export interface WasmKernelSource {
 
 export const WASM_KERNELS: readonly WasmKernelSource[] = [
   { wat: 'src/portfolio/covariance-kernel.wat', ts: 'src/portfolio/covariance-kernel-wasm.ts', exportName: 'covarianceKernelWasm' },
+  { wat: 'src/alpha/newton-kernel.wat', ts: 'src/alpha/newton-kernel-wasm.ts', exportName: 'newtonKernelWasm' },
 ];
 
 /** The generated module's text for `kernel`, assembled from its .wat under `root`. */
