@@ -79,7 +79,7 @@ export function hrpWeights(cov: number[][], opts: { linkage?: LinkageMethod } = 
 }
 
 interface CovarianceExports {
-  covariance(x: number, n: number, stride: number, t: number, out: number, panelRows: number): void;
+  covariance(x: number, n: number, t: number, out: number, panelRows: number): void;
 }
 const covarianceKernel = new WasmKernel<CovarianceExports>('covariance', covarianceKernelWasm);
 
@@ -93,23 +93,25 @@ export function covariance(returns: readonly number[][]): number[][] {
   const n = returns.length;
   if (n === 0) return [];
   const t = returns[0]!.length;
-  // the kernel takes rows in pairs (a padding row's entries are dropped) starting on 16 bytes
+  // the kernel's layout: rows in pairs (a padding row's entries are dropped), each quad of bars of a pair's two rows
+  // in one 64-byte block (8 values: the first row's four, then the second's)
   const rows = n + (n & 1);
-  const stride = t + (t & 1);
-  const xBytes = rows * stride * 8;
-  const { exports, buffer } = covarianceKernel.instance(xBytes + rows * rows * 8);
-  const X = new Float64Array(buffer, 0, rows * stride);
+  const pairValues = 8 * Math.ceil(t / 4);
+  const xBytes = (rows / 2) * pairValues * 8;
+  const { exports, buffer } = covarianceKernel.instance(xBytes + rows * rows * 8 + 128);
+  const X = new Float64Array(buffer, 0, (rows / 2) * pairValues);
   for (let i = 0; i < n; i++) {
     const r = returns[i]!;
     let m = 0;
     for (let k = 0; k < t; k++) m += r[k]!;
     m /= t;
-    const o = i * stride;
-    for (let k = 0; k < t; k++) X[o + k] = r[k]! - m;
+    const o = (i >> 1) * pairValues + (i & 1) * 4;
+    for (let k = 0; k < t; k++) X[o + 2 * k - (k & 3)] = r[k]! - m; // o + 8 (k >> 2) + (k & 3)
   }
+  if (rows > n) for (let k = 0; k < t; k++) X[(n >> 1) * pairValues + 4 + 2 * k - (k & 3)] = 0;
   // column panels of ~256 KiB of rows, which stay in the second-level cache while the row pairs above them pass
-  const panelRows = Math.max(2, Math.floor(262_144 / (stride * 8 + 8)) & ~1);
-  exports.covariance(0, rows, stride, t, xBytes, panelRows);
+  const panelRows = Math.max(2, Math.floor(262_144 / (pairValues * 4 + 8)) & ~1);
+  exports.covariance(0, rows, t, xBytes, panelRows);
   const C = new Float64Array(buffer, xBytes, rows * rows);
   const out = new Array<number[]>(n);
   for (let i = 0; i < n; i++) {
