@@ -29,6 +29,7 @@ export const WASM_KERNELS: readonly WasmKernelSource[] = [
 /** The generated module's text for `kernel`, assembled from its .wat under `root`. */
 export async function generatedModule(kernel: WasmKernelSource, root: string): Promise<string> {
   const wat = readFileSync(join(root, kernel.wat), 'utf8');
+  // SIMD on; relaxed SIMD stays off, so wabt refuses its fused multiply-add (a kernel must round mul and add apart)
   const module = (await wabt()).parseWat(kernel.wat, wat, { simd: true });
   try {
     module.validate();
