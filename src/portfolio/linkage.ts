@@ -17,7 +17,7 @@ export interface Merge {
 /**
  * Fills `out[k]` with the distance from item `from` to every item k whose `skip[k]` is 0 (the others are not read).
  * One call per row rather than one per pair: the distances are computed back to back in the caller's loop and
- * overlap in the pipeline (Prim on 500 assets' correlation distances 3 -> 1 ms, measured).
+ * overlap in the pipeline (single linkage of 500 assets' correlation distances 3.0 -> 1.5 ms, measured).
  */
 export type DistanceRow = (from: number, skip: Uint8Array, out: Float64Array) => void;
 
