@@ -105,8 +105,16 @@ export function covariance(returns: readonly number[][]): number[][] {
     let m = 0;
     for (let k = 0; k < t; k++) m += r[k]!;
     m /= t;
+    // bar k of row i at pair (i >> 1), block k >> 2, offset 4 (i & 1) + (k & 3)
     const o = (i >> 1) * pairValues + (i & 1) * 4;
-    for (let k = 0; k < t; k++) X[o + 2 * k - (k & 3)] = r[k]! - m; // o + 8 (k >> 2) + (k & 3)
+    let k = 0;
+    for (let p = o; k + 4 <= t; k += 4, p += 8) {
+      X[p] = r[k]! - m;
+      X[p + 1] = r[k + 1]! - m;
+      X[p + 2] = r[k + 2]! - m;
+      X[p + 3] = r[k + 3]! - m;
+    }
+    for (; k < t; k++) X[o + 2 * k - (k & 3)] = r[k]! - m;
   }
   if (rows > n) for (let k = 0; k < t; k++) X[(n >> 1) * pairValues + 4 + 2 * k - (k & 3)] = 0;
   // column panels of ~256 KiB of rows, which stay in the second-level cache while the row pairs above them pass
