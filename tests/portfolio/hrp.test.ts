@@ -193,5 +193,6 @@ describe('covariance and HRP kernels against their plain definitions, bit for bi
     });
     expect(rows).toEqual(linkage(dist, 'single'));
     expect(singleLinkage(1, () => undefined)).toEqual([]);
+    expect(linkage([[0]], 'single')).toEqual([]);
   });
 });
