@@ -17,7 +17,6 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { readonly exports: object };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const PAGE_BYTES = 65_536;
 /** The largest memory kept between calls. */
@@ -56,6 +55,8 @@ export class WasmKernel<E> {
   }
 
   private instantiate(pages: number): { exports: E; memory: WasmMemory } {
+    const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wasmApi === undefined) throw new Error(`${this.name}: this Node has no WebAssembly (started with --jitless?)`);
     this.module ??= new wasmApi.Module(Buffer.from(this.wasmBase64, 'base64'));
     const memory = new wasmApi.Memory({ initial: pages });
     const instance = new wasmApi.Instance(this.module, { env: { memory } });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { covarianceKernelWasm } from '../../src/portfolio/covariance-kernel-wasm.js';
 import { WasmKernel } from '../../src/utils/wasm-kernel.js';
 
@@ -22,5 +22,14 @@ describe('WasmKernel', () => {
     expect(() => new WasmKernel('covariance', covarianceKernelWasm).instance(2 ** 31)).toThrow(
       'covariance: needs 2147483648 bytes of WebAssembly memory, more than the 2147418112 a 32-bit address reaches',
     );
+  });
+
+  it('says so when the runtime has no WebAssembly (node --jitless)', () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      expect(() => new WasmKernel('covariance', covarianceKernelWasm).instance(10)).toThrow('covariance: this Node has no WebAssembly (started with --jitless?)');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
