@@ -96,6 +96,8 @@ export class NewtonSums {
 function copyRows(X: readonly number[][], A: Float64Array, rs: number): void {
   const n = X.length;
   const d = X[0]!.length;
+  // the padding first: code after a loop that V8 compiles while in it has no type feedback yet and deoptimises
+  A.fill(0, n * rs);
   for (let i = 0; i < n; i++) {
     const row = X[i]!;
     const o = i * rs;
@@ -103,18 +105,17 @@ function copyRows(X: readonly number[][], A: Float64Array, rs: number): void {
     for (let j = 0; j < d; j++) A[o + 1 + j] = row[j]!;
     for (let j = d + 1; j < rs; j++) A[o + j] = 0;
   }
-  A.fill(0, n * rs);
 }
 
 /** Each row's class weight and label as doubles (a padding row's 0). */
 function copyLabels(y: readonly (0 | 1)[], w0: number, w1: number, wy: Float64Array, yv: Float64Array): void {
   const n = y.length;
+  wy.fill(0, n);
+  yv.fill(0, n);
   for (let i = 0; i < n; i++) {
     wy[i] = y[i] === 1 ? w1 : w0;
     yv[i] = y[i]!;
   }
-  wy.fill(0, n);
-  yv.fill(0, n);
 }
 
 const LOG1P_ONE = Math.log1p(1);

@@ -1,16 +1,18 @@
 /**
  * A hand-written WebAssembly kernel (the numeric hot paths: covariance, the logistic Newton sums) and the linear
- * memory it works in. The module is compiled on first use. Memory up to `KEEP_BYTES` is kept and reused between
- * calls, because a fresh memory costs a page fault for every 4 KiB first touched (1 ms of the 12 of a 500-asset
- * covariance, measured); a larger problem gets a memory of its own that is dropped with it, so a one-off 60 MB fit
- * does not stay resident. Callers write every byte they later read, so reuse never leaks one call's numbers into
- * another's results. WebAssembly SIMD is part of Node 20 (V8 11), no flag needed.
+ * memory it works in. The module is compiled on first use. One memory of `KEEP_BYTES` is made on first use and
+ * reused by every problem that fits in it, because a fresh memory costs a page fault for every 4 KiB first touched
+ * (1 ms of the 12 of a 500-asset covariance, measured; the operating system still maps only the pages touched). It is
+ * never grown: growing detaches the memory's ArrayBuffer, and the first detach in a process makes V8 drop the
+ * optimised code of every function that reads a typed array (the next calls ran up to 4 times slower, measured). A
+ * larger problem gets a memory of its own that is dropped with it, so a one-off 60 MB fit does not stay resident.
+ * Callers write every byte they later read, so reuse never leaks one call's numbers into another's results.
+ * WebAssembly SIMD is part of Node 20 (V8 11), no flag needed.
  */
 
 /** The part of the WebAssembly JS API used here (the project's TypeScript libs have no DOM types). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -19,7 +21,7 @@ interface WasmApi {
 }
 
 const PAGE_BYTES = 65_536;
-/** The largest memory kept between calls. */
+/** The memory kept between calls (virtual until touched). */
 const KEEP_BYTES = 16 * 1024 * 1024;
 /** Byte addresses are 32-bit; stay below 2 GiB so they are also non-negative as JS int32. */
 const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
@@ -43,14 +45,11 @@ export class WasmKernel<E> {
   /** An instance whose memory holds at least `bytes` bytes (contents unspecified: write before reading). */
   instance(bytes: number): KernelInstance<E> {
     if (!(bytes <= MAX_BYTES)) throw new RangeError(`${this.name}: needs ${bytes} bytes of WebAssembly memory, more than the ${MAX_BYTES} a 32-bit address reaches`);
-    const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
     if (bytes > KEEP_BYTES) {
-      const own = this.instantiate(pages);
+      const own = this.instantiate(Math.ceil(bytes / PAGE_BYTES));
       return { exports: own.exports, buffer: own.memory.buffer };
     }
-    this.kept ??= this.instantiate(pages);
-    const have = this.kept.memory.buffer.byteLength / PAGE_BYTES;
-    if (have < pages) this.kept.memory.grow(pages - have);
+    this.kept ??= this.instantiate(KEEP_BYTES / PAGE_BYTES);
     return { exports: this.kept.exports, buffer: this.kept.memory.buffer };
   }
 

@@ -3,19 +3,18 @@ import { covarianceKernelWasm } from '../../src/portfolio/covariance-kernel-wasm
 import { WasmKernel } from '../../src/utils/wasm-kernel.js';
 
 describe('WasmKernel', () => {
-  it('keeps one memory up to 16 MiB and grows it; a larger problem gets a memory of its own', () => {
+  it('keeps one 16 MiB memory for every problem that fits (never grown: no detached buffer); a larger one gets its own', () => {
     const kernel = new WasmKernel<object>('test', covarianceKernelWasm);
     const small = kernel.instance(10);
-    expect(small.buffer.byteLength).toBe(65_536);
-    new Float64Array(small.buffer)[0] = 42;
-    const grown = kernel.instance(200_000);
-    expect(grown.exports).toBe(small.exports);
-    expect(grown.buffer.byteLength).toBe(4 * 65_536);
-    expect(new Float64Array(grown.buffer)[0]).toBe(42); // the same memory, grown
-    const big = kernel.instance(17 * 1024 * 1024);
+    expect(small.buffer.byteLength).toBe(16 * 1024 * 1024);
+    const again = kernel.instance(16 * 1024 * 1024);
+    expect(again.exports).toBe(small.exports);
+    expect(again.buffer).toBe(small.buffer);
+    const big = kernel.instance(16 * 1024 * 1024 + 1);
     expect(big.exports).not.toBe(small.exports);
-    expect(big.buffer.byteLength).toBe(17 * 16 * 65_536);
-    expect(kernel.instance(10).exports).toBe(small.exports);
+    expect(big.buffer.byteLength).toBe(257 * 65_536);
+    expect(kernel.instance(10).buffer).toBe(small.buffer);
+    expect(small.buffer.byteLength).toBe(16 * 1024 * 1024); // still attached
   });
 
   it('refuses a problem a 32-bit address cannot reach', () => {
