@@ -7,10 +7,10 @@
 ;; Every output is one sum, started at +0: z_i = sum over j of beta_j A_ij (j increasing); over the rows i in
 ;; increasing order, H_jk = sum of (hw_i A_ij) A_ik and g_k = sum of rw_i A_ik, where p_i = 1 / (1 + e_i) for
 ;; z_i >= 0 and e_i / (1 + e_i) below (e_i = exp(-|z_i|), computed by the caller), rw_i = wy_i (p_i - y_i) and
-;; hw_i = (wy_i p_i) (1 - p_i), as the scalar code computed them. The two lanes of an f64x2
-;; always hold two DIFFERENT outputs (z of rows i and i + 1; H_jk and H_j,k+1), never two parts of one sum, and each
-;; lane sees the scalar code's multiplications and additions in its order (f64x2.mul, then f64x2.add: two roundings,
-;; never a fused multiply-add). Lanes that fall outside the triangle compute entries nobody reads.
+;; hw_i = (wy_i p_i) (1 - p_i), as the scalar code computed them. The two lanes of an f64x2 always hold two
+;; DIFFERENT outputs (z of rows i and i + 1; H_jk and H_j,k+1; p of rows i and i + 1), never two parts of one sum, and
+;; each lane sees the scalar code's operations in its order (f64x2.mul, then f64x2.add: two roundings, never a fused
+;; multiply-add). Lanes that fall outside the triangle compute entries nobody reads.
 ;;
 ;; Memory (imported; byte addresses, all 16-byte aligned): A row-major, `rs` f64 a row (rs = dim rounded up to even,
 ;; a last column dim zero), the intercept column first, rows padded to an even count; per row z, e, wy, y (f64); beta;
