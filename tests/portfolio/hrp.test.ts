@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { covariance, hrpWeights } from '../../src/portfolio/hrp.js';
-import { leavesOrder, linkage } from '../../src/portfolio/linkage.js';
+import { leavesOrder, linkage, singleLinkage } from '../../src/portfolio/linkage.js';
 import { createRng } from '../../src/utils/rng.js';
 
 const line = [0, 1, 3, 7];
@@ -92,5 +92,107 @@ describe('hrpWeights', () => {
     const c = covariance([[1, 2, 3], [2, 4, 7]]);
     expect(c[0]![0]).toBe(1);
     expect(c[0]![1]).toBeCloseTo(2.5, 12);
+  });
+});
+
+/**
+ * The plain definitions the kernels must give bit for bit (expected numbers computed here, by the straightforward
+ * loops: the formulas of the scalar code the WebAssembly kernel and the on-demand distances replaced).
+ */
+function plainCovariance(returns: number[][]): number[][] {
+  const t = returns[0]?.length ?? 0;
+  const X = returns.map((r) => {
+    let m = 0;
+    for (const v of r) m += v;
+    m /= t;
+    return r.map((v) => v - m);
+  });
+  const t4 = t - (t % 4);
+  return X.map((xi) =>
+    X.map((xj) => {
+      const s = [0, 0, 0, 0];
+      for (let k = 0; k < t4; k++) s[k % 4]! += xi[k]! * xj[k]!;
+      for (let k = t4; k < t; k++) s[0]! += xi[k]! * xj[k]!;
+      return (s[0]! + s[1]! + s[2]! + s[3]!) / (t - 1);
+    }),
+  );
+}
+
+function plainHrp(cov: number[][], method: 'single' | 'ward'): number[] {
+  const n = cov.length;
+  const sd = cov.map((r, i) => Math.sqrt(r[i]!));
+  const dist = cov.map((r, i) => r.map((c, j) => (i === j ? 0 : Math.sqrt(Math.max(0, (1 - Math.max(-1, Math.min(1, c / (sd[i]! * sd[j]!)))) / 2)))));
+  const w = new Array<number>(n).fill(1);
+  const clusterVar = (items: number[]) => {
+    const ivp = items.map((i) => 1 / cov[i]![i]!);
+    const s = ivp.reduce((a, b) => a + b, 0);
+    let v = 0;
+    for (let a = 0; a < items.length; a++) for (let b = 0; b < items.length; b++) v += (ivp[a]! / s) * (ivp[b]! / s) * cov[items[a]!]![items[b]!]!;
+    return v;
+  };
+  const stack = [leavesOrder(linkage(dist, method), n)];
+  while (stack.length > 0) {
+    const items = stack.pop()!;
+    if (items.length < 2) continue;
+    const left = items.slice(0, items.length >> 1);
+    const right = items.slice(items.length >> 1);
+    const alpha = 1 - clusterVar(left) / (clusterVar(left) + clusterVar(right));
+    for (const i of left) w[i]! *= alpha;
+    for (const i of right) w[i]! *= 1 - alpha;
+    stack.push(left, right);
+  }
+  return w;
+}
+
+const expectSameBits = (got: number[], want: number[]) => {
+  expect(got.length).toBe(want.length);
+  got.forEach((v, i) => expect(Object.is(v, want[i]), `entry ${i}: ${v} vs ${want[i]}`).toBe(true));
+};
+
+describe('covariance and HRP kernels against their plain definitions, bit for bit', () => {
+  // shapes: odd and even asset counts (the kernel pads to pairs), t = 0 .. 3 mod 4 (the tail goes to s0), a single
+  // bar (t - 1 = 0), nearly collinear series
+  const shapes = [[1, 1], [1, 5], [2, 4], [3, 7], [5, 2], [8, 9], [17, 30], [40, 203], [61, 720]] as const;
+
+  it('covariance', () => {
+    const rng = createRng(71);
+    for (const [n, t] of shapes) {
+      const base = Array.from({ length: t }, () => rng.normal());
+      const rets = Array.from({ length: n }, (_, i) => base.map((b) => (i % 3 === 2 ? b * (1 + 1e-9 * rng.normal()) : 0.02 * rng.normal() + 0.001 * i)));
+      const got = covariance(rets);
+      const want = plainCovariance(rets);
+      got.forEach((row, i) => expectSameBits(row, want[i]!));
+    }
+    expect(covariance([])).toEqual([]);
+    expectSameBits(covariance([[], []]).flat(), [-0, -0, -0, -0]); // no bars: 0 / (0 - 1)
+  });
+
+  it('covariance beyond the kernel memory kept between calls (16 MiB), then a small one again', () => {
+    const rng = createRng(72);
+    const long = Array.from({ length: 2 }, () => Array.from({ length: 1_100_003 }, () => rng.normal()));
+    expectSameBits(covariance(long).flat(), plainCovariance(long).flat());
+    const small = long.map((r) => r.slice(0, 11));
+    expectSameBits(covariance(small).flat(), plainCovariance(small).flat());
+  });
+
+  it('hrpWeights, single linkage (on-demand distances) and Ward (the full matrix)', () => {
+    const rng = createRng(73);
+    for (const [n, t] of [[2, 10], [3, 12], [9, 40], [64, 300], [151, 720]] as const) {
+      const rets = Array.from({ length: n }, (_, i) => Array.from({ length: t }, () => rng.normal() * (0.5 + (i % 5))));
+      const cov = covariance(rets);
+      expectSameBits(hrpWeights(cov), plainHrp(cov, 'single'));
+      expectSameBits(hrpWeights(cov, { linkage: 'ward' }), plainHrp(cov, 'ward'));
+    }
+  });
+
+  it('singleLinkage from distance rows gives the merges of linkage on the matrix, ties included', () => {
+    const pts = [0, 1, 1, 3, 4, 4, 4, 9];
+    const dist = pts.map((x) => pts.map((y) => Math.abs(x - y)));
+    const rows = singleLinkage(pts.length, (i, skip, out) => {
+      for (let k = 0; k < pts.length; k++) if (!skip[k]) out[k] = Math.abs(pts[i]! - pts[k]!);
+    });
+    expect(rows).toEqual(linkage(dist, 'single'));
+    expect(singleLinkage(1, () => undefined)).toEqual([]);
+    expect(linkage([[0]], 'single')).toEqual([]);
   });
 });
