@@ -116,7 +116,7 @@ export function correlationMatrix(returns: ReadonlyMap<string, readonly number[]
   for (let i = 0; i < n; i++) {
     const ui = unit[i];
     let known = memo.pairs.get(symbols[i]!);
-    if (known === undefined) memo.pairs.set(symbols[i]!, (known = new Map()));
+    if (known === undefined) memo.pairs.set(symbols[i]!, (known = new Map<string, number>()));
     // pairs not seen before, computed four at a time when all five series are complete (four independent sums,
     // each over t in order: the same figures as one at a time)
     todo.length = 0;
