@@ -27,6 +27,22 @@ const OBJECTIVE_TOLERANCE = 1e-13;
 let scratch = new Float64Array(0);
 const scratchOf = (size: number) => (scratch.length >= size ? scratch : (scratch = new Float64Array(size * 2)));
 
+/**
+ * The steps' buffers by number of coefficients, reused across calls (one fit at a time in a thread; a refit of every
+ * asset's three series a day made seven typed arrays each). Each is written before it is read: beta from the start,
+ * the normal equations by pass(), the rest before use.
+ */
+const stepBuffersByK = new Map<number, { beta: Float64Array; jtj: Float64Array; jte: Float64Array; jtjTrial: Float64Array; jteTrial: Float64Array; A: Float64Array; delta: Float64Array; trial: Float64Array }>();
+function stepBuffers(k: number) {
+  let b = stepBuffersByK.get(k);
+  if (b === undefined) {
+    const f = (n: number) => new Float64Array(n);
+    b = { beta: f(k), jtj: f(k * k), jte: f(k), jtjTrial: f(k * k), jteTrial: f(k), A: f(k * k), delta: f(k), trial: f(k) };
+    stepBuffersByK.set(k, b);
+  }
+  return b;
+}
+
 /** theta(B) = 1 + theta_1 B + ... is invertible when -theta is a stationary AR polynomial. */
 function admissible(beta: Float64Array, p: number, k: number): boolean {
   // one coefficient each (the default order) without the copies: typed-array views cost more than the pass itself
@@ -138,16 +154,9 @@ function pass11(w: ArrayLike<number>, phi: number, theta: number, jtj: Float64Ar
 export function cssGaussNewton(w: ArrayLike<number>, p: number, q: number, start: ArmaCoefficients): ArmaCoefficients | null {
   const k = p + q;
   if (k === 0 || start.ar.length !== p || start.ma.length !== q || w.length <= p + k) return null;
-  const beta = new Float64Array(k);
+  const { beta, jtj, jte, jtjTrial, jteTrial, A, delta, trial } = stepBuffers(k);
   for (let a = 0; a < k; a++) beta[a] = a < p ? start.ar[a]! : start.ma[a - p]!;
   if (!beta.every(Number.isFinite) || !admissible(beta, p, k)) return null;
-  const jtj = new Float64Array(k * k);
-  const jte = new Float64Array(k);
-  const jtjTrial = new Float64Array(k * k);
-  const jteTrial = new Float64Array(k);
-  const A = new Float64Array(k * k);
-  const delta = new Float64Array(k);
-  const trial = new Float64Array(k);
   const done = () => {
     const out: ArmaCoefficients = { ar: [], ma: [] };
     for (let a = 0; a < k; a++) (a < p ? out.ar : out.ma).push(beta[a]!);
