@@ -1,4 +1,4 @@
-import type { WeightedEdge } from './modularity.js';
+import type { IndexedEdges } from './modularity.js';
 
 /**
  * The level-0 adjacency that graphology-indices 0.17's UndirectedLouvainIndex builds from the graphology 0.26 graph
@@ -39,40 +39,48 @@ export interface LouvainCsr {
 const coerceWeight = (w: number) => (Number.isNaN(w) ? 1 : w);
 
 /**
- * The index of the graph whose nodes are `ids` (in their index order) and whose edges are `edges`: self-loops
- * dropped, parallel edges (either direction) summed in input order into the first one's place (graphology's
- * `updateEdgeAttribute(..., (v) => (v ?? 0) + w)`), then, as the index constructor does, edges visited in insertion
- * order and each endpoint's block filled from its end, so a node lists its neighbours in reverse edge order.
+ * The index of the graph of `order` nodes and `edges` (self-loops already left out): parallel edges (either
+ * direction) summed in input order into the first one's place (graphology's `updateEdgeAttribute(..., (v) =>
+ * (v ?? 0) + w)`), then, as the index constructor does, edges visited in insertion order and each endpoint's block
+ * filled from its end, so a node lists its neighbours in reverse edge order.
  */
-export function buildLouvainCsr(ids: ReadonlyMap<string, number>, edges: readonly WeightedEdge[]): LouvainCsr {
-  const order = ids.size;
-  const pairs = new Map<number, number>();
-  const sources: number[] = [];
-  const targets: number[] = [];
-  const sums: number[] = [];
-  for (const e of edges) {
-    if (e.source === e.target) continue;
-    const w = e.weight ?? 1;
-    const a = ids.get(e.source)!;
-    const b = ids.get(e.target)!;
-    const key = a < b ? a * order + b : b * order + a;
-    const k = pairs.get(key);
-    if (k === undefined) {
-      pairs.set(key, sources.length);
-      sources.push(a);
-      targets.push(b);
-      sums.push(w);
-    } else {
-      sums[k] = sums[k]! + w;
+export function buildLouvainCsr(order: number, edges: IndexedEdges): LouvainCsr {
+  const { sources, targets } = edges;
+  const m = sources.length;
+  // parallel edges found per lower endpoint (edges bucketed by it, in input order)
+  const bucketEnds = new Int32Array(order + 1);
+  for (let e = 0; e < m; e++) bucketEnds[Math.min(sources[e]!, targets[e]!) + 1]!++;
+  for (let i = 0; i < order; i++) bucketEnds[i + 1]! += bucketEnds[i]!;
+  const byLower = new Int32Array(m);
+  const fill = bucketEnds.slice(0, order);
+  for (let e = 0; e < m; e++) byLower[fill[Math.min(sources[e]!, targets[e]!)]!++] = e;
+  const sums = edges.weights.slice();
+  const first = new Uint8Array(m);
+  const seenWith = new Int32Array(order).fill(-1);
+  const firstEdge = new Int32Array(order);
+  for (let a = 0, p = 0; a < order; a++) {
+    for (; p < bucketEnds[a + 1]!; p++) {
+      const e = byLower[p]!;
+      const b = Math.max(sources[e]!, targets[e]!);
+      if (seenWith[b] !== a) {
+        seenWith[b] = a;
+        firstEdge[b] = e;
+        first[e] = 1;
+      } else {
+        const f = firstEdge[b]!;
+        sums[f] = sums[f]! + sums[e]!;
+      }
     }
   }
-  const size = sources.length;
-  const entries = size * 2;
+  let size = 0;
   const degree = new Int32Array(order);
-  for (let k = 0; k < size; k++) {
-    degree[sources[k]!]!++;
-    degree[targets[k]!]!++;
+  for (let e = 0; e < m; e++) {
+    if (first[e] === 0) continue;
+    size++;
+    degree[sources[e]!]!++;
+    degree[targets[e]!]!++;
   }
+  const entries = size * 2;
   const starts = new (pointerArray(entries))(order + 1);
   let n = 0;
   for (let i = 0; i < order; i++) {
@@ -83,10 +91,11 @@ export function buildLouvainCsr(ids: ReadonlyMap<string, number>, edges: readonl
   const weights = new Float64Array(entries);
   const nodeWeights = new Float64Array(order);
   let totalWeight = 0;
-  for (let k = 0; k < size; k++) {
-    const source = sources[k]!;
-    const target = targets[k]!;
-    const weight = coerceWeight(sums[k]!);
+  for (let e = 0; e < m; e++) {
+    if (first[e] === 0) continue;
+    const source = sources[e]!;
+    const target = targets[e]!;
+    const weight = coerceWeight(sums[e]!);
     totalWeight += weight;
     nodeWeights[source]! += weight;
     nodeWeights[target]! += weight;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { consensusClusters } from '../../src/network_analysis/consensus-clusters.js';
 import { ClusteringError, louvainCommunities, louvainGraph, louvainWithinBudget } from '../../src/network_analysis/louvain.js';
 import { createRng, type Rng } from '../../src/utils/rng.js';
-import { distinctEdges, knnGraph, libraryCommunities, libraryGraph, libraryIndex, libraryWithinBudget, messyGraph, thresholdGraph, type TestGraph } from './louvain-oracle.js';
+import { consensusWindows, distinctEdges, knnGraph, libraryCommunities, libraryConsensusClusters, libraryGraph, libraryIndex, libraryLouvainCommunities, libraryWithinBudget, messyGraph, thresholdGraph, type TestGraph } from './louvain-oracle.js';
 
 /**
  * The hand-written Louvain must give graphology-communities-louvain 2.0.2's results exactly (issue 16): the same
@@ -95,5 +96,19 @@ describe('hand-written Louvain against graphology-communities-louvain 2.0.2', ()
     // seed 7006 cycles on stream 7 (the fixture's reason to exist) and converges on stream 8
     expect(louvainWithinBudget(louvainGraph(fixture.edges, fixture.nodes).graph, 1, 7006, 200).attempt).toBe(1);
     expect(tally.laterStream).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives the same consensus clusters (communities, modularities, cluster count) as the package did', () => {
+    const rng = createRng(1616);
+    for (const [n, windows, runs] of [[12, 5, 10], [40, 5, 10], [80, 5, 10], [80, 3, 4], [150, 2, 3], [256, 2, 2], [300, 1, 2]] as const) {
+      const { graphs, nodes } = consensusWindows(rng, n, windows);
+      // the engine passes its symbols; also: an unsorted list, an asset no window has, and one a window has but the list lacks
+      const listed = n === 80 && windows === 3 ? [...nodes.slice(1), 'ZZ-NO-EDGES'] : nodes;
+      const o = { resolution: [1, 1.3, 0.8][rng.int(3)]!, runs, seed: rng.int(1000) };
+      expect(consensusClusters(graphs, listed, o), `n=${n}`).toEqual(libraryConsensusClusters(graphs, listed, o));
+    }
+    // and a plain call on edges: the edge-list path of louvainCommunities
+    const g = knnGraph(rng, 60, 8);
+    expect(louvainCommunities(g.edges, { seed: 5, resolution: 1.1 })).toEqual(libraryLouvainCommunities(g.edges, { seed: 5, resolution: 1.1 }));
   });
 });

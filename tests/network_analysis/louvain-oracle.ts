@@ -104,6 +104,61 @@ export function libraryCommunities(raw: Record<string, number>, nodes: readonly 
   return { communities, modularity: modularity(edges, communities, resolution) };
 }
 
+/** The old louvainCommunities(): the package's run within the budget, renumbered, scored. */
+export function libraryLouvainCommunities(edges: readonly WeightedEdge[] | { graph: Graph; nodes: string[]; edges: readonly WeightedEdge[] }, opts: { resolution?: number; seed?: number; nodes?: readonly string[] } = {}): { communities: Record<string, number>; modularity: number } {
+  const { graph: g, nodes, edges: list } = 'graph' in edges ? edges : { ...libraryGraph(edges, opts.nodes), edges };
+  if (g.size === 0) return { communities: Object.fromEntries(nodes.map((n, i) => [n, i])), modularity: 0 };
+  const r = libraryWithinBudget(g, nodes.length, opts.resolution ?? 1, opts.seed ?? 0, 200);
+  if (r === null) throw new Error('no stream converged');
+  return libraryCommunities(r.communities, nodes, list, opts.resolution ?? 1);
+}
+
+/** consensusClusters() before issue 16, word for word but for the Louvain it calls. */
+export function libraryConsensusClusters(graphs: readonly WeightedEdge[][], nodes: readonly string[], o: { resolution: number; runs: number; seed: number; agreement?: number }) {
+  const index = new Map(nodes.map((n, i) => [n, i]));
+  const n = nodes.length;
+  const co = new Float64Array(n * n);
+  let runs = 0;
+  let modSum = 0;
+  for (const edges of graphs) {
+    const graph = { ...libraryGraph(edges, nodes), edges };
+    for (let r = 0; r < o.runs; r++) {
+      const { communities, modularity } = libraryLouvainCommunities(graph, { resolution: o.resolution, seed: o.seed * 1000 + runs, nodes });
+      runs++;
+      modSum += modularity;
+      const byCluster = new Map<number, number[]>();
+      for (const [s, c] of Object.entries(communities)) {
+        const i = index.get(s);
+        if (i === undefined) continue;
+        byCluster.set(c, [...(byCluster.get(c) ?? []), i]);
+      }
+      for (const members of byCluster.values()) for (const i of members) for (const j of members) if (i !== j) co[i * n + j]! += 1;
+    }
+  }
+  const agreement = o.agreement ?? 0.5;
+  const edges: WeightedEdge[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (runs > 0 && co[i * n + j]! / runs > agreement) edges.push({ source: nodes[i]!, target: nodes[j]!, weight: co[i * n + j]! / runs });
+  const final = libraryLouvainCommunities(edges, { resolution: o.resolution, seed: o.seed, nodes });
+  const latest = graphs[graphs.length - 1] ?? [];
+  return {
+    communities: final.communities,
+    modularity: modularity(latest, final.communities, o.resolution),
+    meanRunModularity: runs === 0 ? 0 : modSum / runs,
+    clusters: new Set(Object.values(final.communities)).size,
+  };
+}
+
+/** The windows of a consensus: `windows` kNN graphs of one universe's factor-model returns (k = 8, as configured). */
+export function consensusWindows(rng: Rng, n: number, windows: number): { graphs: WeightedEdge[][]; nodes: string[] } {
+  const symbols = names(rng, n);
+  const factors = 2 + rng.int(6);
+  const graphs = Array.from({ length: windows }, () => {
+    const c = correlationMatrix(factorReturns(rng, n, factors, 168, symbols), { minOverlap: 84, shrinkage: 0.1 });
+    return correlationEdges(c, { method: 'knn', minCorrelation: 0, k: 8 });
+  });
+  return { graphs, nodes: symbols };
+}
+
 /** A graph to cluster: its edges, and extra nodes (isolated unless an edge names them). */
 export interface TestGraph {
   shape: string;
