@@ -36,6 +36,14 @@ class SparseQueueSet {
     this.sparse = new Pointers(capacity);
   }
 
+  /** Back to a new queue's state (its members' stale places count: see above). */
+  clear(): void {
+    this.start = 0;
+    this.size = 0;
+    this.dense.fill(0);
+    this.sparse.fill(0);
+  }
+
   enqueue(member: number): void {
     let index = this.sparse[member]!;
     if (this.size !== 0) {
@@ -60,44 +68,93 @@ class SparseQueueSet {
 }
 
 /**
- * Louvain on `csr` at `resolution`, drawing from `random` once per level. Returns null as soon as more than
- * `movesAllowed` move()/isolate() calls would be made (the package can cycle for ever; see louvain.ts).
+ * The arrays of a run on one graph, allocated once and reused by each run on it (the consensus runs a graph ten
+ * times; runs are synchronous, so one at a time). Everything a run reads before writing is reset by louvainRun.
  */
-export function louvainRun(csr: LouvainCsr, resolution: number, random: () => number, movesAllowed: number): LouvainRunResult | null {
+export class LouvainWorkspace {
+  readonly startsA: PointerArray;
+  readonly startsB: PointerArray;
+  readonly neighboursA: Int32Array;
+  readonly neighboursB: Int32Array;
+  readonly weightsA: Float64Array;
+  readonly weightsB: Float64Array;
+  readonly loops: Float64Array;
+  readonly totalWeights: Float64Array;
+  readonly belongings: Int32Array;
+  readonly counts: Int32Array;
+  readonly unused: Int32Array;
+  readonly mapping: Int32Array;
+  readonly mapDense: Int32Array;
+  readonly mapSparse: Int32Array;
+  readonly mapVals: Float64Array;
+  readonly queue: SparseQueueSet;
+  readonly newLabels: Int32Array;
+  readonly newTotals: Float64Array;
+  readonly newLoops: Float64Array;
+  readonly groupStarts: Int32Array;
+  readonly members: Int32Array;
+  readonly seenBy: Int32Array;
+  readonly sums: Float64Array;
+  readonly touched: Int32Array;
+  constructor(readonly csr: LouvainCsr) {
+    const N = csr.order;
+    const entries = csr.neighbours.length;
+    this.startsA = csr.starts.slice();
+    this.startsB = csr.starts.slice();
+    this.neighboursA = new Int32Array(entries);
+    this.neighboursB = new Int32Array(entries);
+    this.weightsA = new Float64Array(entries);
+    this.weightsB = new Float64Array(entries);
+    this.loops = new Float64Array(N);
+    this.totalWeights = new Float64Array(N);
+    this.belongings = new Int32Array(N);
+    this.counts = new Int32Array(N);
+    this.unused = new Int32Array(N);
+    this.mapping = new Int32Array(N);
+    this.mapDense = new Int32Array(N);
+    this.mapSparse = new Int32Array(N);
+    this.mapVals = new Float64Array(N);
+    this.queue = new SparseQueueSet(N);
+    this.newLabels = new Int32Array(N);
+    this.newTotals = new Float64Array(N);
+    this.newLoops = new Float64Array(N);
+    this.groupStarts = new Int32Array(N + 1);
+    this.members = new Int32Array(N);
+    this.seenBy = new Int32Array(N);
+    this.sums = new Float64Array(N);
+    this.touched = new Int32Array(N);
+  }
+}
+
+/**
+ * Louvain on the workspace's graph at `resolution`, drawing from `random` once per level. Returns null as soon as
+ * more than `movesAllowed` move()/isolate() calls would be made (the package can cycle for ever; see louvain.ts).
+ */
+export function louvainRun(work: LouvainWorkspace, resolution: number, random: () => number, movesAllowed: number): LouvainRunResult | null {
+  const csr = work.csr;
   const N = csr.order;
   const M = csr.totalWeight;
-  const entries = csr.neighbours.length;
   // the index, rebuilt in place level by level (adjacency double-buffered: the zoom-out reads one and writes the other)
-  let starts = csr.starts.slice();
-  let neighbours = csr.neighbours.slice();
-  let weights = csr.weights.slice();
-  let nextStarts = starts.slice();
-  let nextNeighbours = new Int32Array(entries);
-  let nextWeights = new Float64Array(entries);
-  const loops = new Float64Array(N);
-  const totalWeights = csr.nodeWeights.slice();
-  const belongings = new Int32Array(N);
-  const counts = new Int32Array(N).fill(1);
-  const unused = new Int32Array(N);
-  const mapping = new Int32Array(N);
+  let starts = work.startsA;
+  let neighbours = work.neighboursA;
+  let weights = work.weightsA;
+  let nextStarts = work.startsB;
+  let nextNeighbours = work.neighboursB;
+  let nextWeights = work.weightsB;
+  starts.set(csr.starts);
+  neighbours.set(csr.neighbours);
+  weights.set(csr.weights);
+  const { loops, totalWeights, belongings, counts, unused, mapping, mapDense, mapSparse, mapVals, queue } = work;
+  loops.fill(0);
+  totalWeights.set(csr.nodeWeights);
+  counts.fill(1);
   for (let i = 0; i < N; i++) belongings[i] = mapping[i] = i;
   let C = N;
   let U = 0;
   // the package's SparseMap(Float64Array, N) of neighbour communities: first-seen order, weights summed from 0
-  const mapDense = new Int32Array(N);
-  const mapSparse = new Int32Array(N);
-  const mapVals = new Float64Array(N);
   let mapSize = 0;
-  const queue = new SparseQueueSet(N);
-  // zoom-out scratch
-  const newLabels = new Int32Array(N);
-  const newTotals = new Float64Array(N);
-  const newLoops = new Float64Array(N);
-  const groupStarts = new Int32Array(N + 1);
-  const members = new Int32Array(N);
-  const seenBy = new Int32Array(N);
-  const sums = new Float64Array(N);
-  const touched = new Int32Array(N);
+  queue.clear(); // a new queue, as each package run makes
+  const { newLabels, newTotals, newLoops, groupStarts, members, seenBy, sums, touched } = work;
 
   let movesLeft = movesAllowed;
   let moves = 0;
@@ -252,7 +309,7 @@ export function louvainRun(csr: LouvainCsr, resolution: number, random: () => nu
     C = next;
     U = 0;
   }
-  return { communities: mapping, moves };
+  return { communities: mapping.slice(), moves };
 }
 
 /** Sorts xs[0 .. count) ascending (insertion sort: a community's neighbour communities are few). */

@@ -1,7 +1,7 @@
 import { CoceError } from '../utils/errors.js';
 import { createRng } from '../utils/rng.js';
 import { buildLouvainCsr, type LouvainCsr } from './louvain-csr.js';
-import { louvainRun } from './louvain-run.js';
+import { LouvainWorkspace, louvainRun } from './louvain-run.js';
 import { labelModularity, type IndexedEdges, type WeightedEdge } from './modularity.js';
 
 /**
@@ -34,6 +34,8 @@ export interface LouvainGraph {
   readonly edges: readonly WeightedEdge[];
   /** `edges` by node index, for scoring each run's partition. */
   readonly indexed: IndexedEdges;
+  /** The arrays each run on this graph reuses. */
+  readonly workspace: LouvainWorkspace;
 }
 
 /** The graph of `edges` (parallel edges summed, self-loops dropped) over `nodes` and the edges' endpoints, sorted. */
@@ -67,7 +69,8 @@ export function louvainGraph(edges: readonly WeightedEdge[], nodes: readonly str
     weights[k++] = edges[e]!.weight ?? 1;
   }
   const indexed = { sources, targets, weights };
-  return { graph: buildLouvainCsr(all.length, indexed), nodes: all, edges, indexed };
+  const graph = buildLouvainCsr(all.length, indexed);
+  return { graph, nodes: all, edges, indexed, workspace: new LouvainWorkspace(graph) };
 }
 
 /**
@@ -92,7 +95,7 @@ export function louvainLabels(graph: LouvainGraph, opts: { resolution?: number; 
   const order = graph.nodes.length;
   if (graph.graph.size === 0) return { labels: Int32Array.from({ length: order }, (_, i) => i), count: order, modularity: 0 };
   const resolution = opts.resolution ?? 1;
-  const raw = louvainWithinBudget(graph.graph, resolution, opts.seed ?? 0, opts.maxMovesPerNode ?? MOVES_PER_NODE).communities;
+  const raw = louvainWithinBudget(graph.workspace, resolution, opts.seed ?? 0, opts.maxMovesPerNode ?? MOVES_PER_NODE).communities;
   const relabel = new Int32Array(order).fill(-1);
   const labels = new Int32Array(order);
   let count = 0;
@@ -108,10 +111,11 @@ export function louvainLabels(graph: LouvainGraph, opts: { resolution?: number; 
  * One Louvain run on stream 7 of the seed (as always), or on the next streams if a run cycles: each node's community
  * as the package numbers it, the stream that converged (0 = stream 7) and its move count.
  */
-export function louvainWithinBudget(g: LouvainCsr, resolution: number, seed: number, movesPerNode: number): { communities: Int32Array; attempt: number; moves: number } {
+export function louvainWithinBudget(work: LouvainWorkspace, resolution: number, seed: number, movesPerNode: number): { communities: Int32Array; attempt: number; moves: number } {
+  const g = work.csr;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const rng = createRng(seed, 7 + attempt);
-    const run = louvainRun(g, resolution, () => rng.next(), movesPerNode * g.order);
+    const run = louvainRun(work, resolution, () => rng.next(), movesPerNode * g.order);
     if (run !== null) return { ...run, attempt };
   }
   throw new ClusteringError(`Louvain did not converge on ${g.order} nodes in ${ATTEMPTS} seed streams`, { order: g.order, resolution, seed });

@@ -42,11 +42,11 @@ function compare(g: TestGraph, runs: { seed: number; resolution: number; movesPe
     tally.runs++;
     if (want === null) {
       tally.noStream++;
-      expect(() => louvainWithinBudget(mine.graph, resolution, seed, movesPerNode), run).toThrow(ClusteringError);
+      expect(() => louvainWithinBudget(mine.workspace, resolution, seed, movesPerNode), run).toThrow(ClusteringError);
       continue;
     }
     if (want.attempt > 0) tally.laterStream++;
-    const got = louvainWithinBudget(mine.graph, resolution, seed, movesPerNode);
+    const got = louvainWithinBudget(mine.workspace, resolution, seed, movesPerNode);
     expect({ attempt: got.attempt, moves: got.moves }, run).toEqual({ attempt: want.attempt, moves: want.moves });
     expect(Object.fromEntries(mine.nodes.map((n, i) => [n, got.communities[i]])), run).toEqual(want.communities);
     expect(louvainCommunities(mine, { seed, resolution, maxMovesPerNode: movesPerNode }), run).toEqual(libraryCommunities(want.communities, lib.nodes, g.edges, resolution));
@@ -94,7 +94,7 @@ describe('hand-written Louvain against graphology-communities-louvain 2.0.2', ()
     const runs = Array.from({ length: 30 }, (_, i) => ({ seed: 6990 + i, resolution: 1, movesPerNode: 200 }));
     compare({ shape: 'louvain-cycle.json', edges: fixture.edges, nodes: fixture.nodes }, [...runs, { seed: 7006, resolution: 1.2, movesPerNode: 200 }, { seed: 7006, resolution: 1, movesPerNode: 3 }], tally);
     // seed 7006 cycles on stream 7 (the fixture's reason to exist) and converges on stream 8
-    expect(louvainWithinBudget(louvainGraph(fixture.edges, fixture.nodes).graph, 1, 7006, 200).attempt).toBe(1);
+    expect(louvainWithinBudget(louvainGraph(fixture.edges, fixture.nodes).workspace, 1, 7006, 200).attempt).toBe(1);
     expect(tally.laterStream).toBeGreaterThanOrEqual(1);
   });
 
