@@ -214,6 +214,7 @@ export function messyGraph(rng: Rng, n: number, edges: number): TestGraph {
 
 /** Exactly `count` distinct edges over n named nodes (2 x 128 = 256 entries: where the package's `starts` wraps). */
 export function distinctEdges(rng: Rng, n: number, count: number): TestGraph {
+  if (count > (n * (n - 1)) / 2) throw new RangeError(`${count} distinct edges do not fit among ${n} nodes`);
   const symbols = names(rng, n);
   const seen = new Set<string>();
   const out: WeightedEdge[] = [];
