@@ -68,16 +68,22 @@ class SparseQueueSet {
 }
 
 /**
- * The arrays of a run on one graph, allocated once and reused by each run on it (the consensus runs a graph ten
- * times; runs are synchronous, so one at a time). Everything a run reads before writing is reset by louvainRun.
+ * The index of a run on one graph and its scratch arrays, allocated once and reused by each run on it (the consensus
+ * runs a graph ten times; runs are synchronous, so one at a time). Everything a run reads before writing is reset by
+ * louvainRun. The adjacency is double-buffered: the zoom-out reads one and writes the other.
  */
 export class LouvainWorkspace {
-  readonly startsA: PointerArray;
-  readonly startsB: PointerArray;
-  readonly neighboursA: Int32Array;
-  readonly neighboursB: Int32Array;
-  readonly weightsA: Float64Array;
-  readonly weightsB: Float64Array;
+  starts: PointerArray;
+  neighbours: Int32Array;
+  weights: Float64Array;
+  nextStarts: PointerArray;
+  nextNeighbours: Int32Array;
+  nextWeights: Float64Array;
+  /** Nodes of the current level (the package's C) and ids on the unused stack (its U). */
+  C = 0;
+  U = 0;
+  movesLeft = 0;
+  moves = 0;
   readonly loops: Float64Array;
   readonly totalWeights: Float64Array;
   readonly belongings: Int32Array;
@@ -99,12 +105,12 @@ export class LouvainWorkspace {
   constructor(readonly csr: LouvainCsr) {
     const N = csr.order;
     const entries = csr.neighbours.length;
-    this.startsA = csr.starts.slice();
-    this.startsB = csr.starts.slice();
-    this.neighboursA = new Int32Array(entries);
-    this.neighboursB = new Int32Array(entries);
-    this.weightsA = new Float64Array(entries);
-    this.weightsB = new Float64Array(entries);
+    this.starts = csr.starts.slice();
+    this.nextStarts = csr.starts.slice();
+    this.neighbours = new Int32Array(entries);
+    this.nextNeighbours = new Int32Array(entries);
+    this.weights = new Float64Array(entries);
+    this.nextWeights = new Float64Array(entries);
     this.loops = new Float64Array(N);
     this.totalWeights = new Float64Array(N);
     this.belongings = new Int32Array(N);
@@ -129,187 +135,204 @@ export class LouvainWorkspace {
 /**
  * Louvain on the workspace's graph at `resolution`, drawing from `random` once per level. Returns null as soon as
  * more than `movesAllowed` move()/isolate() calls would be made (the package can cycle for ever; see louvain.ts).
+ * Split in three functions (a level's moves, the zoom-out, this loop) so that V8 optimises the hot one early.
  */
 export function louvainRun(work: LouvainWorkspace, resolution: number, random: () => number, movesAllowed: number): LouvainRunResult | null {
   const csr = work.csr;
   const N = csr.order;
-  const M = csr.totalWeight;
-  // the index, rebuilt in place level by level (adjacency double-buffered: the zoom-out reads one and writes the other)
-  let starts = work.startsA;
-  let neighbours = work.neighboursA;
-  let weights = work.weightsA;
-  let nextStarts = work.startsB;
-  let nextNeighbours = work.neighboursB;
-  let nextWeights = work.weightsB;
-  starts.set(csr.starts);
-  neighbours.set(csr.neighbours);
-  weights.set(csr.weights);
-  const { loops, totalWeights, belongings, counts, unused, mapping, mapDense, mapSparse, mapVals, queue } = work;
-  loops.fill(0);
-  totalWeights.set(csr.nodeWeights);
-  counts.fill(1);
+  work.starts.set(csr.starts);
+  work.neighbours.set(csr.neighbours);
+  work.weights.set(csr.weights);
+  work.loops.fill(0);
+  work.totalWeights.set(csr.nodeWeights);
+  work.counts.fill(1);
+  const { belongings, mapping } = work;
   for (let i = 0; i < N; i++) belongings[i] = mapping[i] = i;
-  let C = N;
-  let U = 0;
-  // the package's SparseMap(Float64Array, N) of neighbour communities: first-seen order, weights summed from 0
-  let mapSize = 0;
-  queue.clear(); // a new queue, as each package run makes
-  const { newLabels, newTotals, newLoops, groupStarts, members, seenBy, sums, touched } = work;
-
-  let movesLeft = movesAllowed;
-  let moves = 0;
-  let moveWasMade = true;
-  while (moveWasMade) {
-    const l = C;
-    moveWasMade = false;
-    let ri = Math.floor(random() * l);
-    for (let s = 0; s < l; s++, ri++) queue.enqueue(ri % l);
-
-    while (queue.size !== 0) {
-      const i = queue.dequeue();
-      let degree = 0;
-      mapSize = 0;
-      const currentCommunity = belongings[i]!;
-      const end = starts[i + 1]!;
-      for (let start = starts[i]!; start < end; start++) {
-        const weight = weights[start]!;
-        const targetCommunity = belongings[neighbours[start]!]!;
-        degree += weight;
-        const at = mapSparse[targetCommunity]!;
-        if (at < mapSize && mapDense[at] === targetCommunity) {
-          mapVals[at] = mapVals[at]! + weight;
-        } else {
-          mapDense[mapSize] = targetCommunity;
-          mapSparse[targetCommunity] = mapSize;
-          mapVals[mapSize] = 0 + weight;
-          mapSize++;
-        }
-      }
-
-      // fastDeltaWithOwnCommunity(i, degree, communities.get(currentCommunity) || 0, currentCommunity)
-      const own = mapSparse[currentCommunity]!;
-      const ownDegree = (own < mapSize && mapDense[own] === currentCommunity ? mapVals[own]! : 0) || 0;
-      const withLoops = degree + loops[i]!;
-      let bestDelta = ownDegree - (withLoops * (totalWeights[currentCommunity]! - withLoops) * resolution) / (2 * M);
-      let bestCommunity = currentCommunity;
-      for (let ci = 0; ci < mapSize; ci++) {
-        const targetCommunity = mapDense[ci]!;
-        if (targetCommunity === currentCommunity) continue;
-        // fastDelta, then tieBreaker
-        const delta = mapVals[ci]! - (withLoops * totalWeights[targetCommunity]! * resolution) / (2 * M);
-        let deltaIsBetter: boolean;
-        if (Math.abs(delta - bestDelta) < EPSILON) deltaIsBetter = bestCommunity === currentCommunity ? false : targetCommunity > bestCommunity;
-        else deltaIsBetter = delta > bestDelta;
-        if (deltaIsBetter) {
-          bestDelta = delta;
-          bestCommunity = targetCommunity;
-        }
-      }
-
-      if (bestDelta < 0) {
-        // isolate(i, degree): a node alone in its community stays; otherwise it takes the last unused id
-        if (--movesLeft < 0) return null;
-        moves++;
-        if (counts[currentCommunity] === 1) continue; // isolate() returned the current community: no move
-        const newCommunity = unused[--U]!;
-        const moved = degree + loops[i]!;
-        totalWeights[currentCommunity]! -= moved;
-        totalWeights[newCommunity]! += moved;
-        belongings[i] = newCommunity;
-        counts[currentCommunity]!--;
-        counts[newCommunity]!++;
-        bestCommunity = newCommunity;
-      } else {
-        if (bestCommunity === currentCommunity) continue;
-        // move(i, degree, bestCommunity): an emptied community's id goes on the unused stack
-        if (--movesLeft < 0) return null;
-        moves++;
-        const moved = degree + loops[i]!;
-        totalWeights[currentCommunity]! -= moved;
-        totalWeights[bestCommunity]! += moved;
-        belongings[i] = bestCommunity;
-        const nowEmpty = counts[currentCommunity]!-- === 1;
-        counts[bestCommunity]!++;
-        if (nowEmpty) unused[U++] = currentCommunity;
-      }
-
-      moveWasMade = true;
-      for (let start = starts[i]!; start < end; start++) {
-        const j = neighbours[start]!;
-        if (belongings[j] !== bestCommunity) queue.enqueue(j);
-      }
-    }
-
-    if (!moveWasMade) break;
-
-    // zoomOut(): communities renumbered in order of first member, then each one's neighbour communities in
-    // ascending id (the package's plain-object keys), weights summed over members in index order
-    newLabels.fill(-1, 0, C);
-    let next = 0;
-    for (let i = 0; i < C; i++) {
-      const ci = belongings[i]!;
-      let label = newLabels[ci]!;
-      if (label < 0) {
-        label = newLabels[ci] = next;
-        newTotals[next] = totalWeights[ci]!;
-        next++;
-      }
-      belongings[i] = label;
-    }
-    for (let i = 0; i < N; i++) mapping[i] = belongings[mapping[i]!]!;
-
-    groupStarts.fill(0, 0, next + 1);
-    for (let i = 0; i < C; i++) groupStarts[belongings[i]! + 1]!++;
-    for (let c = 0; c < next; c++) groupStarts[c + 1]! += groupStarts[c]!;
-    for (let i = 0; i < C; i++) members[groupStarts[belongings[i]!]!++] = i;
-    // groupStarts[c] now ends group c, so group c is [groupStarts[c - 1], groupStarts[c])
-    seenBy.fill(-1, 0, next);
-    let n = 0;
-    for (let ci = 0, from = 0; ci < next; ci++) {
-      let internalWeights = 0;
-      let found = 0;
-      const to = groupStarts[ci]!;
-      for (; from < to; from++) {
-        const i = members[from]!;
-        internalWeights += loops[i]!;
-        for (let j = starts[i]!, m = starts[i + 1]!; j < m; j++) {
-          const cj = belongings[neighbours[j]!]!;
-          if (ci === cj) {
-            internalWeights += weights[j]!;
-            continue;
-          }
-          if (seenBy[cj] !== ci) {
-            seenBy[cj] = ci;
-            sums[cj] = 0;
-            touched[found++] = cj;
-          }
-          sums[cj]! += weights[j]!;
-        }
-      }
-      sortAscending(touched, found);
-      nextStarts[ci] = n;
-      for (let k = 0; k < found; k++) {
-        const cj = touched[k]!;
-        nextNeighbours[n] = cj;
-        nextWeights[n] = sums[cj]!;
-        n++;
-      }
-      newLoops[ci] = internalWeights;
-    }
-    nextStarts[next] = n;
-    [starts, nextStarts] = [nextStarts, starts];
-    [neighbours, nextNeighbours] = [nextNeighbours, neighbours];
-    [weights, nextWeights] = [nextWeights, weights];
-    for (let ci = 0; ci < next; ci++) {
-      totalWeights[ci] = newTotals[ci]!;
-      loops[ci] = newLoops[ci]!;
-      counts[ci] = 1;
-      belongings[ci] = ci;
-    }
-    C = next;
-    U = 0;
+  work.C = N;
+  work.U = 0;
+  work.movesLeft = movesAllowed;
+  work.moves = 0;
+  work.queue.clear(); // a new queue, as each package run makes
+  for (;;) {
+    const l = work.C;
+    const moved = moveNodes(work, resolution, Math.floor(random() * l));
+    if (moved === null) return null;
+    if (!moved) break;
+    zoomOut(work);
   }
-  return { communities: mapping.slice(), moves };
+  return { communities: mapping.slice(), moves: work.moves };
+}
+
+/**
+ * One level of the package's fast local moves, the nodes queued from `first` on: whether a node moved, or null as
+ * soon as the move budget is spent.
+ */
+function moveNodes(work: LouvainWorkspace, resolution: number, first: number): boolean | null {
+  const { starts, neighbours, weights, loops, totalWeights, belongings, counts, unused, mapDense, mapSparse, mapVals, queue } = work;
+  const M = work.csr.totalWeight;
+  const l = work.C;
+  let U = work.U;
+  let movesLeft = work.movesLeft;
+  let moves = work.moves;
+  let moveWasMade = false;
+  for (let s = 0, ri = first; s < l; s++, ri++) queue.enqueue(ri % l);
+
+  while (queue.size !== 0) {
+    const i = queue.dequeue();
+    let degree = 0;
+    // the package's SparseMap(Float64Array, N) of neighbour communities: first-seen order, weights summed from 0
+    let mapSize = 0;
+    const currentCommunity = belongings[i]!;
+    const end = starts[i + 1]!;
+    for (let start = starts[i]!; start < end; start++) {
+      const weight = weights[start]!;
+      const targetCommunity = belongings[neighbours[start]!]!;
+      degree += weight;
+      const at = mapSparse[targetCommunity]!;
+      if (at < mapSize && mapDense[at] === targetCommunity) {
+        mapVals[at] = mapVals[at]! + weight;
+      } else {
+        mapDense[mapSize] = targetCommunity;
+        mapSparse[targetCommunity] = mapSize;
+        mapVals[mapSize] = 0 + weight;
+        mapSize++;
+      }
+    }
+
+    // fastDeltaWithOwnCommunity(i, degree, communities.get(currentCommunity) || 0, currentCommunity)
+    const own = mapSparse[currentCommunity]!;
+    const ownDegree = (own < mapSize && mapDense[own] === currentCommunity ? mapVals[own]! : 0) || 0;
+    const withLoops = degree + loops[i]!;
+    let bestDelta = ownDegree - (withLoops * (totalWeights[currentCommunity]! - withLoops) * resolution) / (2 * M);
+    let bestCommunity = currentCommunity;
+    for (let ci = 0; ci < mapSize; ci++) {
+      const targetCommunity = mapDense[ci]!;
+      if (targetCommunity === currentCommunity) continue;
+      // fastDelta, then tieBreaker
+      const delta = mapVals[ci]! - (withLoops * totalWeights[targetCommunity]! * resolution) / (2 * M);
+      let deltaIsBetter: boolean;
+      if (Math.abs(delta - bestDelta) < EPSILON) deltaIsBetter = bestCommunity === currentCommunity ? false : targetCommunity > bestCommunity;
+      else deltaIsBetter = delta > bestDelta;
+      if (deltaIsBetter) {
+        bestDelta = delta;
+        bestCommunity = targetCommunity;
+      }
+    }
+
+    if (bestDelta < 0) {
+      // isolate(i, degree): a node alone in its community stays; otherwise it takes the last unused id
+      if (--movesLeft < 0) return null;
+      moves++;
+      if (counts[currentCommunity] === 1) continue; // isolate() returned the current community: no move
+      const newCommunity = unused[--U]!;
+      const moved = degree + loops[i]!;
+      totalWeights[currentCommunity]! -= moved;
+      totalWeights[newCommunity]! += moved;
+      belongings[i] = newCommunity;
+      counts[currentCommunity]!--;
+      counts[newCommunity]!++;
+      bestCommunity = newCommunity;
+    } else {
+      if (bestCommunity === currentCommunity) continue;
+      // move(i, degree, bestCommunity): an emptied community's id goes on the unused stack
+      if (--movesLeft < 0) return null;
+      moves++;
+      const moved = degree + loops[i]!;
+      totalWeights[currentCommunity]! -= moved;
+      totalWeights[bestCommunity]! += moved;
+      belongings[i] = bestCommunity;
+      const nowEmpty = counts[currentCommunity]!-- === 1;
+      counts[bestCommunity]!++;
+      if (nowEmpty) unused[U++] = currentCommunity;
+    }
+
+    moveWasMade = true;
+    for (let start = starts[i]!; start < end; start++) {
+      const j = neighbours[start]!;
+      if (belongings[j] !== bestCommunity) queue.enqueue(j);
+    }
+  }
+  work.U = U;
+  work.movesLeft = movesLeft;
+  work.moves = moves;
+  return moveWasMade;
+}
+
+/**
+ * The package's zoomOut(): communities renumbered in order of first member, then each one's neighbour communities in
+ * ascending id (the package's plain-object keys), weights summed over members in index order.
+ */
+function zoomOut(work: LouvainWorkspace): void {
+  const { starts, neighbours, weights, nextStarts, nextNeighbours, nextWeights, loops, totalWeights, belongings, counts, mapping } = work;
+  const { newLabels, newTotals, newLoops, groupStarts, members, seenBy, sums, touched } = work;
+  const C = work.C;
+  newLabels.fill(-1, 0, C);
+  let next = 0;
+  for (let i = 0; i < C; i++) {
+    const ci = belongings[i]!;
+    let label = newLabels[ci]!;
+    if (label < 0) {
+      label = newLabels[ci] = next;
+      newTotals[next] = totalWeights[ci]!;
+      next++;
+    }
+    belongings[i] = label;
+  }
+  for (let i = 0; i < mapping.length; i++) mapping[i] = belongings[mapping[i]!]!;
+
+  groupStarts.fill(0, 0, next + 1);
+  for (let i = 0; i < C; i++) groupStarts[belongings[i]! + 1]!++;
+  for (let c = 0; c < next; c++) groupStarts[c + 1]! += groupStarts[c]!;
+  for (let i = 0; i < C; i++) members[groupStarts[belongings[i]!]!++] = i;
+  // groupStarts[c] now ends group c, so group c is [groupStarts[c - 1], groupStarts[c])
+  seenBy.fill(-1, 0, next);
+  let n = 0;
+  for (let ci = 0, from = 0; ci < next; ci++) {
+    let internalWeights = 0;
+    let found = 0;
+    const to = groupStarts[ci]!;
+    for (; from < to; from++) {
+      const i = members[from]!;
+      internalWeights += loops[i]!;
+      for (let j = starts[i]!, m = starts[i + 1]!; j < m; j++) {
+        const cj = belongings[neighbours[j]!]!;
+        if (ci === cj) {
+          internalWeights += weights[j]!;
+          continue;
+        }
+        if (seenBy[cj] !== ci) {
+          seenBy[cj] = ci;
+          sums[cj] = 0;
+          touched[found++] = cj;
+        }
+        sums[cj]! += weights[j]!;
+      }
+    }
+    sortAscending(touched, found);
+    nextStarts[ci] = n;
+    for (let k = 0; k < found; k++) {
+      const cj = touched[k]!;
+      nextNeighbours[n] = cj;
+      nextWeights[n] = sums[cj]!;
+      n++;
+    }
+    newLoops[ci] = internalWeights;
+  }
+  nextStarts[next] = n;
+  work.starts = nextStarts;
+  work.nextStarts = starts;
+  work.neighbours = nextNeighbours;
+  work.nextNeighbours = neighbours;
+  work.weights = nextWeights;
+  work.nextWeights = weights;
+  for (let ci = 0; ci < next; ci++) {
+    totalWeights[ci] = newTotals[ci]!;
+    loops[ci] = newLoops[ci]!;
+    counts[ci] = 1;
+    belongings[ci] = ci;
+  }
+  work.C = next;
+  work.U = 0;
 }
 
 /** Sorts xs[0 .. count) ascending (insertion sort: a community's neighbour communities are few). */
