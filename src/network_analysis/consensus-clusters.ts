@@ -1,4 +1,4 @@
-import { louvainCommunities, louvainGraph, type WeightedEdge } from './louvain.js';
+import { louvainCommunities, louvainGraph, louvainLabels, type WeightedEdge } from './louvain.js';
 import { modularity } from './modularity.js';
 
 export { modularity };
@@ -29,22 +29,18 @@ export interface ConsensusResult {
 export function consensusClusters(graphs: readonly WeightedEdge[][], nodes: readonly string[], o: ConsensusOptions): ConsensusResult {
   const index = new Map(nodes.map((n, i) => [n, i]));
   const n = nodes.length;
-  const co = new Float64Array(n * n);
+  const co = new Int32Array(n * n); // runs that put i and j (i < j) together
   let runs = 0;
   let modSum = 0;
   for (const edges of graphs) {
     const graph = louvainGraph(edges, nodes);
+    // each graph node's place in `nodes` (-1: an edge's endpoint that is not among them)
+    const at = Int32Array.from(graph.nodes, (s) => index.get(s) ?? -1);
     for (let r = 0; r < o.runs; r++) {
-      const { communities, modularity } = louvainCommunities(graph, { resolution: o.resolution, seed: o.seed * 1000 + runs, nodes });
+      const { labels, count, modularity } = louvainLabels(graph, { resolution: o.resolution, seed: o.seed * 1000 + runs });
       runs++;
       modSum += modularity;
-      const byCluster = new Map<number, number[]>();
-      for (const [s, c] of Object.entries(communities)) {
-        const i = index.get(s);
-        if (i === undefined) continue;
-        byCluster.set(c, [...(byCluster.get(c) ?? []), i]);
-      }
-      for (const members of byCluster.values()) for (const i of members) for (const j of members) if (i !== j) co[i * n + j]! += 1;
+      addCoAssociation(co, n, at, labels, count);
     }
   }
   const agreement = o.agreement ?? 0.5;
@@ -58,4 +54,23 @@ export function consensusClusters(graphs: readonly WeightedEdge[][], nodes: read
     meanRunModularity: runs === 0 ? 0 : modSum / runs,
     clusters: new Set(Object.values(final.communities)).size,
   };
+}
+
+/** Adds 1 to co[i * n + j] for every two nodes i < j that `labels` put in one community. */
+function addCoAssociation(co: Int32Array, n: number, at: Int32Array, labels: Int32Array, count: number): void {
+  const ends = new Int32Array(count + 1);
+  for (let v = 0; v < labels.length; v++) if (at[v]! >= 0) ends[labels[v]! + 1]!++;
+  for (let c = 0; c < count; c++) ends[c + 1]! += ends[c]!;
+  const members = new Int32Array(ends[count]!);
+  const fill = ends.slice(0, count);
+  for (let v = 0; v < labels.length; v++) if (at[v]! >= 0) members[fill[labels[v]!]!++] = at[v]!;
+  for (let c = 0; c < count; c++) {
+    for (let p = ends[c]!; p < ends[c + 1]!; p++) {
+      const a = members[p]!;
+      for (let q = p + 1; q < ends[c + 1]!; q++) {
+        const b = members[q]!;
+        co[a < b ? a * n + b : b * n + a]!++;
+      }
+    }
+  }
 }
