@@ -6,7 +6,7 @@ import type { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetc
 import type { CompanionSpec } from '../data_ingest/synthetic/market-worker.js';
 import { compiledModule } from '../utils/compiled-module.js';
 import { DAY_MS } from '../utils/time.js';
-import { qualityRules, returnHistoryBars } from './build-engine.js';
+import { qualityRules, returnHistoryBars, universeRules } from './build-engine.js';
 import type { FeatureCompanionData } from './feature-companion.js';
 import { FeatureWireRows, type FeatureWire } from './feature-wire.js';
 import { readModelFile } from '../alpha/model-file.js';
@@ -51,7 +51,15 @@ export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number,
   const module = compiledModule(import.meta.url, 'feature-companion.js');
   if (module === null) return undefined;
   const bars = warmUpBars(cfg, a, barMs);
-  const data: FeatureCompanionData = { features: a.featureOptions, quality: qualityRules(cfg), firstCycle, historyBars: bars.replay, gateWarmupBars: bars.gate };
+  const data: FeatureCompanionData = {
+    features: a.featureOptions,
+    quality: qualityRules(cfg),
+    firstCycle,
+    historyBars: bars.replay,
+    gateWarmupBars: bars.gate,
+    universe: universeRules(cfg),
+    refreshEveryBars: cfg.universe.refreshEveryBars,
+  };
   return { module, data };
 }
 
@@ -63,9 +71,13 @@ export class PrecomputedFeatures implements FeatureFeed {
     this.index = new Map(market.symbols().map((s, i) => [s, i]));
   }
 
-  update(clean: MarketSnapshot): FeatureRows {
+  update(clean: MarketSnapshot, want: readonly string[] = []): FeatureRows {
     const f = this.market.companionOf(clean.cycle) as FeatureWire | undefined;
     if (!(f?.values instanceof Float64Array)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
+    // the worker made rows for the universe it picked from the same bars: it must be the one asked for
+    if (f.wanted.length !== want.length || want.some((s, i) => this.index.get(s) !== f.wanted[i])) {
+      throw new Error(`the market's worker made features for another universe than the engine's at cycle ${clean.cycle} (${f.wanted.length} and ${want.length} assets): a back-test resumed after its universe settings changed? Start it afresh`);
+    }
     return new FeatureWireRows(f, this.index);
   }
 }

@@ -6,6 +6,8 @@ import type { FeatureRows } from '../alpha/feature-engine.js';
  * order and every value bit for bit.
  */
 export interface FeatureWire {
+  /** The symbols the rows were made for (the tradable universe), as indices. */
+  wanted: Int32Array;
   /** Symbol index of each row, in the map's order. */
   symbols: Int32Array;
   /** Row lengths (rows of one engine are all one length, but nothing here relies on it). */
@@ -13,7 +15,7 @@ export interface FeatureWire {
   values: Float64Array;
 }
 
-export function packFeatures(rows: ReadonlyMap<string, readonly number[]>, index: ReadonlyMap<string, number>): FeatureWire {
+export function packFeatures(rows: ReadonlyMap<string, readonly number[]>, index: ReadonlyMap<string, number>, wanted: readonly string[] = []): FeatureWire {
   const symbols = new Int32Array(rows.size);
   const lengths = new Int32Array(rows.size);
   let total = 0;
@@ -28,7 +30,7 @@ export function packFeatures(rows: ReadonlyMap<string, readonly number[]>, index
     lengths[k++] = row.length;
     for (let j = 0; j < row.length; j++) values[at++] = row[j]!;
   }
-  return { symbols, lengths, values };
+  return { wanted: Int32Array.from(wanted, (s) => index.get(s) ?? -1), symbols, lengths, values };
 }
 
 /**

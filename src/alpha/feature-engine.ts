@@ -1,4 +1,4 @@
-import type { Bar, MarketInput, MarketSnapshot } from '../domain/market.js';
+import type { Bar, MarketInput, MarketSnapshot, TradeStats } from '../domain/market.js';
 import { allFeatureNames, featureNames, FULL_INPUTS } from './features.js';
 import { ArimaFilter, coefficientsOf } from './arima/arima-filter.js';
 import { fitArima, type ArimaOrder } from './arima/fit-arima.js';
@@ -24,9 +24,12 @@ export interface FeatureRows {
   get(symbol: string): number[] | undefined;
 }
 
-/** Where the alpha step gets each clean snapshot's feature rows: a FeatureEngine, or one that ran elsewhere. */
+/**
+ * Where the alpha step gets each clean snapshot's feature rows: a FeatureEngine, or one that ran elsewhere. `want`:
+ * the symbols whose rows are needed this bar (the tradable universe); rows of others may be missing.
+ */
 export interface FeatureFeed {
-  update(clean: MarketSnapshot): FeatureRows;
+  update(clean: MarketSnapshot, want?: readonly string[]): FeatureRows;
 }
 
 export interface FitStats {
@@ -127,6 +130,60 @@ const NO_TRADES = [0, 0.5, 0, 0, 0, 0];
 /** Bars of trade history before the trade surprises count (they are 0 until then). */
 const MIN_TRADE_HISTORY = 24;
 
+/**
+ * The inputs of an asset's bars not yet run through its filters (a lazy asset, see FeatureEngine.update): cycle, log
+ * volume, log return, log(1 + mentions), sentiment score; and, when the bar had them, its trade statistics. Typed
+ * arrays grown by doubling: they sit outside the garbage-collected heap.
+ */
+class InputLog {
+  length = 0;
+  private capacity = 256;
+  private bars: Float64Array = new Float64Array(5 * 256);
+  /** Per entry: 1 when the bar had trade statistics (0 otherwise, as a new array holds), trades, buy share, rush orders. */
+  private trades: Float64Array | null = null;
+
+  push(cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined): void {
+    if (this.length === this.capacity) {
+      this.capacity *= 2;
+      this.bars = grown(this.bars, 5 * this.capacity);
+      if (this.trades !== null) this.trades = grown(this.trades, 4 * this.capacity);
+    }
+    const o = 5 * this.length;
+    this.bars[o] = cycle;
+    this.bars[o + 1] = v0;
+    this.bars[o + 2] = v1;
+    this.bars[o + 3] = v2;
+    this.bars[o + 4] = score;
+    if (ts !== undefined) {
+      const t = (this.trades ??= new Float64Array(4 * this.capacity));
+      const i = 4 * this.length;
+      t[i] = 1;
+      t[i + 1] = ts.trades;
+      t[i + 2] = ts.buyShare;
+      t[i + 3] = ts.rushOrders;
+    }
+    this.length++;
+  }
+
+  /** Entry i's value j (0 the cycle, 1-3 the series' values, 4 the sentiment score). */
+  at(i: number, j: number): number {
+    return this.bars[5 * i + j]!;
+  }
+
+  /** Entry i's trade statistics, if its bar had them. */
+  tradesOf(i: number): TradeStats | undefined {
+    const t = this.trades;
+    if (t === null || t[4 * i] !== 1) return undefined;
+    return { trades: t[4 * i + 1]!, buyShare: t[4 * i + 2]!, rushOrders: t[4 * i + 3]! };
+  }
+}
+
+function grown(a: Float64Array, length: number): Float64Array {
+  const b = new Float64Array(length);
+  b.set(a);
+  return b;
+}
+
 interface AssetState {
   symbol: string;
   index: number;
@@ -145,6 +202,10 @@ interface AssetState {
   tradesNow: Float64Array;
   tradesAt: number;
   barNow: Bar | null;
+  /** Bars fed so far. */
+  bars: number;
+  /** Not null while the asset is lazy: its bars' inputs, waiting to be run through its filters. */
+  pending: InputLog | null;
 }
 
 /** * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
@@ -185,7 +246,8 @@ export class FeatureEngine implements FeatureFeed {
     this.full = new Float64Array(this.fullLength);
   }
 
-  private stateOf(symbol: string): AssetState | null {
+  /** `lazy`: a new asset starts lazy (its inputs logged until its rows are wanted). */
+  private stateOf(symbol: string, lazy: boolean): AssetState | null {
     let s = this.assets.get(symbol);
     if (s === undefined) {
       s = this.excluded.has(symbol)
@@ -205,6 +267,8 @@ export class FeatureEngine implements FeatureFeed {
             tradesNow: new Float64Array(6),
             tradesAt: -1,
             barNow: null,
+            bars: 0,
+            pending: lazy ? new InputLog() : null,
           };
       this.assets.set(symbol, s);
     }
@@ -229,51 +293,98 @@ export class FeatureEngine implements FeatureFeed {
     s.barsSinceFit = 0;
   }
 
-  /** Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state. */
-  update(snap: MarketSnapshot): Map<string, number[]> {
+  /**
+   * One bar of one asset through its filters, rings and refit schedule: the surprises in s.zNow, its trade features
+   * (when `ts`) in s.tradesNow marked with `now`. True when the asset is warm (its filters answer and its rolling
+   * sums are full): it then has a feature row this bar.
+   */
+  private advance(s: AssetState, cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined, now: number): boolean {
+    const z = s.zNow;
+    let warm = true;
+    for (let k = 0; k < SERIES; k++) {
+      const v = k === 0 ? v0 : k === 1 ? v1 : v2;
+      const f = s.filters[k];
+      const surprise = f == null ? null : f.update(v);
+      s.raw[k]!.push(v);
+      if (surprise === null) warm = false;
+      else z[k] = Math.max(-Z_CLIP, Math.min(Z_CLIP, surprise));
+    }
+    s.sentiment.push(score);
+    if (ts !== undefined) {
+      // each value against the bars before it, then added to them
+      const trades = (s.trades ??= [0, 1, 2].map(() => new RollingMoments(this.o.windowBars)));
+      const row = s.tradesNow;
+      row[0] = Math.log1p(ts.trades);
+      row[1] = ts.trades > 0 ? ts.buyShare : 0.5;
+      row[2] = Math.log1p(ts.rushOrders);
+      for (let k = 0; k < 3; k++) row[3 + k] = trades[k]!.z(row[k]!);
+      for (let k = 0; k < 3; k++) trades[k]!.push(row[k]!);
+      s.tradesAt = now;
+    }
+    s.barsSinceFit++;
+    const due =
+      s.raw[0]!.length >= MIN_FIT_BARS &&
+      (s.filters[0] === null || (s.barsSinceFit >= this.o.refitEveryBars && (cycle + s.index) % this.o.refitEveryBars === 0));
+    if (due) this.refit(s);
+    if (!warm) return false;
+    for (let k = 0; k < SERIES; k++) s.z[k]!.push(z[k]!);
+    return s.z[0]!.length >= this.maxSum;
+  }
+
+  /**
+   * Whether an asset `bars` bars after its first is warm, without running its filters: the first fit comes at its
+   * MIN_FIT_BARS-th bar (when the window holds that many), every filter answers from the next bar on, and the rolling
+   * sums are full `maxSum` bars later. A caught-up asset checks its filters against it.
+   */
+  private warmAfter(bars: number): boolean {
+    return this.o.windowBars >= MIN_FIT_BARS && bars >= MIN_FIT_BARS + this.maxSum;
+  }
+
+  /** A lazy asset's logged bars through its filters, in order; from now on it is run every bar. */
+  private catchUp(s: AssetState, now: number): boolean {
+    const log = s.pending!;
+    s.pending = null;
+    let warm = false;
+    for (let i = 0; i < log.length; i++) warm = this.advance(s, log.at(i, 0), log.at(i, 1), log.at(i, 2), log.at(i, 3), log.at(i, 4), log.tradesOf(i), i === log.length - 1 ? now : -1);
+    if (warm !== this.warmAfter(s.bars)) throw new Error(`feature engine: ${s.symbol} caught up ${warm ? 'warm' : 'not warm'} after ${s.bars} bars, where the warm-up rule says the opposite`);
+    return warm;
+  }
+
+  /**
+   * Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state.
+   *
+   * `want`: the symbols whose rows are needed (the tradable universe). Without it every asset is run through its
+   * filters every bar. With it, an asset first seen then is lazy: its bars' inputs are only logged (and its return
+   * counted in the cross-sectional mean once the warm-up rule says it would be warm) until it is wanted; it is then
+   * caught up on its log, the very steps it would have taken, and run every bar from then on. Rows come for assets
+   * that are run (wanted now or before), identical to those of an engine without `want`. A back-test's universe is a
+   * third of its assets, and the filters' refits are most of the engine's work (issue 16).
+   */
+  update(snap: MarketSnapshot, want?: readonly string[]): Map<string, number[]> {
     const now = this.updates++;
     const warmList = this.warm;
     warmList.length = 0;
+    const wanted = want === undefined ? null : new Set(want);
     // a hot path (every micro-cap, every bar, and the warm-up replay): plain loops, no closures, maps or arrays per value
     for (const symbol in snap.bars) {
-      const s = this.stateOf(symbol);
+      const s = this.stateOf(symbol, wanted !== null);
       if (s === null) continue;
       const bar = snap.bars[symbol]!;
       const ret = s.lastClose === null ? 0 : Math.log(bar.close / s.lastClose);
       s.lastClose = bar.close;
       const sentiment = snap.sentiment[symbol];
-      const mentions = sentiment?.mentions ?? 0;
-      const z = s.zNow;
-      let warm = true;
-      for (let k = 0; k < SERIES; k++) {
-        const v = k === 0 ? Math.log(Math.max(bar.volumeUsd, 1e-9)) : k === 1 ? ret : Math.log1p(Math.max(0, mentions));
-        const f = s.filters[k];
-        const surprise = f == null ? null : f.update(v);
-        s.raw[k]!.push(v);
-        if (surprise === null) warm = false;
-        else z[k] = Math.max(-Z_CLIP, Math.min(Z_CLIP, surprise));
-      }
-      s.sentiment.push(sentiment?.score ?? 0);
+      const v0 = Math.log(Math.max(bar.volumeUsd, 1e-9));
+      const v2 = Math.log1p(Math.max(0, sentiment?.mentions ?? 0));
+      const score = sentiment?.score ?? 0;
       const ts = snap.tradeStats?.[symbol];
-      if (ts !== undefined) {
-        // each value against the bars before it, then added to them
-        const trades = (s.trades ??= [0, 1, 2].map(() => new RollingMoments(this.o.windowBars)));
-        const row = s.tradesNow;
-        row[0] = Math.log1p(ts.trades);
-        row[1] = ts.trades > 0 ? ts.buyShare : 0.5;
-        row[2] = Math.log1p(ts.rushOrders);
-        for (let k = 0; k < 3; k++) row[3 + k] = trades[k]!.z(row[k]!);
-        for (let k = 0; k < 3; k++) trades[k]!.push(row[k]!);
-        s.tradesAt = now;
+      s.bars++;
+      let warm: boolean;
+      if (s.pending === null) warm = this.advance(s, snap.cycle, v0, ret, v2, score, ts, now);
+      else {
+        s.pending.push(snap.cycle, v0, ret, v2, score, ts);
+        warm = wanted === null || wanted.has(symbol) ? this.catchUp(s, now) : this.warmAfter(s.bars);
       }
-      s.barsSinceFit++;
-      const due =
-        s.raw[0]!.length >= MIN_FIT_BARS &&
-        (s.filters[0] === null || (s.barsSinceFit >= this.o.refitEveryBars && (snap.cycle + s.index) % this.o.refitEveryBars === 0));
-      if (due) this.refit(s);
       if (!warm) continue;
-      for (let k = 0; k < SERIES; k++) s.z[k]!.push(z[k]!);
-      if (s.z[0]!.length < this.maxSum) continue;
       s.retNow = ret;
       s.barNow = bar;
       warmList.push(s);
@@ -289,6 +400,7 @@ export class FeatureEngine implements FeatureFeed {
     const nb = this.o.rollingSumBars.length;
     for (let i = 0; i < warmList.length; i++) {
       const s = warmList[i]!;
+      if (s.pending !== null) continue; // lazy: in the mean return only
       const bar = s.barNow!;
       const liq = snap.liquidity[s.symbol]!;
       const sent = s.sentiment;

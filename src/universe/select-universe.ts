@@ -78,3 +78,18 @@ export function selectUniverse(snap: MarketSnapshot, memory: Readonly<Record<str
   reference.sort((a, b) => r.majors.indexOf(a) - r.majors.indexOf(b));
   return { tradable: candidates.slice(0, r.maxAssets).map((c) => c.symbol), reference, excluded };
 }
+
+/**
+ * This cycle's universe from the last one: the full selection every `refreshEveryBars` (UTC-aligned) and whenever the
+ * last one is empty, so assets near a band edge do not flap in and out every bar; in between, an asset leaves only
+ * when its data fails the gate. A function of the data alone: the universe step and the back-test market's worker
+ * (which makes the model's features for the tradable assets ahead of the engine) both follow it.
+ */
+export function nextUniverse(previous: readonly string[], cycle: number, snap: MarketSnapshot, memory: Readonly<Record<string, AssetMemory>>, r: UniverseRules, refreshEveryBars: number): Universe {
+  if (previous.length === 0 || cycle % refreshEveryBars === 0) return selectUniverse(snap, memory, r);
+  return {
+    tradable: previous.filter((s) => s in snap.bars),
+    reference: r.majors.filter((s) => s in snap.bars),
+    excluded: previous.filter((s) => !(s in snap.bars)).map((symbol) => ({ symbol, rule: 'quality gate', reason: 'data failed the quality gate' })),
+  };
+}

@@ -18,8 +18,8 @@ export class AlphaStep implements CycleStep {
   ) {}
 
   run(ctx: CycleContext): void {
-    const features = this.engine.update(ctx.snapshot);
     const tradable = ctx.universe?.tradable ?? [];
+    const features = this.engine.update(ctx.snapshot, tradable);
     const symbols = tradable.filter((s) => features.has(s));
     const probs = this.model.score(symbols.map((s) => features.get(s)!));
     const threshold = Math.max(this.model.threshold, this.o.entryProbability);

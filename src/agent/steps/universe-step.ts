@@ -1,11 +1,7 @@
-import { selectUniverse, type UniverseRules } from '../../universe/select-universe.js';
+import { nextUniverse, type UniverseRules } from '../../universe/select-universe.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
-/**
- * Picks the tradable micro-caps and logs when the set changes. The full selection runs every `refreshEveryBars`
- * (and whenever the list is empty) so assets near a band edge do not flap in and out every bar; in between, an asset
- * leaves only when its data fails the gate.
- */
+/** Picks the tradable micro-caps (nextUniverse) and logs when the set changes. */
 export class UniverseStep implements CycleStep {
   readonly name = 'universe';
 
@@ -15,14 +11,7 @@ export class UniverseStep implements CycleStep {
   ) {}
 
   run(ctx: CycleContext): void {
-    const refresh = ctx.state.universe.length === 0 || ctx.cycle % this.refreshEveryBars === 0;
-    const u = refresh
-      ? selectUniverse(ctx.snapshot, ctx.state.assetMemory, this.rules)
-      : {
-          tradable: ctx.state.universe.filter((s) => s in ctx.snapshot.bars),
-          reference: this.rules.majors.filter((s) => s in ctx.snapshot.bars),
-          excluded: ctx.state.universe.filter((s) => !(s in ctx.snapshot.bars)).map((symbol) => ({ symbol, rule: 'quality gate', reason: 'data failed the quality gate' })),
-        };
+    const u = nextUniverse(ctx.state.universe, ctx.cycle, ctx.snapshot, ctx.state.assetMemory, this.rules, this.refreshEveryBars);
     ctx.universe = u;
     const before = new Set(ctx.state.universe);
     const now = new Set(u.tradable);
