@@ -13,6 +13,8 @@ export class ReturnHistory {
   private updates = 0;
   private head = 0;
   private filled = 0;
+  /** One window, copied out of its ring (averageCorrelation). */
+  private scratch = new Float64Array(0);
 
   constructor(readonly capacity: number) {}
 
@@ -60,13 +62,19 @@ export class ReturnHistory {
     // slot of the oldest value in the window, then forward
     const start = (this.head - len + 2 * cap) % cap;
     let n = 0;
+    // each window copied out of its ring first (two block copies): the three passes then run without wrap-around
+    if (this.scratch.length < len) this.scratch = new Float64Array(cap);
+    const w = this.scratch;
+    const firstPart = Math.min(len, cap - start);
     for (const symbol of symbols) {
       const arr = this.series.get(symbol);
       if (arr === undefined || len < 2) continue;
+      w.set(arr.subarray(start, start + firstPart));
+      if (firstPart < len) w.set(arr.subarray(0, len - firstPart), firstPart);
       let total = 0;
       let finite = true;
-      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) {
-        const v = arr[i]!;
+      for (let t = 0; t < len; t++) {
+        const v = w[t]!;
         if (!Number.isFinite(v)) {
           finite = false;
           break;
@@ -76,10 +84,10 @@ export class ReturnHistory {
       if (!finite) continue;
       const mean = total / len;
       let ss = 0;
-      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) ss += (arr[i]! - mean) ** 2;
+      for (let t = 0; t < len; t++) ss += (w[t]! - mean) ** 2;
       if (!(ss > 0)) continue;
       const norm = Math.sqrt(ss);
-      for (let t = 0, i = start; t < len; t++, i = i === cap - 1 ? 0 : i + 1) sum[t]! += (arr[i]! - mean) / norm;
+      for (let t = 0; t < len; t++) sum[t]! += (w[t]! - mean) / norm;
       n++;
     }
     if (n < 2) return Number.NaN;
