@@ -36,6 +36,21 @@ describe('FileStateStore', () => {
     expect(readdirSync(store.dir).sort()).toEqual(['state.json', 'state.json.bak']);
   });
 
+  it('checks each equity point once, and still refuses a bad new one, naming its place in the whole curve', () => {
+    const store = new FileStateStore(tmp());
+    const point = (cycle: number, navUsd = 100_000) => ({ cycle, ts: new Date((cycle + 1) * 3_600_000).toISOString(), navUsd });
+    const s = stateAt(2);
+    s.equityCurve = [point(0), point(1), point(2)];
+    store.save(s); // all three checked
+    const next = { ...s, lastCompletedCycle: 4, lastCompletedTs: new Date(5 * 3_600_000).toISOString(), equityCurve: [...s.equityCurve, point(3), point(4, Number.NaN)] };
+    expect(() => store.save(next)).toThrow(/breaks the state schema[^]*equityCurve\.4\.navUsd: Invalid input: expected number, received NaN/);
+    expect(store.load()!.lastCompletedCycle).toBe(2); // the last good state stays
+    const ahead = { ...next, equityCurve: [...s.equityCurve, point(3), point(5)] };
+    expect(() => store.save(ahead)).toThrow(/equityCurve\.4\.cycle: is after lastCompletedCycle 4/);
+    store.save({ ...next, equityCurve: [...s.equityCurve, point(3), point(4)] });
+    expect(store.load()!.equityCurve.map((p) => p.cycle)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('refuses a corrupt file, leaves it untouched and points at the backup', () => {
     const store = new FileStateStore(tmp());
     store.save(stateAt(7));
