@@ -221,6 +221,7 @@ async function memoryOver30Days(): Promise<void> {
   });
   await engine.run(state0, first + 30 * 24 - 1, new AbortController().signal);
   logs.close();
+  await market.close?.(); // its worker thread (a market left open kept the bench from exiting)
   const growth = (heap[30]! / heap[5]! - 1) * 100;
   rows.push({
     what: 'heap after GC, day 5 -> day 30 (300 assets)',

@@ -33,7 +33,9 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
   private waiting: { cycle: number; resolve: (s: MarketSnapshot) => void; reject: (e: Error) => void } | null = null;
   private lastServed = Number.NEGATIVE_INFINITY;
   /** The history before the first cycle, as the worker posts it (null when not asked of it, or done with). */
-  private madeHistory: Promise<MarketSnapshot[]> | null = null;
+  private madeHistory: Promise<SnapshotWire[]> | null = null;
+  /** That history read, once asked for (until historyDone). */
+  private readHistory: MarketSnapshot[] | null = null;
   /** The companion's value for the cycle served last. */
   private served: { cycle: number; extra: unknown } | null = null;
 
@@ -75,12 +77,15 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
    */
   async history(beforeCycle: number, bars: number): Promise<MarketSnapshot[]> {
     if (beforeCycle !== this.options.firstCycle || this.madeHistory === null) return this.local.history(beforeCycle, bars);
-    const all = await this.madeHistory;
+    const wires = await this.madeHistory;
+    const all = (this.readHistory ??= wires.map((wire) => unpackSnapshot(wire, this.symbolList)));
     return all.slice(Math.max(0, all.length - bars));
   }
 
+  /** The start-up is done with the history: what was kept to serve it is dropped (here and in the local market). */
   historyDone(): void {
     this.madeHistory = null;
+    this.readHistory = null;
     this.local.historyDone();
   }
 
@@ -142,16 +147,25 @@ export class PrefetchedSyntheticMarket implements MarketDataSource {
     const w = new Worker(this.workerFile!, { workerData: data, transferList: [port2] });
     w.unref(); // never what keeps the process alive
     if (history) {
-      this.madeHistory = new Promise<MarketSnapshot[]>((resolve, reject) => {
-        w.once('error', reject);
+      // the listeners go when the history has come: one kept on the worker would keep the history alive with it
+      this.madeHistory = new Promise<SnapshotWire[]>((resolve, reject) => {
+        const done = () => {
+          w.off('message', onHistory);
+          w.off('error', onError);
+        };
+        const onError = (err: Error) => {
+          done();
+          reject(err);
+        };
         const onHistory = (m: unknown) => {
           if (typeof m !== 'object' || m === null || !('history' in m || 'historyError' in m)) return;
-          w.off('message', onHistory);
+          done();
           const h = m as { history?: SnapshotWire[]; historyError?: string };
           if (h.historyError !== undefined) reject(new Error(h.historyError));
-          else resolve(h.history!.map((wire) => unpackSnapshot(wire, this.symbolList)));
+          else resolve(h.history!);
         };
         w.on('message', onHistory);
+        w.on('error', onError);
       });
       this.madeHistory.catch(() => undefined); // read (and its failure reported) when the history is asked for
     }
