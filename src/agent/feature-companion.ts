@@ -11,6 +11,7 @@ import type { CreateCompanion } from '../data_ingest/synthetic/market-worker.js'
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
 import { FeatureEngine, type FeatureEngineOptions } from '../alpha/feature-engine.js';
 import { packFeatures } from './feature-wire.js';
+import { spilledBarLogs } from './spilled-bar-logs.js';
 import { nextUniverse, type UniverseRules } from '../universe/select-universe.js';
 
 const NONE: readonly string[] = [];
@@ -30,7 +31,8 @@ export interface FeatureCompanionData {
 
 export const createCompanion: CreateCompanion = (data, symbols) => {
   const d = data as FeatureCompanionData;
-  const engine = new FeatureEngine(d.features);
+  // only the tradable assets run through their filters; the others' inputs wait on disk until they are tradable
+  const engine = new FeatureEngine({ ...d.features, lazy: { logs: spilledBarLogs() } });
   const index = new Map(symbols.map((s, i) => [s, i]));
   let historyMemory: Record<string, AssetMemory> = {};
   let runMemory: Record<string, AssetMemory> = {};

@@ -16,6 +16,12 @@ export interface FeatureEngineOptions {
   exclude: readonly string[];
   /** Optional inputs the features may use (default: sentiment and market caps, as the synthetic market has). */
   inputs?: ReadonlySet<MarketInput>;
+  /**
+   * Run only the wanted assets (update's `want`), logging the others' inputs until they are wanted; absent: every
+   * asset every bar. `logs`: where the inputs wait (default in memory). For runs of known length: a log grows with
+   * every bar of an asset never wanted.
+   */
+  lazy?: { logs?: BarLogFactory };
 }
 
 /** Feature rows by symbol, as the alpha step reads them (a Map, or a view of rows made elsewhere). */
@@ -131,57 +137,60 @@ const NO_TRADES = [0, 0.5, 0, 0, 0, 0];
 const MIN_TRADE_HISTORY = 24;
 
 /**
- * The inputs of an asset's bars not yet run through its filters (a lazy asset, see FeatureEngine.update): cycle, log
- * volume, log return, log(1 + mentions), sentiment score; and, when the bar had them, its trade statistics. Typed
- * arrays grown by doubling: they sit outside the garbage-collected heap.
+ * The inputs of a lazy asset's bars (see FeatureEngine.update), kept until it is caught up: cycle, log volume, log
+ * return, log(1 + mentions), sentiment score, and the bar's trade statistics when it had them. The engine keeps them
+ * in memory (MemoryBarLog); a back-test that logs most of its assets for months may keep them elsewhere (on disk).
  */
-class InputLog {
-  length = 0;
-  private capacity = 256;
-  private bars: Float64Array = new Float64Array(5 * 256);
-  /** Per entry: 1 when the bar had trade statistics (0 otherwise, as a new array holds), trades, buy share, rush orders. */
-  private trades: Float64Array | null = null;
+export interface BarLog {
+  readonly length: number;
+  push(cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined): void;
+  /** Every logged bar to `fn`, oldest first; the log is then done with. */
+  drain(fn: (cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined) => void): void;
+}
+export type BarLogFactory = () => BarLog;
 
-  push(cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined): void {
-    if (this.length === this.capacity) {
-      this.capacity *= 2;
-      this.bars = grown(this.bars, 5 * this.capacity);
-      if (this.trades !== null) this.trades = grown(this.trades, 4 * this.capacity);
-    }
-    const o = 5 * this.length;
-    this.bars[o] = cycle;
-    this.bars[o + 1] = v0;
-    this.bars[o + 2] = v1;
-    this.bars[o + 3] = v2;
-    this.bars[o + 4] = score;
-    if (ts !== undefined) {
-      const t = (this.trades ??= new Float64Array(4 * this.capacity));
-      const i = 4 * this.length;
-      t[i] = 1;
-      t[i + 1] = ts.trades;
-      t[i + 2] = ts.buyShare;
-      t[i + 3] = ts.rushOrders;
-    }
-    this.length++;
-  }
+/** Floats a logged bar takes: cycle, the three series' values, score, then (1 if it had trade statistics) trades, buy share, rush orders. */
+export const BAR_LOG_FIELDS = 9;
 
-  /** Entry i's value j (0 the cycle, 1-3 the series' values, 4 the sentiment score). */
-  at(i: number, j: number): number {
-    return this.bars[5 * i + j]!;
-  }
-
-  /** Entry i's trade statistics, if its bar had them. */
-  tradesOf(i: number): TradeStats | undefined {
-    const t = this.trades;
-    if (t === null || t[4 * i] !== 1) return undefined;
-    return { trades: t[4 * i + 1]!, buyShare: t[4 * i + 2]!, rushOrders: t[4 * i + 3]! };
+/** Calls `fn` with the `count` bars stored from `at` in `a` (BAR_LOG_FIELDS floats each). */
+export function replayLogged(a: Float64Array, at: number, count: number, fn: Parameters<BarLog['drain']>[0]): void {
+  for (let i = 0, o = at; i < count; i++, o += BAR_LOG_FIELDS) {
+    fn(a[o]!, a[o + 1]!, a[o + 2]!, a[o + 3]!, a[o + 4]!, a[o + 5] === 1 ? { trades: a[o + 6]!, buyShare: a[o + 7]!, rushOrders: a[o + 8]! } : undefined);
   }
 }
 
-function grown(a: Float64Array, length: number): Float64Array {
-  const b = new Float64Array(length);
-  b.set(a);
-  return b;
+/** Writes one bar into `a` at `o` (BAR_LOG_FIELDS floats). */
+export function writeLogged(a: Float64Array, o: number, cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined): void {
+  a[o] = cycle;
+  a[o + 1] = v0;
+  a[o + 2] = v1;
+  a[o + 3] = v2;
+  a[o + 4] = score;
+  a[o + 5] = ts === undefined ? 0 : 1;
+  a[o + 6] = ts?.trades ?? 0;
+  a[o + 7] = ts?.buyShare ?? 0;
+  a[o + 8] = ts?.rushOrders ?? 0;
+}
+
+/** A bar log in a typed array grown by doubling (outside the garbage-collected heap). */
+export class MemoryBarLog implements BarLog {
+  length = 0;
+  private bars = new Float64Array(BAR_LOG_FIELDS * 64);
+
+  push(cycle: number, v0: number, v1: number, v2: number, score: number, ts: TradeStats | undefined): void {
+    if (BAR_LOG_FIELDS * (this.length + 1) > this.bars.length) {
+      const grown = new Float64Array(this.bars.length * 2);
+      grown.set(this.bars);
+      this.bars = grown;
+    }
+    writeLogged(this.bars, BAR_LOG_FIELDS * this.length++, cycle, v0, v1, v2, score, ts);
+  }
+
+  drain(fn: Parameters<BarLog['drain']>[0]): void {
+    replayLogged(this.bars, 0, this.length, fn);
+    this.length = 0;
+    this.bars = new Float64Array(0);
+  }
 }
 
 interface AssetState {
@@ -205,7 +214,7 @@ interface AssetState {
   /** Bars fed so far. */
   bars: number;
   /** Not null while the asset is lazy: its bars' inputs, waiting to be run through its filters. */
-  pending: InputLog | null;
+  pending: BarLog | null;
 }
 
 /** * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
@@ -235,7 +244,10 @@ export class FeatureEngine implements FeatureFeed {
   /** Positions of the kept features in the full vector (null: all of them). */
   private readonly keep: number[] | null;
 
+  private readonly newLog: BarLogFactory;
+
   constructor(private readonly o: FeatureEngineOptions) {
+    this.newLog = o.lazy?.logs ?? (() => new MemoryBarLog());
     this.maxSum = Math.max(...o.rollingSumBars);
     this.sums = new Float64Array(SERIES * o.rollingSumBars.length);
     this.excluded = new Set(o.exclude);
@@ -268,7 +280,7 @@ export class FeatureEngine implements FeatureFeed {
             tradesAt: -1,
             barNow: null,
             bars: 0,
-            pending: lazy ? new InputLog() : null,
+            pending: lazy ? this.newLog() : null,
           };
       this.assets.set(symbol, s);
     }
@@ -344,8 +356,11 @@ export class FeatureEngine implements FeatureFeed {
   private catchUp(s: AssetState, now: number): boolean {
     const log = s.pending!;
     s.pending = null;
+    let left = log.length;
     let warm = false;
-    for (let i = 0; i < log.length; i++) warm = this.advance(s, log.at(i, 0), log.at(i, 1), log.at(i, 2), log.at(i, 3), log.at(i, 4), log.tradesOf(i), i === log.length - 1 ? now : -1);
+    log.drain((cycle, v0, v1, v2, score, ts) => {
+      warm = this.advance(s, cycle, v0, v1, v2, score, ts, --left === 0 ? now : -1);
+    });
     if (warm !== this.warmAfter(s.bars)) throw new Error(`feature engine: ${s.symbol} caught up ${warm ? 'warm' : 'not warm'} after ${s.bars} bars, where the warm-up rule says the opposite`);
     return warm;
   }
@@ -353,8 +368,8 @@ export class FeatureEngine implements FeatureFeed {
   /**
    * Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state.
    *
-   * `want`: the symbols whose rows are needed (the tradable universe). Without it every asset is run through its
-   * filters every bar. With it, an asset first seen then is lazy: its bars' inputs are only logged (and its return
+   * `want`: the symbols whose rows are needed (the tradable universe). Without it, or without the `lazy` option, every
+   * asset is run through its filters every bar. With both, an asset first seen then is lazy: its bars' inputs are only logged (and its return
    * counted in the cross-sectional mean once the warm-up rule says it would be warm) until it is wanted; it is then
    * caught up on its log, the very steps it would have taken, and run every bar from then on. Rows come for assets
    * that are run (wanted now or before), identical to those of an engine without `want`. A back-test's universe is a
@@ -364,7 +379,8 @@ export class FeatureEngine implements FeatureFeed {
     const now = this.updates++;
     const warmList = this.warm;
     warmList.length = 0;
-    const wanted = want === undefined ? null : new Set(want);
+    // an engine without lazy settings runs every asset every bar, whatever is wanted (a daemon's memory stays flat)
+    const wanted = want === undefined || this.o.lazy === undefined ? null : new Set(want);
     // a hot path (every micro-cap, every bar, and the warm-up replay): plain loops, no closures, maps or arrays per value
     for (const symbol in snap.bars) {
       const s = this.stateOf(symbol, wanted !== null);

@@ -19,6 +19,7 @@ const options = (o: Partial<FeatureEngineOptions> = {}): FeatureEngineOptions =>
   sentimentChangeBars: 6,
   exclude: ['BTC', 'ETH'],
   inputs: new Set(['sentiment', 'marketCap', 'trades']),
+  lazy: {},
   ...o,
 });
 
@@ -79,6 +80,10 @@ describe('FeatureEngine with a wanted set (lazy assets, caught up when wanted)',
     const a = new FeatureEngine(options());
     const b = new FeatureEngine(options());
     for (const snap of snaps) expect(b.update(snap)).toStrictEqual(a.update(snap, undefined));
+    // an engine without the lazy option runs every asset whatever is wanted (the daemon's)
+    const plain = new FeatureEngine(options({ lazy: undefined }));
+    const all = new FeatureEngine(options());
+    for (const snap of snaps) expect(plain.update(snap, ['MC001'])).toStrictEqual(all.update(snap));
     const short = new FeatureEngine(options({ windowBars: 60 }));
     const lazyShort = new FeatureEngine(options({ windowBars: 60 }));
     for (const snap of snaps) {
