@@ -16,6 +16,7 @@ import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest
 import type { Config } from '../utils/config.js';
 import { ModelError, UsageError } from '../utils/errors.js';
 import type { MarketInput } from '../domain/market.js';
+import type { EngineState } from '../state/schema.js';
 import { AlphaStep } from './steps/alpha-step.js';
 import { warmUpMemory } from './warm-up.js';
 
@@ -47,7 +48,7 @@ export function warmUpBars(cfg: Config, alpha: AlphaSetup | null, barMs: number)
  * For a back-test on the synthetic market: the pump model's features made on the market's worker thread, beside the
  * bars (feature-companion.ts). Undefined when no compiled companion exists (then the engine makes them itself).
  */
-export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number, barMs: number): CompanionSpec | undefined {
+export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number, barMs: number, resumed: Pick<EngineState, 'lastCompletedCycle' | 'universe'> | null = null): CompanionSpec | undefined {
   const module = compiledModule(import.meta.url, 'feature-companion.js');
   if (module === null) return undefined;
   const bars = warmUpBars(cfg, a, barMs);
@@ -59,6 +60,8 @@ export function featureCompanion(a: AlphaSetup, cfg: Config, firstCycle: number,
     gateWarmupBars: bars.gate,
     universe: universeRules(cfg),
     refreshEveryBars: cfg.universe.refreshEveryBars,
+    // a resumed run goes on from its saved universe (the same as the worker's own, unless the settings changed since)
+    ...(resumed?.lastCompletedCycle == null ? {} : { resumeFrom: { cycle: resumed.lastCompletedCycle, tradable: resumed.universe } }),
   };
   return { module, data };
 }

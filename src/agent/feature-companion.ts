@@ -27,6 +27,8 @@ export interface FeatureCompanionData {
   /** The universe step's rules: the features are made for the tradable assets, as the engine will ask. */
   universe: UniverseRules;
   refreshEveryBars: number;
+  /** A resumed run's last completed cycle and the universe its state holds then: the worker's universe from there on. */
+  resumeFrom?: { cycle: number; tradable: string[] };
 }
 
 export const createCompanion: CreateCompanion = (data, symbols) => {
@@ -51,7 +53,7 @@ export const createCompanion: CreateCompanion = (data, symbols) => {
     see(snapshot) {
       const g = qualityGate(snapshot, runMemory, d.quality);
       runMemory = g.memory;
-      tradable = nextUniverse(tradable, snapshot.cycle, g.clean, runMemory, d.universe, d.refreshEveryBars).tradable;
+      tradable = snapshot.cycle === d.resumeFrom?.cycle ? d.resumeFrom.tradable : nextUniverse(tradable, snapshot.cycle, g.clean, runMemory, d.universe, d.refreshEveryBars).tradable;
       return packFeatures(engine.update(g.clean, tradable), index, tradable);
     },
   };

@@ -171,7 +171,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       recorded ??
       (spot !== null
         ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)))
-        : buildMarket(cfg, opts.mode, seed, firstCycle, barMs, alpha === null ? undefined : featureCompanion(alpha, cfg, firstCycle, barMs)));
+        : buildMarket(cfg, opts.mode, seed, firstCycle, barMs, alpha === null ? undefined : featureCompanion(alpha, cfg, firstCycle, barMs, state)));
     // a back-test market that makes the model's features beside its bars: the engine takes them from there
     const features = alpha === null ? null : market instanceof PrefetchedSyntheticMarket && market.hasCompanion ? new PrecomputedFeatures(market) : alpha.engine;
     const wanted = runInfoFor(opts, seed, market, barMs, firstCycle);

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { qualityRules, syntheticOptions, universeRules } from '../../src/agent/build-engine.js';
 import { nextUniverse } from '../../src/universe/select-universe.js';
 import { PrecomputedFeatures } from '../../src/agent/alpha-setup.js';
-import type { FeatureCompanionData } from '../../src/agent/feature-companion.js';
+import { createCompanion, type FeatureCompanionData } from '../../src/agent/feature-companion.js';
+import type { FeatureWire } from '../../src/agent/feature-wire.js';
 import { warmUpMemory } from '../../src/agent/warm-up.js';
 import { FeatureEngine, type FeatureEngineOptions, type FeatureRows } from '../../src/alpha/feature-engine.js';
 import { qualityGate, type AssetMemory } from '../../src/data_ingest/quality-gate.js';
@@ -98,6 +99,19 @@ describe('feature companion (the pump model\'s features made on the back-test ma
     expect(() => feed.update({ ...last, cycle: FIRST + 40 })).toThrow(/no companion value for cycle \d+ \(last served: \d+\)/);
     // asked for another universe than the one the worker picked: refused, naming the cycle
     expect(() => feed.update(last, ['MC001'])).toThrow(/made features for another universe than the engine's at cycle \d+/);
+  });
+
+  it('goes on from a resumed run\'s saved universe (settings may have changed since)', () => {
+    const market = new SyntheticMarket(options);
+    const saved = ['MC002', 'MC004'];
+    const c = createCompanion({ ...data, resumeFrom: { cycle: FIRST + 10, tradable: saved } }, market.symbols());
+    for (let cycle = market.historyStartCycle(); cycle < FIRST; cycle++) c.history(market.snapshotSync(cycle), FIRST - cycle);
+    const index = new Map(market.symbols().map((sym, i) => [sym, i]));
+    const wanted = (w: unknown) => [...(w as FeatureWire).wanted].map((i) => market.symbols()[i]);
+    for (let cycle = FIRST; cycle < FIRST + 10; cycle++) c.see(market.snapshotSync(cycle));
+    expect(wanted(c.see(market.snapshotSync(FIRST + 10)))).toEqual(saved);
+    // the next bar is no refresh (every 6): the saved assets that still have a bar
+    expect(wanted(c.see(market.snapshotSync(FIRST + 11)))).toEqual(saved.filter((sym) => index.has(sym)));
   });
 
   it('makes nothing when snapshots are made on this thread', () => {
