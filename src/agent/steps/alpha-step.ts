@@ -4,9 +4,9 @@ import type { CycleContext, CycleStep } from '../cycle-step.js';
 
 /**
  * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
- * filters stay in step; in back-tests it runs on the market's worker, ahead), probability from the model. Alarms (probability at or above the model's threshold and
- * alpha.entry_probability) are logged with their features when they start; the most probable `maxCandidates` go on to
- * allocation.
+ * filters stay in step; in back-tests it runs on the market's worker, ahead), probability from the model. Alarms
+ * (probability at or above the model's threshold and alpha.entry_probability) are logged with their features when
+ * they start; the most probable `maxCandidates` go on to allocation.
  */
 export class AlphaStep implements CycleStep {
   readonly name = 'alpha';
