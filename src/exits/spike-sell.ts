@@ -1,0 +1,36 @@
+import { gainOf, LEVEL_SLACK, type ExitRule, type ExitSignal } from './exit-rule.js';
+
+export interface SpikeSettings {
+  /** Sell when the in-pump detector's probability reaches this (null: not used). */
+  inPumpProbability: number | null;
+  /** ... or when one bar's return reaches this % ... */
+  surgeReturnPct: number;
+  /** ... on volume of at least this multiple of an average bar (ADV / bars a day). */
+  surgeVolumeMultiple: number;
+}
+
+/**
+ * Sell into the spike while the pump is on: the in-pump signal fires, or price and volume surge together. Only a
+ * position in profit is sold this way (a surge into a loss is left to the stop and the time limit).
+ */
+export function spikeSell(s: SpikeSettings): ExitRule {
+  return {
+    reason: 'spike',
+    check(p, bar): ExitSignal | null {
+      const gain = gainOf(p, bar);
+      if (!(gain > 0)) return null;
+      if (s.inPumpProbability !== null && bar.inPumpProbability !== null && bar.inPumpProbability >= s.inPumpProbability) {
+        return { reason: 'spike', detail: `in-pump probability ${bar.inPumpProbability.toFixed(3)} >= ${s.inPumpProbability}`, values: { gainPct: 100 * gain, inPumpProbability: bar.inPumpProbability } };
+      }
+      if (bar.prevCloseUsd === null || !(bar.advUsd > 0)) return null;
+      const barReturn = bar.closeUsd / bar.prevCloseUsd - 1;
+      const volumeMultiple = bar.volumeUsd / (bar.advUsd / bar.barsPerDay);
+      if (!(barReturn >= s.surgeReturnPct / 100 - LEVEL_SLACK && volumeMultiple >= s.surgeVolumeMultiple - LEVEL_SLACK)) return null;
+      return {
+        reason: 'spike',
+        detail: `bar return ${(100 * barReturn).toFixed(2)} % on ${volumeMultiple.toFixed(1)}x an average bar's volume`,
+        values: { gainPct: 100 * gain, barReturnPct: 100 * barReturn, volumeMultiple },
+      };
+    },
+  };
+}
