@@ -79,7 +79,7 @@ export class PrecomputedFeatures implements FeatureFeed {
     if (!(f?.values instanceof Float64Array)) throw new Error(`the market's worker sent no features for cycle ${clean.cycle}`);
     // the worker made rows for the universe it picked from the same bars: it must be the one asked for
     if (f.wanted.length !== want.length || want.some((s, i) => this.index.get(s) !== f.wanted[i])) {
-      throw new Error(`the market's worker made features for another universe than the engine's at cycle ${clean.cycle} (${f.wanted.length} and ${want.length} assets): a back-test resumed after its universe settings changed? Start it afresh`);
+      throw new Error(`the market's worker made features for another universe than the engine's at cycle ${clean.cycle} (${f.wanted.length} and ${want.length} assets): both follow the universe step's rule on the same bars, so this is a bug`);
     }
     return new FeatureWireRows(f, this.index);
   }

@@ -217,7 +217,8 @@ interface AssetState {
   pending: BarLog | null;
 }
 
-/** * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
+/**
+ * Turns each clean snapshot into feature rows per micro-cap. Per asset and series it keeps the last `windowBars`
  * values, fits ARIMA on them (first after 72 bars, then every `refitEveryBars`, staggered across assets) and between
  * refits updates the surprise incrementally. Pure in the sense that matters: its output depends only on the sequence
  * of snapshots fed in (no clock, no randomness), so replaying the same bars rebuilds the same state.
@@ -369,9 +370,9 @@ export class FeatureEngine implements FeatureFeed {
    * Features of every micro-cap with a bar in `snap` whose filters are warm; updates all state.
    *
    * `want`: the symbols whose rows are needed (the tradable universe). Without it, or without the `lazy` option, every
-   * asset is run through its filters every bar. With both, an asset first seen then is lazy: its bars' inputs are only logged (and its return
-   * counted in the cross-sectional mean once the warm-up rule says it would be warm) until it is wanted; it is then
-   * caught up on its log, the very steps it would have taken, and run every bar from then on. Rows come for assets
+   * asset is run through its filters every bar. With both, an asset first seen then is lazy: its bars' inputs are only
+   * logged (and its return counted in the cross-sectional mean once the warm-up rule says it would be warm) until it
+   * is wanted; it is then caught up on its log, the very steps it would have taken, and run every bar from then on. Rows come for assets
    * that are run (wanted now or before), identical to those of an engine without `want`. A back-test's universe is a
    * third of its assets, and the filters' refits are most of the engine's work (issue 16).
    */

@@ -57,13 +57,25 @@ export function cssObjective(w: ArrayLike<number>, ar: readonly number[], ma: re
   return s / Math.max(1, n - p);
 }
 
+/** The end of a residual pass that a filter continues from: the last min(n, q) residuals, oldest first, and e_{n-1}. */
+export interface ResidualTail {
+  e: number[];
+  lastResidual: number | null;
+}
+
+/** The tail of armaResiduals' output `e` for an ARMA(p, q). */
+export function residualTail(e: Float64Array, p: number, q: number): ResidualTail {
+  const n = e.length;
+  return { e: Array.from(e.subarray(n - Math.min(n, q))), lastResidual: n > p ? e[n - 1]! : null };
+}
+
 /**
  * cssObjective and the end of armaResiduals from one pass: the objective, the last min(n, q) residuals (oldest
  * first) and the last residual (null when n <= p), which is what a refitted filter continues from. The residuals
  * are armaResiduals' own operations, so bit for bit its values; the objective sums their squares in the same order
  * as cssObjective (whose residuals differ at most in the sign of an exact zero, which squaring removes).
  */
-export function cssObjectiveAndTail(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[]): { objective: number; tail: { e: number[]; lastResidual: number | null } } {
+export function cssObjectiveAndTail(w: ArrayLike<number>, ar: readonly number[], ma: readonly number[]): { objective: number; tail: ResidualTail } {
   const p = ar.length;
   const q = ma.length;
   const n = w.length;
@@ -85,8 +97,7 @@ export function cssObjectiveAndTail(w: ArrayLike<number>, ar: readonly number[],
   const all = armaResiduals(w, ar, ma);
   let s = 0;
   for (let t = p; t < n; t++) s += all[t]! * all[t]!;
-  const k = Math.min(n, q);
-  return { objective: s / Math.max(1, n - p), tail: { e: Array.from(all.subarray(n - k)), lastResidual: n > p ? all[n - 1]! : null } };
+  return { objective: s / Math.max(1, n - p), tail: residualTail(all, p, q) };
 }
 
 /** Difference `d` times. */

@@ -1,5 +1,5 @@
 import { nelderMead } from '../nelder-mead.js';
-import { armaResiduals, cssObjective, cssObjectiveAndTail, difference } from './arma-css.js';
+import { armaResiduals, cssObjective, cssObjectiveAndTail, difference, residualTail, type ResidualTail } from './arma-css.js';
 import { cssGaussNewton } from './css-gauss-newton.js';
 import { armaLogLik } from './arma-likelihood.js';
 import { coefficientsToPacf, pacfToCoefficients } from './pacf-transform.js';
@@ -41,18 +41,6 @@ const split = (u: readonly number[], p: number) =>
     ? { ar: [Math.tanh(u[0]!)], ma: [-Math.tanh(u[1]!)] }
     : { ar: pacfToCoefficients(u.slice(0, p)), ma: pacfToCoefficients(u.slice(p)).map((a) => -a) };
 
-/** The end of a residual pass that a filter continues from: the last min(n, q) residuals, oldest first, and e_{n-1}. */
-export interface ResidualTail {
-  e: number[];
-  lastResidual: number | null;
-}
-
-function tailOf(e: Float64Array, p: number, q: number): ResidualTail {
-  const n = e.length;
-  const k = Math.min(n, q);
-  return { e: Array.from(e.subarray(n - k)), lastResidual: n > p ? e[n - 1]! : null };
-}
-
 /**
  * `demeaned`: the differenced series less `mean`, when the caller has it (not copied: the caller drops its own);
  * `tail`: the end of its residual pass, when the caller made one. The full residuals are recomputed only when read
@@ -62,7 +50,7 @@ function buildFit(y: readonly number[], order: ArimaOrder, ar: number[], ma: num
   const d = order[1];
   const w = demeaned ?? difference(y, d).map((v) => v - mean);
   const n = w.length;
-  const end = tail ?? tailOf(armaResiduals(w, ar, ma), ar.length, ma.length);
+  const end = tail ?? residualTail(armaResiduals(w, ar, ma), ar.length, ma.length);
   return {
     ar,
     ma,

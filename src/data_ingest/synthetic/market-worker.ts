@@ -1,8 +1,9 @@
 /**
  * The worker side of PrefetchedSyntheticMarket: generates snapshots from `fromCycle` on, one per credit the main
- * thread grants, each posted as soon as it is made. A companion module, when given, sees every snapshot from its
- * `fromCycle` on, in order (those before the stream's start too), and what it returns for a snapshot is posted with it:
- * work that depends on the bars alone (the pump model's features) is then done here, ahead of the engine.
+ * thread grants, each posted as soon as it is made. A companion module, when given, sees the history and then every
+ * snapshot from the market's first cycle on, in order (those before the stream's start too), and what it returns for
+ * a snapshot is posted with it: work that depends on the bars alone (the pump model's features) is done here, ahead
+ * of the engine.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +15,10 @@ import { packSnapshot, type SnapshotWire } from './snapshot-wire.js';
 export interface SnapshotCompanion {
   /** Each bar of the history before the first cycle, oldest first; `before`: bars to the first cycle (1: the last). */
   history(snapshot: MarketSnapshot, before: number): void;
-  /** Every snapshot from the first cycle on, in order (also those before a restarted stream's start, not posted); the value travels with the snapshot. */
+  /**
+   * Every snapshot from the first cycle on, in order (also those before a restarted stream's start, not posted); the
+   * value travels with the snapshot.
+   */
   see(snapshot: MarketSnapshot): unknown;
 }
 export type CreateCompanion = (data: unknown, symbols: readonly string[]) => SnapshotCompanion;

@@ -11,12 +11,13 @@ const CREDIT_BATCH = 8;
 /**
  * The synthetic market with its bars made ahead on a worker thread: a back-test asks for every cycle in order, and
  * making a 300-asset snapshot (GARCH draws, pump effects, liquidity, sentiment) cost ~2 ms of the engine's thread
- * per cycle, against ~0.3 ms to receive one made elsewhere (measured; issue 16). The snapshots are the very ones
- * SyntheticMarket makes (the same code, the same seed; numbers pass through structured clone exactly). A request out
- * of order (a restart) restarts the stream at it. The history before the first cycle comes from the worker too (it
- * makes it anyway, for a companion or before its first bar), read once when asked for. Everything else (symbols,
- * other history, ground truth) is answered here by a SyntheticMarket of the same options. With a companion (market-worker.ts), what it made of each snapshot on the
- * worker is kept with the snapshot: companionOf(cycle) for the cycle served last.
+ * per cycle, against ~0.15 ms to receive one made elsewhere (measured; issue 16). The snapshots are the very ones
+ * SyntheticMarket makes (the same code, the same seed; packed into typed arrays and rebuilt exactly, snapshot-wire.ts).
+ * A request out of order (a restart) restarts the stream at it. The history before the first cycle comes from the
+ * worker too (it makes it anyway, for a companion or before its first bar), read once when asked for. Everything else
+ * (symbols, other history, ground truth) is answered here by a SyntheticMarket of the same options. With a companion
+ * (market-worker.ts), what it made of each snapshot on the worker is kept with the snapshot: companionOf(cycle) for
+ * the cycle served last.
  * Made snapshots wait serialized in a port's queue and are read (deserialized) only when the engine asks for them:
  * read on arrival, the 48 made ahead lived long enough to be promoted to the old generation, and the garbage
  * collector copied and marked them again and again (measured: most of the engine thread's scavenge time).
