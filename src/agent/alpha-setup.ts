@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../utils/package-root.js';
 import { FeatureEngine, type FeatureEngineOptions, type FeatureFeed, type FeatureRows } from '../alpha/feature-engine.js';
 import type { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import type { CompanionSpec } from '../data_ingest/synthetic/market-worker.js';
@@ -114,22 +115,35 @@ export function assertModelInputs(model: PumpModel, has: ReadonlySet<MarketInput
 /** Where a config without alpha.model_path looks for the pump model (and `coce train` writes it): under the working directory. */
 export const DEFAULT_MODEL_PATH = 'data/model.json';
 
+/**
+ * The model the package ships: trained by `npm run ship-model` on the embedded market with the default config (CI
+ * checks it equals what `coce train` makes), so a fresh install trades before its first `coce train`.
+ */
+export const SHIPPED_MODEL_PATH = join(PACKAGE_ROOT, 'models', 'pump-model.json');
+
 /** The model file a config means: alpha.model_path (relative to `cwd`), or the default location when it is null. */
 export function modelLocation(cfg: Config, cwd: string): { file: string; explicit: boolean } {
   return { file: resolve(cwd, cfg.alpha.modelPath ?? DEFAULT_MODEL_PATH), explicit: cfg.alpha.modelPath !== null };
 }
 
+/** The model a run uses: the config's, else data/model.json when `coce train` has written one, else the shipped one. */
+export function modelInUse(cfg: Config, cwd: string): { file: string; explicit: boolean; shipped: boolean } {
+  const at = modelLocation(cfg, cwd);
+  if (at.explicit || existsSync(at.file)) return { ...at, shipped: false };
+  return { file: SHIPPED_MODEL_PATH, explicit: false, shipped: true };
+}
+
 /**
  * The pump model of the config, with a feature engine configured as the model was trained (its ARIMA order, window
  * and feature settings come from the file, not from today's config). A model the config names explicitly must
- * exist; without alpha.model_path a missing default file means no model (null): the engine then runs without
- * probabilities, and the caller says where it looked.
+ * exist; without alpha.model_path it is data/model.json when `coce train` wrote one, else the shipped model (null
+ * only in a checkout without models/: the engine then runs without probabilities, and the caller says so).
  */
 export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup | null {
-  const { file, explicit } = modelLocation(cfg, cwd);
+  const { file, explicit } = modelInUse(cfg, cwd);
   if (!existsSync(file)) {
     if (!explicit) return null;
-    throw new UsageError(`alpha.model_path names ${file}, which does not exist: train it with \`coce train --out ${file}\`, or set alpha.model_path: null to run without a model`);
+    throw new UsageError(`alpha.model_path names ${file}, which does not exist: train it with \`coce train --out ${file}\`, or set alpha.model_path: null to use data/model.json (written by coce train) or the model shipped with coce`);
   }
   const model = readModelFile(file);
   const featureOptions = modelFeatureOptions(model, cfg, barMs, file);

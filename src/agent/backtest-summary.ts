@@ -3,11 +3,11 @@ import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
 import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import { hitRate, sharpe } from '../risk_guardrails/performance.js';
 import { readJsonlLog } from '../state/jsonl-log.js';
-import { feesPaidUsd, tripsByGuardrail } from '../ops/log-figures.js';
+import { feesPaidUsd, tradeFigureRows, tradeFigures, tripsByGuardrail, type TradeFigures } from '../ops/log-figures.js';
 import { money } from '../utils/money.js';
 
 
-export interface BacktestSummary {
+export interface BacktestSummary extends TradeFigures {
   days: number;
   startNavUsd: number;
   endNavUsd: number;
@@ -27,6 +27,8 @@ export interface BacktestSummary {
   slippageUsd: number;
   guardrailTrips: Record<string, number>;
   halts: number;
+  /** Days the kill-switch held trading halted (halt to resume, or to the end). */
+  haltedDays: number;
   sleevePremiumUsd: number;
   pumps: { alarms: number; truePositives: number; precision: number | null; pumpsInWindow: number; caught: number; recall: number | null } | null;
   /** Buy-and-hold benchmarks over the same bars: the first major (BTC), and the micro-caps at equal weight. */
@@ -70,6 +72,17 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
   const tradedUsd = fills.reduce((a, f) => a + (f.notionalUsd as number), 0);
   const avgNav = nav.reduce((a, b) => a + b, 0) / nav.length;
   const closed = trades.filter((e) => e.type === 'trade_closed').map((e) => e.pnlUsd as number);
+  // halted from each halt to the resume after it, or to the last bar
+  let haltedMs = 0;
+  let haltedAt: number | null = null;
+  for (const e of meta) {
+    if (e.type === 'halt' && haltedAt === null) haltedAt = Date.parse(e.ts);
+    else if (e.type === 'resume' && haltedAt !== null) {
+      haltedMs += Date.parse(e.ts) - haltedAt;
+      haltedAt = null;
+    }
+  }
+  if (haltedAt !== null) haltedMs += lastMs - haltedAt;
   // a benchmark's return from its last logged NAV (null when the data never had it: BTC in a BTC-quoted folder)
   const benchReturn = (field: string): number | null => {
     const last = equity.findLast((e) => typeof e[field] === 'number')?.[field] as number | undefined;
@@ -105,6 +118,8 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
     slippageUsd: fills.reduce((a, f) => a + (f.slippageUsd as number), 0),
     guardrailTrips: tripsByGuardrail(meta),
     halts: meta.filter((e) => e.type === 'halt').length,
+    haltedDays: haltedMs / 86_400_000,
+    ...tradeFigures(trades, equity),
     sleevePremiumUsd: trades.filter((e) => e.type === 'option_fill' && e.reason === 'open').reduce((a, e) => a + (e.costUsd as number), 0),
     pumps,
     benchmarks: { symbol: o.benchmark ?? 'BTC', returnPct: benchReturn('benchmarkNavUsd'), universeReturnPct: benchReturn('universeBenchmarkNavUsd') },
@@ -126,15 +141,17 @@ export function formatSummary(s: BacktestSummary): string {
     ['Sortino (daily, sqrt 365)', f2(s.sortino)],
     ['max drawdown', f2(s.maxDrawdownPct, ' %')],
     ['hit rate', s.hitRate === null ? 'n/a' : `${(100 * s.hitRate).toFixed(1)} % of ${s.roundTrips} round trips`],
+    ...tradeFigureRows(s, usd),
     ['fills / traded', `${s.fills} / ${usd(s.tradedUsd)}`],
     ['turnover', `${s.turnoverPerYear.toFixed(1)} x NAV a year`],
     ['fees paid', usd(s.feesUsd)],
     ['slippage paid', usd(s.slippageUsd)],
     ['guardrail trips', Object.entries(s.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'],
-    ['halts', String(s.halts)],
+    ['halts', `${s.halts} (${s.haltedDays.toFixed(1)} days halted)`],
     ['options premium', usd(s.sleevePremiumUsd)],
     [`buy-and-hold ${s.benchmarks.symbol}`, s.benchmarks.returnPct === null ? `n/a (no ${s.benchmarks.symbol} in the data)` : f2(s.benchmarks.returnPct, ' %')],
     ['buy-and-hold micro-caps (equal weight)', f2(s.benchmarks.universeReturnPct, ' %')],
+    [`return over ${s.benchmarks.symbol} / micro-caps`, `${s.benchmarks.returnPct === null ? 'n/a' : f2(s.returnPct - s.benchmarks.returnPct, ' pp')} / ${s.benchmarks.universeReturnPct === null ? 'n/a' : f2(s.returnPct - s.benchmarks.universeReturnPct, ' pp')}`],
     [
       'pump model',
       s.pumps === null

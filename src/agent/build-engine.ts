@@ -27,6 +27,10 @@ import { ClusterStep } from './steps/cluster-step.js';
 import { HistoryStep } from './steps/history-step.js';
 import { GuardrailStep } from './steps/guardrail-step.js';
 import { MetaStep } from './steps/meta-step.js';
+import { ExitStep } from './steps/exit-step.js';
+import type { AlphaStep } from './steps/alpha-step.js';
+import type { PumpModel } from '../alpha/pump-model.js';
+import { spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitRule } from '../exits/index.js';
 import { AdvCap } from '../risk_guardrails/adv-cap.js';
 import { CorrelationSpike } from '../risk_guardrails/correlation-spike.js';
 import { DrawdownGuard } from '../risk_guardrails/drawdown-guard.js';
@@ -230,7 +234,7 @@ export function convexSettings(cfg: Config): Omit<ConvexSettings, 'trading'> {
   };
 }
 
-export function buildSteps(cfg: Config, alpha: CycleStep | null, history: ReturnHistory, exec: ExecutionDeps, sleeve: SleeveDeps = { choice: 'core', venue: new PaperOptionsVenue() }): CycleStep[] {
+export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: ReturnHistory, exec: ExecutionDeps, sleeve: SleeveDeps = { choice: 'core', venue: new PaperOptionsVenue() }): CycleStep[] {
   const p = cfg.portfolio;
   const e = cfg.execution;
   const place = { retries: e.retries.max, baseDelayMs: e.retries.baseDelayMs, maxDelayMs: e.retries.maxDelayMs, sleep: exec.wait, log: exec.log };
@@ -252,6 +256,7 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
     }),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
     ...(alpha === null ? [] : [alpha]),
+    new ExitStep(exitRules(cfg, alpha?.model ?? null), { barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval), cooldownBars: hoursToBars(cfg.exits.cooldownHours, cfg), dustUsd }),
     new ClusterStep(history, { ...cfg.clusters }),
     new AllocationStep(history, {
       linkage: p.linkage,
@@ -260,6 +265,8 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
       maxGrossExposure: p.maxGrossExposurePct / 100,
       maxTurnover: p.maxTurnoverPct / 100,
       minTradeNotionalUsd: p.minTradeNotionalUsd,
+      fullSizeProbability: p.fullSizeProbability,
+      maxPositionAdvMultiple: cfg.risk.maxPositionAdvMultiple,
       rebalanceEveryBars: p.rebalanceEveryBars,
       covarianceBars: cfg.clusters.windowBars,
     }),
@@ -291,8 +298,31 @@ export function buildSteps(cfg: Config, alpha: CycleStep | null, history: Return
     ...(exec.saveVenueBook === undefined ? [] : [{ name: 'venue-book', run: (ctx: CycleContext) => exec.saveVenueBook!(ctx.state) }]),
   ];
   // --sleeve convex: the sleeve alone (the core book is neither allocated nor traded, only valued and audited)
-  const coreOnly = new Set(['universe', 'alpha', 'clusters', 'allocation', 'guardrails', 'execution']);
+  const coreOnly = new Set(['universe', 'alpha', 'exits', 'clusters', 'allocation', 'guardrails', 'execution']);
   return core ? steps : steps.filter((s) => !coreOnly.has(s.name));
+}
+
+const hoursToBars = (hours: number, cfg: Config): number => Math.round((hours * 3_600_000) / barMsOf(cfg.schedule.barInterval));
+
+/**
+ * The exit rules the config switches on. The time limit counts from the model's own horizon (the one it was trained
+ * on; the config's without a model); selling into the spike on the in-pump detector needs a model trained with one.
+ */
+export function exitRules(cfg: Config, model: PumpModel | null): ExitRule[] {
+  const x = cfg.exits;
+  const rules: ExitRule[] = [];
+  if (x.stopLossPct !== null) rules.push(stopLoss(x.stopLossPct));
+  if (x.takeProfitPct !== null) rules.push(takeProfit(x.takeProfitPct));
+  if (x.spike !== null) {
+    const inPump = x.spike.inPumpDetector ? (model?.file.inPump?.threshold ?? null) : null;
+    rules.push(spikeSell({ inPumpProbability: inPump, surgeReturnPct: x.spike.surgeReturnPct, surgeVolumeMultiple: x.spike.surgeVolumeMultiple }));
+  }
+  if (x.trailingStop !== null) rules.push(trailingStop(x.trailingStop.activatePct, x.trailingStop.trailPct));
+  if (x.timeLimitGraceHours !== null) {
+    const horizonBars = model?.file.horizonBars ?? hoursToBars(cfg.alpha.classifier.horizonHours, cfg);
+    rules.push(timeLimit(horizonBars + hoursToBars(x.timeLimitGraceHours, cfg)));
+  }
+  return rules;
 }
 
 export function qualityRules(cfg: Config): QualityRules {

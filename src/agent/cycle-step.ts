@@ -27,6 +27,12 @@ export interface CycleContext {
   universe: Universe | null;
   /** Pump probability of each tradable micro-cap the model could score this cycle (alpha step). */
   pumpProbabilities: Record<string, number>;
+  /** The model's in-pump detector on the same assets (empty for a model without one). */
+  inPumpProbabilities: Record<string, number>;
+  /** Held assets an exit rule is selling (exit step): the allocation targets nothing in them. */
+  exiting: Set<string>;
+  /** Assets no new entry may open this cycle (cool-down after a close; exit step). */
+  noEntry: Set<string>;
   /** Alarmed micro-caps, most probable first, at most alpha.max_candidates: the allocation's candidates. */
   candidates: string[];
   /** Target weights (fractions of NAV) proposed by the allocation step. */
@@ -61,6 +67,9 @@ export function newCycleContext(o: Pick<CycleContext, 'cycle' | 'closeMs' | 'sna
     handledOrderIds: new Set(),
     universe: null,
     pumpProbabilities: {},
+    inPumpProbabilities: {},
+    exiting: new Set(),
+    noEntry: new Set(),
     candidates: [],
     targetWeights: {},
     approvedWeights: {},

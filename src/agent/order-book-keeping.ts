@@ -1,5 +1,6 @@
 import { applyFill } from '../execution/ledger.js';
 import { isTerminal, type VenueOrder } from '../execution/venue.js';
+import type { CloseReason } from '../domain/trade.js';
 import type { OpenOrder } from '../state/schema.js';
 import type { CycleContext } from './cycle-step.js';
 
@@ -66,9 +67,14 @@ export function applyVenueUpdate(ctx: CycleContext, rec: OpenOrder, o: VenueOrde
       orderQty: o.qty,
     });
     if (r.closed) {
-      ctx.state.closedTrades.push(r.closed);
+      // the exit that asked for the sale (the order carries it, also when a restart adopted it); otherwise the
+      // kill-switch's flattening or a guardrail's reduction
+      const exit: CloseReason = rec.exit ?? ctx.state.openTrades[o.symbol]?.exit?.reason ?? (ctx.state.killSwitch.state === 'halted' ? 'halt' : 'risk');
+      delete ctx.state.openTrades[o.symbol];
+      const closed = { ...r.closed, exit };
+      ctx.state.closedTrades.push(closed);
       if (ctx.state.closedTrades.length > MAX_CLOSED_TRADES) ctx.state.closedTrades.splice(0, ctx.state.closedTrades.length - MAX_CLOSED_TRADES);
-      ctx.emit('trades', 'trade_closed', { symbol: r.closed.symbol, openedCycle: r.closed.openedCycle, pnlUsd: r.closed.pnlUsd });
+      ctx.emit('trades', 'trade_closed', { symbol: closed.symbol, openedCycle: closed.openedCycle, pnlUsd: closed.pnlUsd, exit });
     }
     rec.filledQty = o.filledQty;
     rec.avgFillPriceUsd = o.avgFillPriceUsd;

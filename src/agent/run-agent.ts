@@ -19,7 +19,7 @@ import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, bu
 import { warmUpMemory } from './warm-up.js';
 import { atStartup } from './exchange-startup.js';
 import { configInQuote } from './quote-currency.js';
-import { alphaStep, assertModelInputs, featureCompanion, loadAlpha, modelLocation, PrecomputedFeatures, replayBars, warmUpBars } from './alpha-setup.js';
+import { alphaStep, assertModelInputs, featureCompanion, loadAlpha, modelInUse, modelLocation, PrecomputedFeatures, replayBars, warmUpBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
 import { Engine } from './engine.js';
@@ -101,6 +101,13 @@ function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string, first
   }
 }
 
+/** Live money never resumes on its own after a halt: meta.auto_resume_after_days is for paper runs and back-tests. */
+function stepConfig(cfg: Config, mode: Mode, log: Logger): Config {
+  if (mode !== 'live' || cfg.meta.autoResumeAfterDays === null) return cfg;
+  log.warn({ autoResumeAfterDays: cfg.meta.autoResumeAfterDays }, 'meta.auto_resume_after_days does not apply in live mode: a halt waits for coce resume');
+  return { ...cfg, meta: { ...cfg.meta, autoResumeAfterDays: null } };
+}
+
 /**
  * Start or resume a run: config, secrets, state, logs, the engine loop, a report. The same path serves every mode;
  * build-engine.ts picks the adapters.
@@ -125,8 +132,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   const days = opts.days ?? cfg.sim.days;
 
   // the model is checked before anything is written: a config that names a missing model stops here
-  const alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
-  const modelAt = modelLocation(cfg, opts.cwd ?? process.cwd()).file;
+  let alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
+  const modelUsed = modelInUse(cfg, opts.cwd ?? process.cwd());
+  const modelAt = modelUsed.file;
 
   const durable = opts.mode !== 'backtest';
   const store = new FileStateStore(opts.stateDir, durable);
@@ -172,6 +180,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       (spot !== null
         ? await startup(`the ${cfg.universe.exchange} market data (markets, CoinGecko)`, () => buildLiveMarket(cfg, spot, deps.env, deps.log, (ms) => realSleep(ms, deps.signal)))
         : buildMarket(cfg, opts.mode, seed, firstCycle, barMs, alpha === null ? undefined : featureCompanion(alpha, cfg, firstCycle, barMs, state)));
+    if (alpha !== null && modelUsed.shipped && alpha.model.file.inputs.some((i) => !market.inputs.has(i))) {
+      // the shipped model reads the embedded market's sentiment and market caps: data without them runs without it
+      log.warn({ model: modelAt }, `the shipped pump model needs ${alpha.model.file.inputs.filter((i) => !market.inputs.has(i)).join(' and ')}, which ${recordedDir ?? market.name} does not have: no pump model (train one on this data with \`coce train --data ...\`)`);
+      alpha = null;
+    }
     // a back-test market that makes the model's features beside its bars: the engine takes them from there
     const features = alpha === null ? null : market instanceof PrefetchedSyntheticMarket && market.hasCompanion ? new PrecomputedFeatures(market) : alpha.engine;
     const wanted = runInfoFor(opts, seed, market, barMs, firstCycle);
@@ -207,11 +220,15 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       state = initialState(wanted, cfg.sim.initialCashUsd, hash, cfg.universe.majors[0]);
       if (isExchangeMode(opts.mode)) {
         // a new exchange run starts from the account as it is (not from sim.initial_cash_usd), saved before any
-        // order can be sent; assets COCE does not trade are left alone (the order sync reports them)
+        // order can be sent; the assets COCE trades are sold at the first bar, those it does not trade are left alone
+        // (the order sync reports them)
         const b = await startup(`the ${cfg.universe.exchange} account (balances)`, () => exchangeVenue!.balances());
         state.cashUsd = b.cashUsd;
         for (const [s, qty] of Object.entries(b.assets)) {
-          if (tracked.has(s) && qty > 0) state.positions[s] = { qty, avgEntryPriceUsd: 0, lastPriceUsd: 0, openedCycle: state.run.firstCycle, realizedPnlUsd: 0 };
+          if (!tracked.has(s) || !(qty > 0)) continue;
+          state.positions[s] = { qty, avgEntryPriceUsd: 0, lastPriceUsd: 0, openedCycle: state.run.firstCycle, realizedPnlUsd: 0 };
+          // no pump entry of COCE's bought it: it is sold at the first bar (priced there), as the allocation never wants it
+          state.openTrades[s] = { highWaterUsd: 0, lastCloseUsd: null, exit: { reason: 'adopted', cycle: state.run.firstCycle, detail: 'in the account when the run started: no entry of COCE' } };
         }
         log.info({ cashUsd: b.cashUsd, positions: Object.keys(state.positions) }, 'new run: book taken from the venue');
       }
@@ -244,9 +261,10 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     );
     market.historyDone?.();
     collectGarbage(); // the warm-up's data is dead: collect it before the run sizes its heap on it (see collect-garbage.ts)
-    if (alpha === null) {
+    if (alpha === null && !modelUsed.shipped) {
       log.warn({ model: modelAt }, `no pump model at ${modelAt}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
-    } else {
+    } else if (alpha !== null) {
+      if (modelUsed.shipped) log.info({ model: modelAt }, `pump model: the one shipped with coce (trained on the embedded market); \`coce train\` writes ${modelLocation(cfg, opts.cwd ?? process.cwd()).file}, used from then on`);
       if (state.versions.model !== alpha.modelHash) {
         if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
         state.versions.model = alpha.modelHash;
@@ -296,7 +314,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       market,
       store,
       logs,
-      steps: buildSteps(cfg, alpha === null ? null : alphaStep(alpha, features!), history, exec, { choice: opts.sleeve, venue: optionsVenue }),
+      steps: buildSteps(stepConfig(cfg, opts.mode, log), alpha === null ? null : alphaStep(alpha, features!), history, exec, { choice: opts.sleeve, venue: optionsVenue }),
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

@@ -48,6 +48,7 @@ export interface PumpModelFile {
 /** A trained pump model: standardise with the training scaler, then the logistic probability. */
 export class PumpModel {
   private readonly logistic: LogisticModel;
+  private inPump: { logistic: LogisticModel; cols: number[] } | undefined;
 
   constructor(readonly file: PumpModelFile) {
     this.logistic = LogisticModel.fromJSON(file.logistic);
@@ -59,6 +60,15 @@ export class PumpModel {
 
   score(rows: readonly number[][]): number[] {
     return this.logistic.predictProba(rows.map((r) => scale(r, this.file.scaler)));
+  }
+
+  /** The in-pump detector's probabilities for the same rows (null for a model trained without one). */
+  scoreInPump(rows: readonly number[][]): number[] | null {
+    const d = this.file.inPump;
+    if (d === undefined) return null;
+    this.inPump ??= { logistic: LogisticModel.fromJSON(d.logistic), cols: d.features.map((f) => this.file.features.indexOf(f)) };
+    const { logistic, cols } = this.inPump;
+    return logistic.predictProba(rows.map((r) => scale(cols.map((j) => r[j]!), d.scaler)));
   }
 
   /** Validates a parsed model file completely (shape, finite numbers, consistent lengths and feature names). */
@@ -78,6 +88,11 @@ export class PumpModel {
     }
     const expected = featureNames(f.featureSettings.rollingSumBars, new Set(f.inputs));
     if (expected.join(',') !== f.features.join(',')) throw new TypeError(`${label}: its feature list does not match its feature settings`);
+    const unknown = f.inPump?.features.find((n) => !f.features.includes(n));
+    if (unknown !== undefined) throw new TypeError(`${label}: inPump.features names ${unknown}, which is not one of the model's features`);
+    if (f.inPump !== undefined && (f.inPump.scaler.mean.length !== f.inPump.features.length || f.inPump.logistic.coef.length !== f.inPump.features.length)) {
+      throw new TypeError(`${label}: inPump has ${f.inPump.features.length} features but ${f.inPump.scaler.mean.length} scaler columns and ${f.inPump.logistic.coef.length} coefficients`);
+    }
     return new PumpModel(f);
   }
 }

@@ -1,19 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Config } from '../utils/config.js';
+import { PACKAGE_ROOT } from '../utils/package-root.js';
 import type { Env, Mode, SleeveChoice } from '../utils/env.js';
 import { UsageError } from '../utils/errors.js';
 import type { SecretScrubber } from '../utils/secret-scrubber.js';
 import type { ConfigFlags } from './options.js';
 
-/** The package root (holds package.json and the default config/), from dist/src/cli.js or src/cli.ts. */
-export const PACKAGE_ROOT = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-})();
+export { PACKAGE_ROOT };
 export const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface CliIo {

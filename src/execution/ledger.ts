@@ -1,4 +1,4 @@
-import type { ClosedTrade, Position } from '../state/schema.js';
+import type { ClosedTrade, Position } from '../domain/trade.js';
 import type { OrderSide } from './venue.js';
 
 export interface Fill {
@@ -20,7 +20,7 @@ export interface Book {
 
 export interface LedgerResult extends Book {
   /** Set when this fill brought the position back to (dust-)flat: one round trip, fees included. */
-  closed: ClosedTrade | null;
+  closed: Omit<ClosedTrade, 'exit'> | null;
 }
 
 /**
@@ -56,7 +56,7 @@ export function applyFill(book: Book, f: Fill, dustUsd: number): LedgerResult {
   const left = from.qty - f.qty - feeBase;
   const realizedPnlUsd = from.realizedPnlUsd + pnl;
   const flat = Math.abs(left) * f.priceUsd < dustUsd;
-  let closed: ClosedTrade | null = null;
+  let closed: Omit<ClosedTrade, 'exit'> | null = null;
   if (flat && held !== undefined) closed = { closedCycle: f.cycle, symbol: f.symbol, openedCycle: from.openedCycle, pnlUsd: realizedPnlUsd };
   if (flat && Math.abs(left) <= 1e-12 * Math.max(from.qty, f.qty)) delete positions[f.symbol];
   else positions[f.symbol] = { ...from, qty: left, lastPriceUsd: f.priceUsd, realizedPnlUsd: flat ? 0 : realizedPnlUsd };

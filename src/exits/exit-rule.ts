@@ -1,3 +1,5 @@
+import type { ExitReason } from '../domain/trade.js';
+
 /**
  * Exits for pump trades: small pure rules, one per file (as freqtrade keeps one protection per file), each looking at
  * one held position and its asset's bar; the exit step (agent/) applies them in EXIT_ORDER and sends what they close
@@ -5,7 +7,7 @@
  */
 
 /** Why a position was closed; the `exit` field of its `trade_closed` event. */
-export type ExitReason = 'stop_loss' | 'take_profit' | 'spike' | 'trailing_stop' | 'time_limit';
+export type { ExitReason } from '../domain/trade.js';
 
 /** A held position as the exit rules see it. Prices in the run's quote currency. */
 export interface HeldPosition {

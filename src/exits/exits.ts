@@ -1,10 +1,11 @@
+import { EXIT_REASONS } from '../domain/trade.js';
 import type { ExitBar, ExitRule, ExitSignal, HeldPosition } from './exit-rule.js';
 
 /**
  * The order the rules are asked in: the first that fires closes the position. Loss protection first, then the gain
  * targets, then the clock.
  */
-export const EXIT_ORDER = ['stop_loss', 'take_profit', 'spike', 'trailing_stop', 'time_limit'] as const;
+export const EXIT_ORDER = EXIT_REASONS;
 
 /** The first rule (in EXIT_ORDER) that closes `p` at this bar, or null. */
 export function firstExit(rules: readonly ExitRule[], p: HeldPosition, bar: ExitBar): ExitSignal | null {

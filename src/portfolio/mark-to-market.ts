@@ -1,4 +1,4 @@
-import type { Position } from '../state/schema.js';
+import type { Position } from '../domain/trade.js';
 
 export interface MarkToMarket {
   positions: Record<string, Position>;

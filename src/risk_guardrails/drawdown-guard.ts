@@ -1,5 +1,5 @@
 import { currentDrawdown } from './drawdown.js';
-import { gross, scaleWeights, withoutEntries, type Guardrail, type GuardrailInput, type GuardrailResult } from './guardrail.js';
+import { gross, scaleAdditions, scaleWeights, withoutEntries, type Guardrail, type GuardrailInput, type GuardrailResult } from './guardrail.js';
 
 export interface DrawdownSettings {
   /** Fractions: at each level, gross exposure is scaled by its factor. */
@@ -40,11 +40,14 @@ export class DrawdownGuard implements Guardrail {
       scale = l.grossScale;
       level = l.drawdown;
     }
-    if (scale === 1 || i.holding === true) return { weights: { ...i.proposed }, trip: null };
+    if (scale === 1) return { weights: { ...i.proposed }, trip: null };
     const g = gross(i.proposed);
+    const weights = i.holding === true ? scaleAdditions(i.current, i.proposed, scale) : scaleWeights(i.proposed, scale);
+    // a held book with nothing added is left alone (no trip)
+    const cut = g - gross(weights);
     return {
-      weights: scaleWeights(i.proposed, scale),
-      trip: g === 0 ? null : { guardrail: this.name, reason: `drawdown ${(100 * dd).toFixed(2)} % past ${(100 * level).toFixed(0)} %: gross x${scale}`, values: { drawdown: dd, level, grossScale: scale, grossBefore: g } },
+      weights,
+      trip: g === 0 || (i.holding === true && cut <= 0) ? null : { guardrail: this.name, reason: `drawdown ${(100 * dd).toFixed(2)} % past ${(100 * level).toFixed(0)} %: gross x${scale}`, values: { drawdown: dd, level, grossScale: scale, grossBefore: g } },
     };
   }
 }

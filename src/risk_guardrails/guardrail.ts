@@ -20,8 +20,9 @@ export interface GuardrailInput {
   avgCorrelationShort: number;
   avgCorrelationLong: number;
   /**
-   * The proposal is the held book itself (between rebalances, or halted and holding). Checks that scale a proposal
-   * by a factor then leave it alone: applied to the held book every bar they would compound (x0.75 a bar).
+   * The proposal keeps each held position as it is or sells it, and adds only entries (a pump strategy holds until
+   * an exit; halted and holding). Checks that scale a proposal by a factor scale only its additions then: applied to
+   * the held book every bar they would compound (x0.75 a bar).
    */
   holding?: boolean;
 }
@@ -55,6 +56,17 @@ export function withoutEntries(current: Readonly<Weights>, proposed: Readonly<We
   for (const [s, v] of Object.entries(proposed)) {
     const cur = current[s] ?? 0;
     const w = Math.min(v, cur);
+    if (w > 0) out[s] = w;
+  }
+  return out;
+}
+
+/** Keeps what `proposed` holds or sells of `current` and scales only what it adds (entries and increases) by f. */
+export function scaleAdditions(current: Readonly<Weights>, proposed: Readonly<Weights>, f: number): Weights {
+  const out: Weights = {};
+  for (const [s, v] of Object.entries(proposed)) {
+    const cur = current[s] ?? 0;
+    const w = v <= cur ? v : cur + f * (v - cur);
     if (w > 0) out[s] = w;
   }
   return out;

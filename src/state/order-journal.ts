@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { SALE_REASONS, type SaleReason } from '../domain/trade.js';
 import { describeFsError, PathError } from '../utils/errors.js';
 
 /** An order COCE is about to send: written (and on disk) before the request leaves. */
@@ -7,6 +8,8 @@ export interface OrderIntent {
   clientOrderId: string;
   symbol: string;
   cycle: number;
+  /** A sale an exit asked for: its reason, so a restart that adopts the order still knows why it sold. */
+  exit?: SaleReason;
 }
 
 /**
@@ -44,7 +47,9 @@ function parseIntent(line: string): OrderIntent | null {
   } catch {
     return null; // torn by a crash mid-write (and possibly glued to the next line): that order was never sent
   }
-  return typeof o === 'object' && o !== null && typeof o.clientOrderId === 'string' && typeof o.symbol === 'string' && Number.isInteger(o.cycle) ? o : null;
+  if (typeof o !== 'object' || o === null || typeof o.clientOrderId !== 'string' || typeof o.symbol !== 'string' || !Number.isInteger(o.cycle)) return null;
+  if (o.exit !== undefined && !(SALE_REASONS as readonly string[]).includes(o.exit)) delete o.exit; // a reason this version does not know: only the label is lost
+  return o;
 }
 
 /** testnet/live: data/orders.journal.jsonl, one fsynced line per intent. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOSE_REASONS, SALE_REASONS, type ClosedTrade as DomainClosedTrade, type Position as DomainPosition } from '../domain/trade.js';
 
 /**
  * The contract of data/state.json (version 1). Everything a restart needs to carry on exactly where the last
@@ -34,6 +35,16 @@ export const positionSchema = z.strictObject({
   realizedPnlUsd: pnlUsd,
 });
 
+/** Trades closed before exits existed were closed by the allocation's rebalancing. */
+export const closedTradeSchema = z.strictObject({ closedCycle: cycleId, symbol: z.string().min(1), openedCycle: cycleId, pnlUsd: pnlUsd, exit: z.enum(CLOSE_REASONS).default('rebalance') });
+
+export const openTradeSchema = z.strictObject({
+  highWaterUsd: priceUsd,
+  /** The close the exit step last saw (a surge is measured from it); null before its first bar. */
+  lastCloseUsd: priceUsd.nullable(),
+  exit: z.strictObject({ reason: z.enum(SALE_REASONS), cycle: cycleId, detail: z.string() }).nullable(),
+});
+
 export const openOrderSchema = z.strictObject({
   clientOrderId: z.string().min(1),
   venueOrderId: z.string().nullable(),
@@ -53,6 +64,8 @@ export const openOrderSchema = z.strictObject({
   placedMs: z.number().int(),
   /** pending: sent, but the venue's answer was lost and a lookup has not found it yet. */
   status: z.enum(['pending', 'open', 'partially_filled']),
+  /** A sale an exit asked for: why (the closed trade's `exit`). */
+  exit: z.enum(SALE_REASONS).optional(),
 });
 
 export const sleevePositionSchema = z.strictObject({
@@ -77,9 +90,12 @@ export const sleeveAccountSchema = z.strictObject({
 export const equityPointSchema = z.strictObject({ cycle: cycleId, ts: isoTs, navUsd: usd });
 
 export const killSwitchSchema = z.strictObject({
-  state: z.enum(['active', 'reducing', 'halted']),
+  /** probation: resumed automatically after an audit's halt, trading at reduced gross until an audit passes. */
+  state: z.enum(['active', 'reducing', 'halted', 'probation']),
   reason: z.string().nullable(),
   sinceCycle: cycleId.nullable(),
+  /** 'audit' on a halt by the performance audit: the only halt meta.auto_resume_after_days may lift. */
+  cause: z.literal('audit').optional(),
 });
 
 export const runInfoSchema = z.strictObject({
@@ -137,8 +153,13 @@ export const engineStateSchema = z.strictObject({
   targetWeights: z.record(z.string(), z.number().min(0).max(10)),
   /** NAV at the last bar of each UTC day (the kill-switch's daily returns), last 60 days. */
   dailyNav: z.array(z.strictObject({ day: z.iso.date(), navUsd: usd })),
-  /** Trades closed recently (bounded to the audit window), for the hit rate. */
-  closedTrades: z.array(z.strictObject({ closedCycle: cycleId, symbol: z.string().min(1), openedCycle: cycleId, pnlUsd: pnlUsd })),
+  /** Trades closed recently (the last MAX_CLOSED_TRADES), for the hit rate and the cool-downs after an exit. */
+  closedTrades: z.array(closedTradeSchema),
+  /**
+   * Open pump trades' exit memory: the highest close since entry (the trailing stop's high) and the exit a rule
+   * asked for (kept until the position is sold, so a restart goes on selling it). Absent in older states: empty.
+   */
+  openTrades: z.record(z.string(), openTradeSchema).default({}),
   /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0).max(10)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
@@ -178,13 +199,19 @@ export const engineStateSchema = z.strictObject({
 });
 
 export type EngineState = z.infer<typeof engineStateSchema>;
-export type Position = z.infer<typeof positionSchema>;
+export type Position = DomainPosition;
+export type OpenTrade = z.infer<typeof openTradeSchema>;
+// the persisted shapes are the domain's (a compile error here means the two have drifted apart)
+const _positionIsDomain: z.ZodType<DomainPosition> = positionSchema;
+const _closedTradeIsDomain: z.ZodType<DomainClosedTrade> = closedTradeSchema;
+void _positionIsDomain;
+void _closedTradeIsDomain;
 export type SleevePosition = z.infer<typeof sleevePositionSchema>;
 
 /** What the sleeve is worth: its account's net flow plus its options at their last marks. */
 export const sleeveValueUsd = (s: Pick<EngineState, 'sleeve' | 'sleevePositions'>): number => s.sleeve.cashUsd + s.sleevePositions.reduce((a, p) => a + p.markUsd, 0);
 export type OpenOrder = z.infer<typeof openOrderSchema>;
-export type ClosedTrade = EngineState['closedTrades'][number];
+export type ClosedTrade = DomainClosedTrade;
 export type RunInfo = z.infer<typeof runInfoSchema>;
 export type KillSwitchState = EngineState['killSwitch']['state'];
 
@@ -211,6 +238,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     targetWeights: {},
     dailyNav: [],
     closedTrades: [],
+    openTrades: {},
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
     paperVenue: null,

@@ -154,7 +154,24 @@ const portfolio = z.strictObject({
   max_gross_exposure_pct: pct,
   max_turnover_pct: z.number().min(0).max(200),
   min_trade_notional_usd: usdAmount,
+  full_size_probability: z.number().gt(0).max(1),
   rebalance_every_bars: bars,
+});
+
+/** Exits of pump entries (src/exits/): each rule is null to switch it off. */
+const exits = z.strictObject({
+  stop_loss_pct: z.number().gt(0).max(100).nullable(),
+  take_profit_pct: z.number().gt(0).max(10_000).nullable(),
+  trailing_stop: z.strictObject({ activate_pct: z.number().min(0).max(10_000), trail_pct: z.number().gt(0).max(100) }).nullable(),
+  time_limit_grace_hours: z.number().int().min(0).max(87_600).nullable(),
+  spike: z
+    .strictObject({
+      in_pump_detector: z.boolean(),
+      surge_return_pct: z.number().gt(0).max(10_000),
+      surge_volume_multiple: z.number().min(0).max(10_000),
+    })
+    .nullable(),
+  cooldown_hours: z.number().int().min(0).max(87_600),
 });
 
 const risk = z.strictObject({
@@ -201,6 +218,8 @@ const meta = z.strictObject({
   on_halt: z.enum(['hold', 'flatten']),
   daily_audit_hour_utc: z.number().int().min(0).max(23),
   weekly_audit_weekday: z.number().int().min(0).max(6),
+  auto_resume_after_days: z.number().gt(0).max(3650).nullable(),
+  probation_gross_scale: z.number().gt(0).max(1),
 });
 
 const schedule = z.strictObject({
@@ -250,6 +269,7 @@ export const configSchema = z
     alpha,
     clusters,
     portfolio,
+    exits,
     risk,
     execution,
     sleeve: sleeveSchema,

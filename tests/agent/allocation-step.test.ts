@@ -5,7 +5,7 @@ import { averageCorrelation } from '../../src/network_analysis/correlation.js';
 import { createRng } from '../../src/utils/rng.js';
 import { freshState, makeContext } from './context.js';
 
-const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
+const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, fullSizeProbability: 0.5, maxPositionAdvMultiple: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
 
 function ctx(current: Record<string, number>, clusters: Record<string, number>, candidates: string[] = []) {
   const state = freshState(100_000);
@@ -15,22 +15,45 @@ function ctx(current: Record<string, number>, clusters: Record<string, number>, 
   return r;
 }
 
+const bar = (close: number) => ({ openMs: 0, open: close, high: close, low: close, close, volumeBase: 1, volumeUsd: close });
+function history(symbols: string[]) {
+  const h = new ReturnHistory(10);
+  [1, 2, 3, 4].forEach((k) => h.update({ cycle: k, closeMs: k, bars: Object.fromEntries(symbols.map((s, i) => [s, bar(1 + k * (k + i) * 0.01)])), liquidity: {}, sentiment: {}, realizedVol: {} }));
+  return h;
+}
+
 describe('AllocationStep', () => {
-  it('sells what new clusters force first, then spends the turnover budget from there', () => {
-    // A and B now share a cluster: 0.20 > 0.12 cap -> forced to 0.06 each (0.08 of turnover, outside the budget)
-    const { c, events } = ctx({ A: 0.1, B: 0.1, C: 0.05 }, { A: 0, B: 0, C: 1 });
-    new AllocationStep(new ReturnHistory(10), settings).run(c);
-    const e = events[0]!.fields;
-    expect(e.capForcedTurnover).toBeCloseTo(0.08, 12);
-    expect(e.turnover as number).toBeLessThanOrEqual(0.05 + 0.08 + 1e-12);
-    expect(c.targetWeights.A! + c.targetWeights.B!).toBeLessThanOrEqual(0.12 + 1e-12);
+  it('holds what is held (clipped to a new cluster cap), sells what exits, and enters within the turnover budget', () => {
+    // A and B now share a cluster: 0.20 > 0.12 cap -> 0.06 each; C exits; N (a candidate) gets the 0.05 budget
+    const { c, events } = ctx({ A: 0.1, B: 0.1, C: 0.05 }, { A: 0, B: 0, C: 1 }, ['N', 'A']);
+    c.exiting.add('C');
+    c.snapshot.liquidity.N = { marketCapUsd: null, advUsd: 1e9, spreadBps: 10 };
+    new AllocationStep(history(['N', 'A']), settings).run(c);
+    expect(c.targetWeights.A).toBeCloseTo(0.06, 12);
+    expect(c.targetWeights.B).toBeCloseTo(0.06, 12);
+    expect(c.targetWeights.C).toBeUndefined();
+    expect(c.targetWeights.N).toBeCloseTo(0.05, 12);
+    expect(c.proposalIsHeld).toBe(true);
+    expect(events[0]!.fields).toMatchObject({ hrpAssets: 1, exiting: ['C'], entries: [{ symbol: 'N', limit: 'turnover' }] });
+  });
+
+  it('enters nothing in cool-down, and nothing between rebalances (exits still act)', () => {
+    const { c } = ctx({ A: 0.1 }, {}, ['N']);
+    c.noEntry.add('N');
+    c.snapshot.liquidity.N = { marketCapUsd: null, advUsd: 1e9, spreadBps: 10 };
+    new AllocationStep(history(['N']), settings).run(c);
+    expect(c.targetWeights).toEqual({ A: 0.1 });
+    const later = ctx({ A: 0.1 }, {}, ['N']).c;
+    later.exiting.add('A');
+    new AllocationStep(history(['N']), { ...settings, rebalanceEveryBars: 7 }).run(later); // cycle 10: no rebalance
+    expect(later.targetWeights).toEqual({});
   });
 
   it('leaves out a candidate with a flat price (no variance) instead of failing', () => {
     const h = new ReturnHistory(10);
-    const bar = (close: number) => ({ openMs: 0, open: close, high: close, low: close, close, volumeBase: 1, volumeUsd: close });
     [1, 2, 3, 4].forEach((k) => h.update({ cycle: k, closeMs: k, bars: { FLAT: bar(1), UP: bar(1 + k * k * 0.01) }, liquidity: {}, sentiment: {}, realizedVol: {} }));
     const { c, events } = ctx({}, {}, ['UP', 'FLAT']);
+    c.snapshot.liquidity.UP = { marketCapUsd: null, advUsd: 1e9, spreadBps: 10 };
     new AllocationStep(h, settings).run(c);
     expect(events[0]!.fields.hrpAssets).toBe(1);
     expect(Object.keys(c.targetWeights)).toEqual(['UP']);

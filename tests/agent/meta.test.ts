@@ -46,12 +46,12 @@ function ctx(state: EngineState, cycle: number, proposed: Record<string, number>
 }
 
 describe('MetaStep (kill-switch)', () => {
-  const settings = { ...S, barMs: H, onHalt: 'hold' as const, dailyAuditHourUtc: 0, weeklyAuditWeekday: 1 };
+  const settings = { ...S, barMs: H, onHalt: 'hold' as const, dailyAuditHourUtc: 0, weeklyAuditWeekday: 1, autoResumeAfterDays: null, probationGrossScale: 0.5 };
   const badState = () => {
     const s = initialState({ mode: 'sim', seed: 1, marketSource: 'x', barMs: H, firstCycle: 0 }, 100, 'h');
     // 8 daily closes alternating 100 / 101 and three losing trades
     s.dailyNav = Array.from({ length: 8 }, (_, d) => ({ day: `2025-12-${28 + d}`, navUsd: d % 2 === 0 ? 100 : 99 }));
-    s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, symbol: 'AAA', openedCycle: 490_900, pnlUsd: -k }));
+    s.closedTrades = [1, 2, 3].map((k) => ({ closedCycle: 490_980 + k, symbol: 'AAA', openedCycle: 490_900, pnlUsd: -k, exit: 'rebalance' as const }));
     return s;
   };
 
@@ -81,6 +81,50 @@ describe('MetaStep (kill-switch)', () => {
     const f = makeContext({ snapshot: liquid(audit), state: flat, targetWeights: { A: 0.2 }, currentWeights: { A: 0.1 } }).c;
     new MetaStep({ ...settings, onHalt: 'flatten' }).run(f);
     expect(f.targetWeights).toEqual({});
+  });
+
+  it('auto-resume: an audit halt, its cool-down, probation at half the entries, back to full size when an audit passes', () => {
+    const state = badState();
+    const audit = 490_991; // 2026-01-05T00:00Z
+    const auto = { ...settings, autoResumeAfterDays: 2 };
+    const step = (cycle: number, proposed: Record<string, number>, current: Record<string, number>) => {
+      const r = makeContext({ snapshot: liquid(cycle), state, targetWeights: proposed, currentWeights: current });
+      new MetaStep(auto).run(r.c);
+      return r;
+    };
+    expect(step(audit, { A: 0.1 }, {}).events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
+    expect(state.killSwitch).toMatchObject({ state: 'halted', cause: 'audit', sinceCycle: audit });
+    // still halted one bar before the two days are up: nothing enters
+    const waiting = step(audit + 47, { A: 0.1 }, {});
+    expect(waiting.c.targetWeights).toEqual({});
+    const resumed = step(audit + 48, { A: 0.1, B: 0.04 }, { B: 0.02 });
+    expect(resumed.events.map((e) => e.type)).toEqual(['daily_audit', 'resume']);
+    expect(resumed.events[1]!.fields).toMatchObject({ by: 'auto', haltedSinceCycle: audit, probationGrossScale: 0.5 });
+    expect(state.killSwitch).toMatchObject({ state: 'probation', sinceCycle: audit + 48 });
+    // on probation an entry is half its size, an increase half of what it adds, a held position untouched
+    expect(resumed.c.targetWeights.A).toBeCloseTo(0.05, 15);
+    expect(resumed.c.targetWeights.B).toBeCloseTo(0.03, 15);
+    // the audit judges only what happened since the resume: 7 good days and 10 winners pass it
+    state.dailyNav = Array.from({ length: 9 }, (_, d) => ({ day: `2026-01-${String(7 + d).padStart(2, '0')}`, navUsd: 100 * 1.01 ** d + (d % 2) * 0.1 }));
+    state.closedTrades = Array.from({ length: 10 }, (_, k) => ({ closedCycle: audit + 100 + k, symbol: 'WIN', openedCycle: audit + 48, pnlUsd: 1 + k, exit: 'take_profit' as const }));
+    const passed = step(audit + 48 + 8 * 24, { A: 0.1 }, {});
+    expect(passed.events.map((e) => e.type)).toEqual(['daily_audit', 'probation_passed']);
+    expect(state.killSwitch).toMatchObject({ state: 'active', sinceCycle: audit + 48 });
+    expect(passed.c.targetWeights).toEqual({ A: 0.1 });
+    // a halt by the venue is never lifted by the clock
+    state.killSwitch = { state: 'halted', reason: 'venue error: down', sinceCycle: audit };
+    expect(step(audit + 30 * 24 + 5, { A: 0.1 }, {}).c.targetWeights).toEqual({});
+    expect(state.killSwitch.state).toBe('halted');
+  });
+
+  it('a probation that fails its audit halts again', () => {
+    const state = badState();
+    state.killSwitch = { state: 'probation', reason: 'auto-resumed', sinceCycle: 490_800 };
+    const r = makeContext({ snapshot: liquid(490_991), state, targetWeights: {}, currentWeights: {} });
+    new MetaStep({ ...settings, autoResumeAfterDays: 2, minTrades: 3 }).run(r.c);
+    expect(r.events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
+    expect(r.events[1]!.fields.from).toBe('probation');
+    expect(state.killSwitch).toMatchObject({ state: 'halted', cause: 'audit' });
   });
 
   it('says "not judged" without enough closed trades, and audits only at the audit hour', () => {

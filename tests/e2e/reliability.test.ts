@@ -26,7 +26,7 @@ describe('1. a state and logs that do not belong together', () => {
     // the log folder forgotten: the default logs/ is not this state's
     const forgot = await run(cwd, ['--days', '4', '--state-dir', 'X/d']);
     expect(forgot.code).toBe(2);
-    expect(forgot.err).toMatch(new RegExp(`^coce: ${join(cwd, 'logs', 'meta_events.jsonl')} holds 0 bytes, but ${join(X, 'd', 'state.json')} was saved when it held \\d+: these are not that run's logs`));
+    expect(forgot.err).toMatch(new RegExp(`^coce: ${join(cwd, 'logs')}/(equity|meta_events|trades)\\.jsonl holds 0 bytes, but ${join(X, 'd', 'state.json')} was saved when it held \\d+: these are not that run's logs`));
     expect(forgot.err).toContain('Nothing was changed.');
     expect(treeSnapshot(X)).toEqual(saved);
     expect(treeSnapshot(join(cwd, 'logs'))).toEqual({});
@@ -177,12 +177,14 @@ describe('8. small things an operator trips over', () => {
 
   it('says where it looked for the model, and a model the config names must exist', async () => {
     const cwd = tmp();
-    const r = await run(cwd, ['--days', '1']);
-    expect(r.out).toContain(`no pump model at ${join(cwd, 'data', 'model.json')}: the engine runs without pump probabilities and never buys`);
+    const info = memoryIo(cwd, { LOG_LEVEL: 'info' });
+    expect(await main(['run', '--mode', 'sim', '--seed', '3', '--days', '1'], info)).toBe(0);
+    const r = { out: info.out() + info.err() };
+    expect(r.out).toContain('pump model: the one shipped with coce (trained on the embedded market); `coce train` writes ' + join(cwd, 'data', 'model.json') + ', used from then on');
     writeFileSync(join(cwd, 'named.yaml'), readFileSync(BASE_YAML, 'utf8').replace('model_path: null', 'model_path: models/pump.json'));
     const named = await run(cwd, ['--days', '1', '--config', 'named.yaml', '--state-dir', 'n/d', '--log-dir', 'n/l']);
     expect(named.code).toBe(2);
-    expect(named.err).toBe(`coce: alpha.model_path names ${join(cwd, 'models', 'pump.json')}, which does not exist: train it with \`coce train --out ${join(cwd, 'models', 'pump.json')}\`, or set alpha.model_path: null to run without a model\n`);
+    expect(named.err).toBe(`coce: alpha.model_path names ${join(cwd, 'models', 'pump.json')}, which does not exist: train it with \`coce train --out ${join(cwd, 'models', 'pump.json')}\`, or set alpha.model_path: null to use data/model.json (written by coce train) or the model shipped with coce\n`);
     expect(treeSnapshot(join(cwd, 'n'))).toEqual({});
   });
 

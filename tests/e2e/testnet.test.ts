@@ -24,7 +24,7 @@ describe('coce run --mode testnet against the loopback exchange (fake keys)', ()
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('COCE testnet run: 1 cycles this run');
     const state = JSON.parse(readFileSync(join(dir, 'data', 'state.json'), 'utf8')) as EngineState;
-    // the book came from the account (100 000 USDT + 2 000 ABC), and ABC, not wanted by the allocation, was sold
+    // the book came from the account (100 000 USDT + 2 000 ABC), and ABC, no entry of COCE's, was sold
     const trades = readJsonlLog(join(dir, 'logs', 'trades.jsonl'));
     const placed = trades.filter((e) => e.type === 'order_placed');
     expect(placed.length).toBeGreaterThan(0);

@@ -13,7 +13,7 @@ export class AlphaStep implements CycleStep {
 
   constructor(
     private readonly engine: FeatureFeed,
-    private readonly model: PumpModel,
+    readonly model: PumpModel,
     private readonly o: { entryProbability: number; maxCandidates: number },
   ) {}
 
@@ -21,11 +21,14 @@ export class AlphaStep implements CycleStep {
     const tradable = ctx.universe?.tradable ?? [];
     const features = this.engine.update(ctx.snapshot, tradable);
     const symbols = tradable.filter((s) => features.has(s));
-    const probs = this.model.score(symbols.map((s) => features.get(s)!));
+    const rows = symbols.map((s) => features.get(s)!);
+    const probs = this.model.score(rows);
+    const inPump = this.model.scoreInPump(rows);
     const threshold = Math.max(this.model.threshold, this.o.entryProbability);
     const alarms: { symbol: string; probability: number }[] = [];
     symbols.forEach((s, i) => {
       ctx.pumpProbabilities[s] = probs[i]!;
+      if (inPump !== null) ctx.inPumpProbabilities[s] = inPump[i]!;
       if (probs[i]! >= threshold) alarms.push({ symbol: s, probability: probs[i]! });
     });
     alarms.sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));

@@ -162,7 +162,8 @@ export class ExecutionStep implements CycleStep {
       }
     }
     const req = { clientOrderId: id, symbol: c.parent.symbol, side: c.parent.side, qty, type: this.s.orderType, limitPriceUsd: c.parent.limitPriceUsd, refPriceUsd: c.parent.refPriceUsd };
-    this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle });
+    const exit = req.side === 'sell' ? st.openTrades[req.symbol]?.exit?.reason : undefined;
+    this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle, ...(exit === undefined ? {} : { exit }) });
     ctx.handledOrderIds.add(id);
     let out;
     try {
@@ -183,12 +184,13 @@ export class ExecutionStep implements CycleStep {
       return 'sent';
     }
     if (out.kind === 'unknown') {
-      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending' });
+      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending', ...(exit === undefined ? {} : { exit }) });
       ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
       return 'sent';
     }
     ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
     const rec = recordOf(out.order, ctx, req.refPriceUsd, placedMs);
+    if (exit !== undefined) rec.exit = exit;
     if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
     return 'sent';
   }

@@ -62,6 +62,7 @@ export class OrderSyncStep implements CycleStep {
       known.add(intent.clientOrderId);
       ctx.handledOrderIds.add(intent.clientOrderId);
       const rec = found === 'unknown' ? this.pendingRecord(intent.clientOrderId, intent.symbol, intent.cycle) : recordOf(found, ctx, 0, this.s.nowMs(), intent.cycle);
+      if (intent.exit !== undefined) rec.exit = intent.exit;
       st.openOrders.push(rec);
       ctx.emit('trades', 'order_adopted', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, from: 'journal', found: found !== 'unknown' });
     }

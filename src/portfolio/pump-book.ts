@@ -1,0 +1,88 @@
+import { clipToCaps, type Weights } from './constraints.js';
+
+/** One alarmed asset that may be entered this cycle. */
+export interface EntryCandidate {
+  symbol: string;
+  /** The pump model's probability. */
+  probability: number;
+  /** Its HRP weight among this cycle's entry candidates (they sum to 1). */
+  hrpWeight: number;
+  /** 30-day average daily volume, quote currency. */
+  advUsd: number;
+}
+
+export interface PumpBookSettings {
+  /** Fractions of NAV. */
+  maxAssetWeight: number;
+  maxClusterWeight: number;
+  maxGrossExposure: number;
+  /** New entries add at most this much weight (L1) a cycle; exits are not counted against it. */
+  maxTurnover: number;
+  /** An entry at this probability or above gets the full asset cap; below it, in proportion. */
+  fullSizeProbability: number;
+  /** No position above this multiple of the asset's ADV (risk.max_position_adv_multiple): entries are sized to it. */
+  maxPositionAdvMultiple: number;
+  minTradeNotionalUsd: number;
+  navUsd: number;
+}
+
+export interface PumpBook {
+  weights: Weights;
+  /** Each entry's weight and the limit that set it. */
+  entries: { symbol: string; weight: number; limit: 'probability' | 'liquidity' | 'hrp' | 'cluster' | 'gross' | 'turnover' }[];
+  /** Candidates not entered, with why. */
+  skipped: { symbol: string; reason: string }[];
+}
+
+/**
+ * The book of a pump strategy: a position is held as it is until an exit sells it (`exiting` get nothing), held
+ * positions are only clipped to the asset and cluster caps (clusters move), and the room left is offered to new
+ * entries, most probable first. An entry's size is the asset cap scaled by its probability (full size at
+ * `fullSizeProbability`), no larger than the ADV multiple allows, its HRP share of the gross room, the room left in
+ * its cluster and gross, and the turnover budget; an entry under the minimum trade is not made. Pure.
+ */
+export function pumpBook(
+  current: Readonly<Weights>,
+  exiting: ReadonlySet<string>,
+  candidates: readonly EntryCandidate[],
+  clusters: Readonly<Record<string, number>>,
+  s: PumpBookSettings,
+): PumpBook {
+  const held: Weights = {};
+  for (const sym of Object.keys(current).sort()) if (!exiting.has(sym) && current[sym]! > 0) held[sym] = current[sym]!;
+  const weights = clipToCaps(held, clusters, s.maxAssetWeight, s.maxClusterWeight);
+  const clusterOf = (sym: string) => (sym in clusters ? `c${clusters[sym]}` : `s${sym}`);
+  const clusterSum = new Map<string, number>();
+  let gross = 0;
+  for (const [sym, w] of Object.entries(weights)) {
+    clusterSum.set(clusterOf(sym), (clusterSum.get(clusterOf(sym)) ?? 0) + w);
+    gross += w;
+  }
+  const grossRoomAtStart = Math.max(0, s.maxGrossExposure - gross);
+  let turnoverLeft = s.maxTurnover;
+  const out: PumpBook = { weights, entries: [], skipped: [] };
+  const order = [...candidates].sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));
+  for (const c of order) {
+    if (c.symbol in weights || exiting.has(c.symbol)) continue;
+    const limits: [PumpBook['entries'][number]['limit'], number][] = [
+      ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability)],
+      ['liquidity', s.navUsd > 0 ? (s.maxPositionAdvMultiple * c.advUsd) / s.navUsd : 0],
+      ['hrp', grossRoomAtStart * c.hrpWeight],
+      ['cluster', s.maxClusterWeight - (clusterSum.get(clusterOf(c.symbol)) ?? 0)],
+      ['gross', s.maxGrossExposure - gross],
+      ['turnover', turnoverLeft],
+    ];
+    let [limit, w] = limits[0]!;
+    for (const [name, v] of limits) if (v < w) [limit, w] = [name, v];
+    if (!(w * s.navUsd >= s.minTradeNotionalUsd)) {
+      out.skipped.push({ symbol: c.symbol, reason: `${(Math.max(0, w) * s.navUsd).toFixed(2)} USD (set by ${limit}) is under the minimum trade` });
+      continue;
+    }
+    weights[c.symbol] = w;
+    out.entries.push({ symbol: c.symbol, weight: w, limit });
+    clusterSum.set(clusterOf(c.symbol), (clusterSum.get(clusterOf(c.symbol)) ?? 0) + w);
+    gross += w;
+    turnoverLeft -= w;
+  }
+  return out;
+}

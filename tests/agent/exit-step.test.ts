@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { AllocationStep } from '../../src/agent/steps/allocation-step.js';
+import { ExecutionStep } from '../../src/agent/steps/execution-step.js';
+import { ExitStep } from '../../src/agent/steps/exit-step.js';
+import { GuardrailStep } from '../../src/agent/steps/guardrail-step.js';
+import { OrderSyncStep } from '../../src/agent/steps/order-sync-step.js';
+import { ReturnHistory } from '../../src/agent/return-history.js';
+import { buildGuardrails, exitRules } from '../../src/agent/build-engine.js';
+import type { MarketSnapshot } from '../../src/data_ingest/market-data-source.js';
+import { stopLoss, takeProfit, timeLimit, trailingStop } from '../../src/exits/index.js';
+import { PaperVenue } from '../../src/execution/paper-venue.js';
+import type { OrderRequest, Venue, VenueOrder } from '../../src/execution/venue.js';
+import { MemoryOrderJournal } from '../../src/state/order-journal.js';
+import type { EngineState } from '../../src/state/schema.js';
+import { baseConfig, memoryLogger } from '../helpers.js';
+import { freshState, H, makeContext, type RecordedEvent } from './context.js';
+
+const cost = { impactCoefficient: 0, makerFeeBps: 0, takerFeeBps: 10, maxBarVolumeFraction: 1 };
+
+function snap(cycle: number, prices: Record<string, number>, advUsd = 2e7): MarketSnapshot {
+  const bars: MarketSnapshot['bars'] = {};
+  const liquidity: MarketSnapshot['liquidity'] = {};
+  for (const [s, p] of Object.entries(prices)) {
+    bars[s] = { openMs: cycle * H, open: p, high: p, low: p, close: p, volumeBase: 1e6 / p, volumeUsd: 1e6 };
+    liquidity[s] = { marketCapUsd: 1e8, advUsd, spreadBps: 0 };
+  }
+  return { cycle, closeMs: (cycle + 1) * H, bars, liquidity, sentiment: {}, realizedVol: {} };
+}
+
+/** A state holding `qty` of PUMP bought at `entry` on cycle 10, the paper venue holding the same. */
+function holding(qty: number, entry: number): EngineState {
+  const s = freshState(100_000 - qty * entry);
+  s.lastCompletedCycle = 10;
+  s.positions.PUMP = { qty, avgEntryPriceUsd: entry, lastPriceUsd: entry, openedCycle: 10, realizedPnlUsd: 0 };
+  return s;
+}
+
+describe('ExitStep', () => {
+  it('asks the rules each bar, keeps an exit until the position is sold, and moves the high-water mark after asking', () => {
+    const st = holding(1_000, 2);
+    const step = new ExitStep([stopLoss(8), trailingStop(10, 5)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1 });
+    const run = (cycle: number, close: number) => {
+      const r = makeContext({ snapshot: snap(cycle, { PUMP: close }), state: st });
+      step.run(r.c);
+      return r;
+    };
+    expect([...run(11, 2.3).c.exiting]).toEqual([]); // +15 %: the trailing stop is armed from the next bar
+    expect(st.openTrades.PUMP).toEqual({ highWaterUsd: 2.3, lastCloseUsd: 2.3, exit: null });
+    expect([...run(12, 2.19).c.exiting]).toEqual([]); // 4.78 % under the high
+    const fired = run(13, 2.185); // exactly 5 % under 2.30
+    expect([...fired.c.exiting]).toEqual(['PUMP']);
+    expect(fired.events[0]).toMatchObject({ log: 'trades', type: 'exit_signal', fields: { symbol: 'PUMP', exit: 'trailing_stop', closeUsd: 2.185, qty: 1_000 } });
+    expect(st.openTrades.PUMP!.exit).toMatchObject({ reason: 'trailing_stop', cycle: 13 });
+    // not sold yet (the ADV cap, a venue fault): the exit stands even if the price comes back
+    const later = run(14, 2.5);
+    expect([...later.c.exiting]).toEqual(['PUMP']);
+    expect(later.events).toEqual([]);
+  });
+
+  it('names the assets in cool-down after a close, for cooldownBars bars', () => {
+    const st = holding(10, 3);
+    st.closedTrades = [{ closedCycle: 90, symbol: 'OLD', openedCycle: 80, pnlUsd: 5, exit: 'take_profit' }];
+    const step = new ExitStep([], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1 });
+    const { c, events } = makeContext({ snapshot: snap(113, { PUMP: 3 }), state: st });
+    step.run(c);
+    expect(events).toEqual([]);
+    expect([...c.noEntry]).toEqual(['OLD']); // closed at 90: no entry through cycle 113
+    const free = makeContext({ snapshot: snap(114, {}), state: st }).c;
+    step.run(free);
+    expect([...free.noEntry]).toEqual([]);
+  });
+
+  it('builds the rules the config switches on, the time limit from the model horizon plus the grace', () => {
+    const cfg = baseConfig();
+    expect(exitRules(cfg, null).map((r) => r.reason)).toEqual(['stop_loss', 'take_profit', 'spike', 'trailing_stop', 'time_limit']);
+    const off = { ...cfg, exits: { ...cfg.exits, stopLossPct: null, takeProfitPct: null, spike: null, trailingStop: null, timeLimitGraceHours: null } };
+    expect(exitRules(off, null)).toEqual([]);
+    const t = exitRules({ ...off, exits: { ...off.exits, timeLimitGraceHours: 18 } }, null)[0]!;
+    const p = { symbol: 'X', avgEntryPriceUsd: 1, openedCycle: 0, highWaterUsd: 1 };
+    const bar = { closeUsd: 1, prevCloseUsd: 1, volumeUsd: 1, advUsd: 24, barsPerDay: 24, inPumpProbability: null };
+    expect(t.check(p, { ...bar, cycle: cfg.alpha.classifier.horizonHours + 17 })).toBeNull();
+    expect(t.check(p, { ...bar, cycle: cfg.alpha.classifier.horizonHours + 18 })?.reason).toBe('time_limit');
+  });
+});
+
+/** exits -> allocation -> guardrails -> execution, the cycle's order, on one state. */
+function pipeline(venue: Venue, journal: MemoryOrderJournal) {
+  const place = { retries: 1, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve(), log: memoryLogger().log };
+  const history = new ReturnHistory(400);
+  const cfg = baseConfig();
+  const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 600_000, reconcileTolerance: 0.005, dustUsd: 1, tracked: new Set(['PUMP']), place, nowMs: () => 0 });
+  const exits = new ExitStep([stopLoss(6), takeProfit(12), timeLimit(24)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1 });
+  const alloc = new AllocationStep(history, { linkage: 'single', maxAssetWeight: 0.1, maxClusterWeight: 0.25, maxGrossExposure: 1, maxTurnover: 0.3, minTradeNotionalUsd: 25, fullSizeProbability: 0.3, maxPositionAdvMultiple: 0.05, rebalanceEveryBars: 1, covarianceBars: 336 });
+  const guards = new GuardrailStep(buildGuardrails(cfg), history, { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs: () => 0, wait: () => Promise.resolve() });
+  return async (st: EngineState, s: MarketSnapshot): Promise<RecordedEvent[]> => {
+    const { c, events } = makeContext({ snapshot: s, state: st });
+    await sync.run(c);
+    exits.run(c);
+    alloc.run(c);
+    guards.run(c);
+    await exec.run(c);
+    st.lastCompletedCycle = s.cycle;
+    return events;
+  };
+}
+
+describe('an exit through the guardrails and the order path', () => {
+  it('a stop-loss at exactly its level sells through the guardrails and execution and closes one trade, to the cent', async () => {
+    // 4 000 PUMP bought at 2.50 (10 000 USD); ADV 1.5 M: the ADV cap (1 %) lets 15 000 USD of orders through a cycle
+    const st = holding(4_000, 2.5);
+    const venue = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 4_000 } });
+    const cycle = pipeline(venue, new MemoryOrderJournal());
+    expect((await cycle(st, snap(11, { PUMP: 2.4 }, 1.5e6))).filter((e) => e.type === 'order_placed')).toEqual([]);
+    // 2.35 is exactly 6 % under 2.50; a sale of 9 400 USD fits one cycle's ADV cap (the next test spreads one)
+    const events = await cycle(st, snap(12, { PUMP: 2.35 }, 1.5e6));
+    expect(events.find((e) => e.type === 'exit_signal')!.fields).toMatchObject({ exit: 'stop_loss', closeUsd: 2.35 });
+    const closed = events.find((e) => e.type === 'trade_closed')!.fields;
+    // (2.35 - 2.50) x 4 000 = -600.00, minus the 10 bps taker fee on 9 400.00 = 9.40: -609.40
+    expect(closed).toMatchObject({ symbol: 'PUMP', exit: 'stop_loss', openedCycle: 10 });
+    expect(closed.pnlUsd as number).toBeCloseTo(-609.4, 2);
+    expect(st.positions.PUMP).toBeUndefined();
+    expect(st.openTrades).toEqual({});
+    expect(st.closedTrades.at(-1)).toMatchObject({ closedCycle: 12, exit: 'stop_loss' });
+    expect(venue.book().assets.PUMP ?? 0).toBe(0);
+  });
+
+  it('the ADV cap spreads a large exit over cycles; the exit stands until the last coin is sold', async () => {
+    const st = holding(4_000, 2.5);
+    const venue = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 4_000 } });
+    const cycle = pipeline(venue, new MemoryOrderJournal());
+    // ADV 500 000: 1 % is 5 000 USD a cycle at the worst price; 4 000 x 2.80 = 11 200 USD takes three cycles
+    const first = await cycle(st, snap(11, { PUMP: 2.8 }, 5e5)); // +12 %: take-profit
+    expect(first.find((e) => e.type === 'exit_signal')!.fields.exit).toBe('take_profit');
+    expect(st.positions.PUMP!.qty).toBeGreaterThan(0);
+    const second = await cycle(st, snap(12, { PUMP: 2.6 }, 5e5)); // back under the target: the exit still stands
+    expect(second.some((e) => e.type === 'exit_signal')).toBe(false);
+    const third = await cycle(st, snap(13, { PUMP: 2.6 }, 5e5));
+    const closed = [...first, ...second, ...third].filter((e) => e.type === 'trade_closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.fields.exit).toBe('take_profit');
+    expect(st.positions.PUMP).toBeUndefined();
+  });
+
+  it('a kill during an exit, then the cycle again from the saved state, sells nothing twice', async () => {
+    const st = holding(4_000, 2.5);
+    const sent: OrderRequest[] = [];
+    const paper = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 4_000 } });
+    // an exchange remembers the orders it filled (the paper venue forgets them with the process, as a sim does)
+    const filled = new Map<string, VenueOrder>();
+    const venue: Venue = {
+      ...paper,
+      name: 'exchange',
+      observe: (s) => paper.observe(s),
+      submit: async (o) => {
+        sent.push(o);
+        const v = await paper.submit(o);
+        filled.set(o.clientOrderId, v);
+        return v;
+      },
+      cancel: (i) => paper.cancel(i),
+      fetchOrder: async (i) => (await paper.fetchOrder(i)) ?? filled.get(i) ?? null,
+      openOrders: () => paper.openOrders(),
+      balances: () => paper.balances(),
+    };
+    const journal = new MemoryOrderJournal(); // stands for the file journal of testnet/live: it survives the kill
+    await pipeline(venue, journal)(st, snap(11, { PUMP: 2.4 }, 1.5e6));
+    // the stop fires and the sale goes out; the process dies before the cycle's state is saved
+    const crashed = await pipeline(venue, journal)(structuredClone(st), snap(12, { PUMP: 2.35 }, 1.5e6));
+    expect(crashed.some((e) => e.type === 'trade_closed')).toBe(true);
+    const before = sent.length;
+    const replay = await pipeline(venue, journal)(st, snap(12, { PUMP: 2.35 }, 1.5e6));
+    expect(sent.length).toBe(before); // nothing sent again
+    expect(replay.filter((e) => e.type === 'order_adopted').length).toBeGreaterThan(0);
+    const closed = replay.filter((e) => e.type === 'trade_closed');
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.fields.exit).toBe('stop_loss'); // the adopted order carries why it sold
+    expect(st.positions.PUMP).toBeUndefined();
+    expect(paper.book().assets.PUMP ?? 0).toBe(0);
+    expect(st.cashUsd).toBeCloseTo(paper.book().cashUsd, 6);
+  });
+});
