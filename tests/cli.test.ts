@@ -56,9 +56,9 @@ describe('coce run --mode sim', () => {
     expect(code).toBe(0);
     expect(out).toContain('COCE sim run: 72 cycles this run; end of run');
     expect(out).toContain('last cycle      490967  (2026-01-04T00:00:00.000Z)  cycles run 72');
-    // the shipped pump model trades from the first day
-    expect(out).toContain('NAV             98,764.61 USD  (cash 85,475.33 USD)');
-    expect(out).toContain('positions       4  open orders 0  sleeve options 0');
+    // the shipped pump model trades on the first day (a round trip, closed the same day)
+    expect(out).toContain('NAV             100,210.87 USD  (cash 100,210.87 USD)');
+    expect(out).toContain('positions       0  open orders 0  sleeve options 0');
     expect(out).toContain('kill-switch     active');
     expect(out).toContain(`state           ${join(cwd, 'data', 'state.json')}`);
     const state = JSON.parse(readText(join(cwd, 'data', 'state.json'))) as { equityCurve: unknown[]; lastCompletedCycle: number };
@@ -264,7 +264,7 @@ describe('coce run: bad input', () => {
   it('runs the options sleeve next to the core book when asked for it', async () => {
     const { code, out } = await runSim(tmp(), ['--days', '1', '--sleeve', 'all']);
     expect(code).toBe(0);
-    expect(out).toContain('positions       3  open orders 0  sleeve options 2');
+    expect(out).toContain('positions       0  open orders 0  sleeve options 2');
   });
 });
 
@@ -313,20 +313,17 @@ describe('coce status', () => {
         join(cwd, 'data', 'state.json'),
         'mode            sim  seed 1',
         'last cycle      490919  (2026-01-02T00:00:00.000Z)  cycles run 24',
-        'NAV             99,811.62 USD  (cash 91,087.37 USD)',
-        'return          -0.19 %  from 100,000.00 USD at the start of the run',
-        'drawdown        0.26 % now, 0.27 % worst in the last 24 bars  (peak 100,066.89 USD)',
+        'NAV             100,210.87 USD  (cash 100,210.87 USD)',
+        'return          0.21 %  from 100,000.00 USD at the start of the run',
+        'drawdown        0.00 % now, 0.24 % worst in the last 24 bars  (peak 100,210.87 USD)',
         'kill-switch     active',
-        'positions       3  open orders 0  sleeve options 0',
-        '  MC008      qty        9477.40  px     0.500495  value       4,743.40 USD    4.75 %',
-        '  MC002      qty         154129  px    0.0207849  value       3,203.55 USD    3.21 %',
-        '  MC068      qty        30539.9  px    0.0254522  value         777.31 USD    0.78 %',
+        'positions       0  open orders 0  sleeve options 0',
         '',
       ].join('\n'),
     );
     const json = memoryIo(cwd);
     expect(await main(['status', '--json'], json)).toBe(0);
-    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 99811.62120572079, killSwitch: { state: 'active' } });
+    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 100210.87365841, killSwitch: { state: 'active' } });
   });
 
   it('exits 2 when there is no state or it is corrupt', async () => {

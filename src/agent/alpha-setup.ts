@@ -29,7 +29,7 @@ export interface AlphaSetup {
   /** sha256 prefix of the model file, recorded in state.versions.model. */
   modelHash: string;
   /** The alpha step's settings from the config. */
-  settings: { entryProbability: number; maxCandidates: number };
+  settings: { entryProbability: number; maxCandidates: number; confirmBars: number };
 }
 
 /** The alpha step of a run: features from `features` (the setup's own engine, or ones made ahead elsewhere). */
@@ -153,7 +153,7 @@ export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup |
     featureOptions,
     model,
     modelHash,
-    settings: { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates },
+    settings: { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates, confirmBars: Math.max(1, Math.round((cfg.alpha.confirmHours * 3_600_000) / barMs)) },
   };
 }
 

@@ -30,7 +30,7 @@ import { MetaStep } from './steps/meta-step.js';
 import { ExitStep } from './steps/exit-step.js';
 import type { AlphaStep } from './steps/alpha-step.js';
 import type { PumpModel } from '../alpha/pump-model.js';
-import { spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitRule } from '../exits/index.js';
+import { spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitRule, type SpikeSettings } from '../exits/index.js';
 import { AdvCap } from '../risk_guardrails/adv-cap.js';
 import { CorrelationSpike } from '../risk_guardrails/correlation-spike.js';
 import { DrawdownGuard } from '../risk_guardrails/drawdown-guard.js';
@@ -256,7 +256,13 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
     }),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
     ...(alpha === null ? [] : [alpha]),
-    new ExitStep(exitRules(cfg, alpha?.model ?? null), { barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval), cooldownBars: hoursToBars(cfg.exits.cooldownHours, cfg), dustUsd }),
+    new ExitStep(exitRules(cfg, alpha?.model ?? null), {
+      barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval),
+      cooldownBars: hoursToBars(cfg.exits.cooldownHours, cfg),
+      dustUsd,
+      spike: spikeSettings(cfg, alpha?.model ?? null),
+      noEntryAfterSpikeBars: hoursToBars(cfg.alpha.noEntryAfterSpikeHours, cfg),
+    }),
     new ClusterStep(history, { ...cfg.clusters }),
     new AllocationStep(history, {
       linkage: p.linkage,
@@ -304,6 +310,13 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
 
 const hoursToBars = (hours: number, cfg: Config): number => Math.round((hours * 3_600_000) / barMsOf(cfg.schedule.barInterval));
 
+/** What a spike is (exits.spike): the in-pump detector's own threshold when asked for and the model has one. */
+export function spikeSettings(cfg: Config, model: PumpModel | null): SpikeSettings | null {
+  const x = cfg.exits.spike;
+  if (x === null) return null;
+  return { inPumpProbability: x.inPumpDetector ? (model?.file.inPump?.threshold ?? null) : null, surgeReturnPct: x.surgeReturnPct, surgeVolumeMultiple: x.surgeVolumeMultiple };
+}
+
 /**
  * The exit rules the config switches on. The time limit counts from the model's own horizon (the one it was trained
  * on; the config's without a model); selling into the spike on the in-pump detector needs a model trained with one.
@@ -313,14 +326,12 @@ export function exitRules(cfg: Config, model: PumpModel | null): ExitRule[] {
   const rules: ExitRule[] = [];
   if (x.stopLossPct !== null) rules.push(stopLoss(x.stopLossPct));
   if (x.takeProfitPct !== null) rules.push(takeProfit(x.takeProfitPct));
-  if (x.spike !== null) {
-    const inPump = x.spike.inPumpDetector ? (model?.file.inPump?.threshold ?? null) : null;
-    rules.push(spikeSell({ inPumpProbability: inPump, surgeReturnPct: x.spike.surgeReturnPct, surgeVolumeMultiple: x.spike.surgeVolumeMultiple }));
-  }
+  const spike = spikeSettings(cfg, model);
+  if (spike !== null) rules.push(spikeSell(spike));
   if (x.trailingStop !== null) rules.push(trailingStop(x.trailingStop.activatePct, x.trailingStop.trailPct));
   if (x.timeLimitGraceHours !== null) {
     const horizonBars = model?.file.horizonBars ?? hoursToBars(cfg.alpha.classifier.horizonHours, cfg);
-    rules.push(timeLimit(horizonBars + hoursToBars(x.timeLimitGraceHours, cfg)));
+    rules.push(timeLimit({ maxBars: horizonBars + hoursToBars(x.timeLimitGraceHours, cfg), minGainPct: x.timeLimitMinGainPct, patienceBars: hoursToBars(x.timeLimitPatienceHours, cfg) }));
   }
   return rules;
 }

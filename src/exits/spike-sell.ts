@@ -10,6 +10,16 @@ export interface SpikeSettings {
 }
 
 /**
+ * Whether a bar is a pump under way by the same measure, on the bar alone (its open standing for the close before):
+ * the entry block uses it on assets not held, so as not to buy into a pump that has begun (its dump follows).
+ */
+export function isSpikeBar(s: SpikeSettings, bar: { openUsd: number; closeUsd: number; volumeUsd: number; advUsd: number; barsPerDay: number; inPumpProbability: number | null }): boolean {
+  if (s.inPumpProbability !== null && bar.inPumpProbability !== null && bar.inPumpProbability >= s.inPumpProbability) return true;
+  if (!(bar.openUsd > 0) || !(bar.advUsd > 0)) return false;
+  return bar.closeUsd / bar.openUsd - 1 >= s.surgeReturnPct / 100 - LEVEL_SLACK && bar.volumeUsd / (bar.advUsd / bar.barsPerDay) >= s.surgeVolumeMultiple - LEVEL_SLACK;
+}
+
+/**
  * Sell into the spike while the pump is on: the in-pump signal fires, or price and volume surge together. Only a
  * position in profit is sold this way (a surge into a loss is left to the stop and the time limit).
  */

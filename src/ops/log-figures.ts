@@ -57,8 +57,9 @@ export function tradeFigures(trades: readonly LogEvent[], equity: readonly LogEv
   let inMarket = 0;
   let gross = 0;
   for (const e of equity) {
-    if ((e.grossExposureUsd as number) > 0) inMarket++;
-    if ((e.navUsd as number) > 0) gross += (e.grossExposureUsd as number) / (e.navUsd as number);
+    const g = typeof e.grossExposureUsd === 'number' ? e.grossExposureUsd : 0;
+    if (g > 0) inMarket++;
+    if ((e.navUsd as number) > 0) gross += g / (e.navUsd as number);
   }
   return {
     tradesByExit,

@@ -6,7 +6,7 @@ import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
 import { EventLogs } from '../state/event-logs.js';
 import { readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
-import { feesPaidUsd, tripsByGuardrail } from './log-figures.js';
+import { feesPaidUsd, tradeFigureRows, tradeFigures, tripsByGuardrail, type TradeFigures } from './log-figures.js';
 import { barChart, esc, lineChart } from './svg-chart.js';
 
 
@@ -62,7 +62,7 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
   return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
 }
 
-export interface ReviewFigures {
+export interface ReviewFigures extends TradeFigures {
   navStartUsd: number | null;
   navEndUsd: number | null;
   returnPct: number | null;
@@ -122,6 +122,7 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     clusterExposure: [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, weight]) => ({ cluster, weight })),
     benchmarkReturnPct: benchmarkReturn(d, 'benchmarkNavUsd'),
     universeBenchmarkReturnPct: benchmarkReturn(d, 'universeBenchmarkNavUsd'),
+    ...tradeFigures(d.trades, d.equity),
   };
 }
 
@@ -170,6 +171,7 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
 <tr><td>buy-and-hold benchmarks</td><td>${esc(d.state.benchmark.symbol)} ${esc(pct(f.benchmarkReturnPct))}, micro-caps at equal weight ${esc(pct(f.universeBenchmarkReturnPct))}</td></tr>
 <tr><td>max drawdown in the window</td><td>${esc(pct(f.maxDrawdownPct))}</td></tr>
 <tr><td>closed trades</td><td>${f.closedTrades} (${f.winners} winners), P&amp;L ${esc(usd(f.tradePnlUsd))}, ${f.fills} fills, fees ${esc(usd(f.feesUsd))}</td></tr>
+${tradeFigureRows(f, usd).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('\n')}
 <tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
 <tr><td>kill-switch</td><td>${esc(s.killSwitch.state)}${s.killSwitch.reason ? esc(`: ${s.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
 <tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${s.sleevePositions.length} option(s) held</td></tr>
@@ -200,6 +202,7 @@ export function reviewText(d: ReviewData, f: ReviewFigures): string {
     `NAV              ${usd(f.navStartUsd)} -> ${usd(f.navEndUsd)} (${pct(f.returnPct)}), max drawdown ${pct(f.maxDrawdownPct)}`,
     `benchmarks       ${d.state.benchmark.symbol} buy-and-hold ${pct(f.benchmarkReturnPct)}, micro-caps at equal weight ${pct(f.universeBenchmarkReturnPct)}`,
     `closed trades    ${f.closedTrades} (${f.winners} winners), P&L ${usd(f.tradePnlUsd)}; fills ${f.fills}, fees ${usd(f.feesUsd)}`,
+    ...tradeFigureRows(f, usd).map(([k, v]) => `${k.padEnd(16)} ${v}`),
     `guardrail trips  ${Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
     `kill-switch      ${d.state.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,
     `options sleeve   realised ${usd(f.sleevePnlUsd)}, ${d.state.sleevePositions.length} held`,

@@ -28,18 +28,19 @@ export interface PumpBookSettings {
 
 export interface PumpBook {
   weights: Weights;
-  /** Each entry's weight and the limit that set it. */
-  entries: { symbol: string; weight: number; limit: 'probability' | 'liquidity' | 'hrp' | 'cluster' | 'gross' | 'turnover' }[];
+  /** Each entry's added weight and the limit that set it; `topUp` when the asset was already held. */
+  entries: { symbol: string; weight: number; limit: 'probability' | 'liquidity' | 'hrp' | 'cluster' | 'gross' | 'turnover'; topUp?: true }[];
   /** Candidates not entered, with why. */
   skipped: { symbol: string; reason: string }[];
 }
 
 /**
  * The book of a pump strategy: a position is held as it is until an exit sells it (`exiting` get nothing), held
- * positions are only clipped to the asset and cluster caps (clusters move), and the room left is offered to new
- * entries, most probable first. An entry's size is the asset cap scaled by its probability (full size at
+ * positions are only clipped to the asset and cluster caps (clusters move), and the room left is offered to the
+ * candidates, most probable first. An entry's size is the asset cap scaled by its probability (full size at
  * `fullSizeProbability`), no larger than the ADV multiple allows, its HRP share of the gross room, the room left in
- * its cluster and gross, and the turnover budget; an entry under the minimum trade is not made. Pure.
+ * its cluster and gross, and the turnover budget; an entry under the minimum trade is not made. A candidate already
+ * held (the ADV cap spreads a buy over cycles) is topped up toward that size while its alarm lasts. Pure.
  */
 export function pumpBook(
   current: Readonly<Weights>,
@@ -63,10 +64,12 @@ export function pumpBook(
   const out: PumpBook = { weights, entries: [], skipped: [] };
   const order = [...candidates].sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));
   for (const c of order) {
-    if (c.symbol in weights || exiting.has(c.symbol)) continue;
+    if (exiting.has(c.symbol)) continue;
+    // a held candidate (an entry the ADV cap let only partly through, its alarm still on) is topped up to its size
+    const held = weights[c.symbol] ?? 0;
     const limits: [PumpBook['entries'][number]['limit'], number][] = [
-      ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability)],
-      ['liquidity', s.navUsd > 0 ? (s.maxPositionAdvMultiple * c.advUsd) / s.navUsd : 0],
+      ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability) - held],
+      ['liquidity', (s.navUsd > 0 ? (s.maxPositionAdvMultiple * c.advUsd) / s.navUsd : 0) - held],
       ['hrp', grossRoomAtStart * c.hrpWeight],
       ['cluster', s.maxClusterWeight - (clusterSum.get(clusterOf(c.symbol)) ?? 0)],
       ['gross', s.maxGrossExposure - gross],
@@ -75,11 +78,11 @@ export function pumpBook(
     let [limit, w] = limits[0]!;
     for (const [name, v] of limits) if (v < w) [limit, w] = [name, v];
     if (!(w * s.navUsd >= s.minTradeNotionalUsd)) {
-      out.skipped.push({ symbol: c.symbol, reason: `${(Math.max(0, w) * s.navUsd).toFixed(2)} USD (set by ${limit}) is under the minimum trade` });
+      if (held === 0) out.skipped.push({ symbol: c.symbol, reason: `${(Math.max(0, w) * s.navUsd).toFixed(2)} USD (set by ${limit}) is under the minimum trade` });
       continue;
     }
-    weights[c.symbol] = w;
-    out.entries.push({ symbol: c.symbol, weight: w, limit });
+    weights[c.symbol] = held + w;
+    out.entries.push({ symbol: c.symbol, weight: w, limit, ...(held > 0 ? { topUp: true } : {}) });
     clusterSum.set(clusterOf(c.symbol), (clusterSum.get(clusterOf(c.symbol)) ?? 0) + w);
     gross += w;
     turnoverLeft -= w;

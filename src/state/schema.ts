@@ -149,6 +149,8 @@ export const engineStateSchema = z.strictObject({
   clusters: z.record(z.string(), z.number().int().min(0)),
   /** Micro-caps in alarm at the last cycle (a new alarm is logged once, not every bar it lasts). */
   alarmed: z.array(z.string()),
+  /** Bars in a row each of those alarms has lasted (absent in older states: counted from the next bar). */
+  alarmStreaks: z.record(z.string(), z.number().int().min(1)).default({}),
   /** The allocation's last target weights (fractions of NAV). */
   targetWeights: z.record(z.string(), z.number().min(0).max(10)),
   /** NAV at the last bar of each UTC day (the kill-switch's daily returns), last 60 days. */
@@ -160,6 +162,8 @@ export const engineStateSchema = z.strictObject({
    * asked for (kept until the position is sold, so a restart goes on selling it). Absent in older states: empty.
    */
   openTrades: z.record(z.string(), openTradeSchema).default({}),
+  /** The last bar each asset spiked (a pump under way): no entry for alpha.no_entry_after_spike_hours after it. */
+  lastSpikeCycle: z.record(z.string(), cycleId).default({}),
   /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0).max(10)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
@@ -235,10 +239,12 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     universe: [],
     clusters: {},
     alarmed: [],
+    alarmStreaks: {},
     targetWeights: {},
     dailyNav: [],
     closedTrades: [],
     openTrades: {},
+    lastSpikeCycle: {},
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
     paperVenue: null,

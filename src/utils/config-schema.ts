@@ -129,6 +129,8 @@ const alpha = z.strictObject({
   }),
   entry_probability: fraction,
   max_candidates: posInt.max(1000),
+  confirm_hours: hours.max(168),
+  no_entry_after_spike_hours: z.number().int().min(0).max(87_600),
 });
 
 const clusters = z.strictObject({
@@ -164,6 +166,8 @@ const exits = z.strictObject({
   take_profit_pct: z.number().gt(0).max(10_000).nullable(),
   trailing_stop: z.strictObject({ activate_pct: z.number().min(0).max(10_000), trail_pct: z.number().gt(0).max(100) }).nullable(),
   time_limit_grace_hours: z.number().int().min(0).max(87_600).nullable(),
+  time_limit_min_gain_pct: z.number().min(0).max(100),
+  time_limit_patience_hours: z.number().int().min(0).max(87_600),
   spike: z
     .strictObject({
       in_pump_detector: z.boolean(),
@@ -303,6 +307,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= execution.retries.max_delay_ms' });
     if (c.alpha.classifier.purge_hours < c.alpha.classifier.horizon_hours)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_hours'], message: 'must be >= alpha.classifier.horizon_hours (labels would leak across the gap)' });
+    if (c.alpha.no_entry_after_spike_hours > 0 && c.exits.spike === null)
+      ctx.addIssue({ code: 'custom', path: ['alpha', 'no_entry_after_spike_hours'], message: 'needs exits.spike (what a spike is); set it to 0 when exits.spike is null' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)
       ctx.addIssue({ code: 'custom', path: ['market', 'recorded_dir'], message: 'is required when market.source is recorded' });
     const levels = c.risk.drawdown_soft_levels;

@@ -29,12 +29,13 @@ describe('AllocationStep', () => {
     c.exiting.add('C');
     c.snapshot.liquidity.N = { marketCapUsd: null, advUsd: 1e9, spreadBps: 10 };
     new AllocationStep(history(['N', 'A']), settings).run(c);
+    // A is a candidate too, but its cluster is full: it is held at 0.06, not topped up
     expect(c.targetWeights.A).toBeCloseTo(0.06, 12);
     expect(c.targetWeights.B).toBeCloseTo(0.06, 12);
     expect(c.targetWeights.C).toBeUndefined();
     expect(c.targetWeights.N).toBeCloseTo(0.05, 12);
     expect(c.proposalIsHeld).toBe(true);
-    expect(events[0]!.fields).toMatchObject({ hrpAssets: 1, exiting: ['C'], entries: [{ symbol: 'N', limit: 'turnover' }] });
+    expect(events[0]!.fields).toMatchObject({ hrpAssets: 2, exiting: ['C'], entries: [{ symbol: 'N', limit: 'turnover' }] });
   });
 
   it('enters nothing in cool-down, and nothing between rebalances (exits still act)', () => {

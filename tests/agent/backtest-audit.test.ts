@@ -17,7 +17,7 @@ interface AllocationEvent {
   clusters: Record<string, number | null>;
   gross: number;
   turnover: number;
-  entries: { symbol: string; weight: number; limit: string }[];
+  entries: { symbol: string; weight: number; limit: string; topUp?: boolean }[];
   exiting: string[];
 }
 
@@ -71,14 +71,18 @@ describe('180-day back-test audit', () => {
       for (const [s, v] of Object.entries(w)) if (a.clusters[s] !== null) byCluster.set(a.clusters[s]!, (byCluster.get(a.clusters[s]!) ?? 0) + v);
       for (const v of byCluster.values()) expect(v).toBeLessThanOrEqual(p.maxClusterWeightPct / 100 + 1e-12);
       expect(a.gross).toBeLessThanOrEqual(p.maxGrossExposurePct / 100 + 1e-12);
-      // a held position is kept (or clipped to a cap) until an exit sells it whole; only entries add weight, at most
-      // the turnover budget a cycle, none under the minimum trade
+      // a held position is kept (or clipped to a cap) until an exit sells it whole, or topped up while its alarm
+      // lasts; only entries add weight, at most the turnover budget a cycle, none under the minimum trade
       let added = 0;
       for (const s of new Set([...Object.keys(prev), ...Object.keys(w)])) {
         const before = prev[s] ?? 0;
         const after = w[s] ?? 0;
         if (a.exiting.includes(s)) expect(after).toBe(0);
-        if (before > 0) expect(after).toBeLessThanOrEqual(before);
+        const topUp = a.entries.find((e) => e.symbol === s && e.topUp === true);
+        if (topUp !== undefined) {
+          expect(after).toBeCloseTo(before + topUp.weight, 12);
+          added += topUp.weight;
+        } else if (before > 0) expect(after).toBeLessThanOrEqual(before);
         else if (after > 0) {
           added += after;
           expect(after * a.navUsd).toBeGreaterThanOrEqual(p.minTradeNotionalUsd - 1e-6);

@@ -67,8 +67,8 @@ describe('operations', () => {
       expect(await main(['run', '--mode', 'sim', '--days', '3', '--config', cfg], io)).toBe(0);
       const halt = readFileSync(join(cwd, 'logs', 'meta_events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; cycle: number; reason: string }).find((e) => e.type === 'halt')!;
       expect(halt).toBeDefined();
-      // one day of returns has no spread: its sign decides (a loss: -Infinity); the shipped model's trades are judged too
-      expect(halt.reason).toBe('7-day Sharpe -Infinity < 1000; hit rate 25.0 % < 60 %');
+      // the first audit (day 1): the book was in cash, Sharpe 0; the shipped model's first trade closes later that day
+      expect(halt.reason).toBe('7-day Sharpe 0.00 < 1000');
       expect(hook.bodies.map((b) => b.text).filter((t) => t.startsWith(`:rotating_light: COCE halted trading at cycle ${halt.cycle}: ${halt.reason}`))).toHaveLength(1);
       expect(io.out() + io.err()).not.toContain('/services/T000'); // the webhook URL is a secret
       // a back-test is not the daemon: it pages nobody

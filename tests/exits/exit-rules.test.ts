@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstExit, nextHighWater, spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitBar, type ExitRule, type HeldPosition } from '../../src/exits/index.js';
+import { firstExit, isSpikeBar, nextHighWater, spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitBar, type ExitRule, type HeldPosition } from '../../src/exits/index.js';
 
 /**
  * Runs a position bought at `entry` on cycle 100 over a hand-made path of closes (one a bar from cycle 101), as the
@@ -46,6 +46,31 @@ describe('exit rules on hand-made price paths', () => {
     const r = walk([timeLimit(8)], 3.0, [3, 3, 3, 3, 3, 3, 3, 3.1, 3.2]);
     expect(r).toMatchObject({ bar: 7, cycle: 108, close: 3.1, reason: 'time_limit' });
     expect(r!.values.heldBars).toBe(8);
+  });
+
+  it('time limit with patience: past the limit it waits for a close 1 % up, at most 3 bars more', () => {
+    const rule = timeLimit({ maxBars: 4, minGainPct: 1, patienceBars: 3 });
+    // held 4 bars at 2.00 (not 1 % up): waits; 2.02 is exactly +1 %: closes there
+    const waited = walk([rule], 2.0, [2, 2, 2, 2, 2.0199, 2.02, 2.5]);
+    expect(waited).toMatchObject({ bar: 5, cycle: 106, close: 2.02, reason: 'time_limit' });
+    expect(waited!.values.gainPct).toBeCloseTo(1, 10);
+    // up at the limit itself: closes at once
+    expect(walk([rule], 2.0, [2, 2, 2, 2.1])).toMatchObject({ bar: 3, close: 2.1 });
+    // never 1 % up: closed 3 bars after the limit at whatever the price
+    const late = walk([rule], 2.0, [2, 2, 2, 1.9, 1.8, 1.7, 1.6, 1.5]);
+    expect(late).toMatchObject({ bar: 6, cycle: 107, close: 1.6, reason: 'time_limit' });
+    expect(late!.detail).toBe('held 7 bars (limit 4 + 3 waiting for +1 %)');
+  });
+
+  it('a spike bar on its own (the entry block): price and volume surge within the bar, or the in-pump signal', () => {
+    const s = { inPumpProbability: 0.5, surgeReturnPct: 5, surgeVolumeMultiple: 3 };
+    const bar = { openUsd: 2, closeUsd: 2.1, volumeUsd: 3_000, advUsd: 24_000, barsPerDay: 24, inPumpProbability: null };
+    expect(isSpikeBar(s, bar)).toBe(true); // +5.00 % on 3x an average bar, both exactly at their levels
+    expect(isSpikeBar(s, { ...bar, closeUsd: 2.0999 })).toBe(false);
+    expect(isSpikeBar(s, { ...bar, volumeUsd: 2_999 })).toBe(false);
+    expect(isSpikeBar(s, { ...bar, closeUsd: 1.5, inPumpProbability: 0.5 })).toBe(true);
+    expect(isSpikeBar({ ...s, inPumpProbability: null }, { ...bar, closeUsd: 1.5, inPumpProbability: 0.9 })).toBe(false);
+    expect(isSpikeBar(s, { ...bar, advUsd: 0 })).toBe(false);
   });
 
   it('spike: sells into a surge of price and volume, or when the in-pump signal fires, only in profit', () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReview, reviewFigures, reviewHtml, reviewText } from '../../src/ops/review-report.js';
+import { tradeFigures } from '../../src/ops/log-figures.js';
 import { freshState } from '../agent/context.js';
 import { tmp } from '../helpers.js';
 
@@ -44,6 +45,10 @@ describe('review report from hand-made logs', () => {
     expect(html).toContain('VaR 3.5 % &gt; 3 % &amp; more');
     expect(html).not.toContain('A<B>');
     expect(reviewText(d, f)).toContain('closed trades    1 (1 winners), P&L 12.50 USD');
+    // a trade logged before exits existed was closed by rebalancing; no loss: no profit factor
+    expect(f).toMatchObject({ tradesByExit: { rebalance: { trades: 1, pnlUsd: 12.5, wins: 1 } }, avgWinUsd: 12.5, avgLossUsd: null, profitFactor: null, timeInMarketPct: 0, avgGrossExposurePct: 0 });
+    expect(reviewText(d, f)).toContain('round trips by exit rebalance 1 (1 won, 12.50 USD)');
+    expect(html).toContain('<tr><td>profit factor</td><td>n/a</td></tr>');
     const all = loadReview(dir, st, 'all');
     expect(all.equity).toHaveLength(48);
     expect(new Date(all.fromMs).toISOString()).toBe('2026-01-01T00:00:00.000Z');
@@ -53,5 +58,20 @@ describe('review report from hand-made logs', () => {
     writeFileSync(join(dir, 'trades.jsonl'), '{"ts":"x","type":"fill"\n');
     st.logOffsets = {};
     expect(() => loadReview(dir, st, 'all')).toThrow(/trades\.jsonl line 1 is not JSON/);
+  });
+});
+
+describe('trade figures (back-test summary and weekly review)', () => {
+  it('counts round trips by exit, averages wins and losses, and measures the time in the market', () => {
+    const t = (exit: string | undefined, pnlUsd: number) => ({ ts: '', type: 'trade_closed', pnlUsd, ...(exit === undefined ? {} : { exit }) });
+    const e = (grossExposureUsd: number) => ({ ts: '', type: 'equity', navUsd: 1_000, grossExposureUsd });
+    const f = tradeFigures([t('take_profit', 30), t('stop_loss', -20), t('take_profit', 10), t('time_limit', -5), t(undefined, 0), { ts: '', type: 'fill' }], [e(0), e(100), e(300), e(0)]);
+    expect(f.tradesByExit).toEqual({ take_profit: { trades: 2, pnlUsd: 40, wins: 2 }, stop_loss: { trades: 1, pnlUsd: -20, wins: 0 }, time_limit: { trades: 1, pnlUsd: -5, wins: 0 }, rebalance: { trades: 1, pnlUsd: 0, wins: 0 } });
+    expect(f.avgWinUsd).toBe(20);
+    expect(f.avgLossUsd).toBeCloseTo(-25 / 3, 12); // a trade at 0 is not a win
+    expect(f.profitFactor).toBeCloseTo(40 / 25, 12);
+    expect(f.timeInMarketPct).toBe(50);
+    expect(f.avgGrossExposurePct).toBeCloseTo(10, 12);
+    expect(tradeFigures([], [])).toEqual({ tradesByExit: {}, avgWinUsd: null, avgLossUsd: null, profitFactor: null, timeInMarketPct: 0, avgGrossExposurePct: 0 });
   });
 });

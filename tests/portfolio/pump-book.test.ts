@@ -14,10 +14,13 @@ const S: PumpBookSettings = {
 const cand = (symbol: string, probability: number, o: Partial<EntryCandidate> = {}): EntryCandidate => ({ symbol, probability, hrpWeight: 1, advUsd: 10_000_000, ...o });
 
 describe('pumpBook: hold until an exit, size entries from probability and liquidity', () => {
-  it('keeps held positions as they are, sells the exiting ones, enters nothing already held', () => {
+  it('keeps held positions as they are, sells the exiting ones, tops up a held candidate to its size', () => {
     const b = pumpBook({ A: 0.07, B: 0.04, C: 0.02 }, new Set(['B']), [cand('A', 0.9), cand('B', 0.9)], {}, S);
-    expect(b.weights).toEqual({ A: 0.07, C: 0.02 });
-    expect(b.entries).toEqual([]);
+    expect(b.weights).toEqual({ A: 0.1, C: 0.02 }); // A still alarmed: topped up by 0.03 to the cap; B exits
+    expect(b.entries).toEqual([{ symbol: 'A', weight: 0.1 - 0.07, limit: 'probability', topUp: true }]);
+    // a held candidate at its size already gets nothing, and no "skipped" line
+    const full = pumpBook({ A: 0.1 }, new Set(), [cand('A', 0.9)], {}, S);
+    expect(full).toEqual({ weights: { A: 0.1 }, entries: [], skipped: [] });
   });
 
   it('sizes an entry as the asset cap times probability / full-size probability, at most the cap', () => {

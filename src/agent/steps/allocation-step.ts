@@ -48,7 +48,7 @@ export class AllocationStep implements CycleStep {
     const series = new Map<string, number[]>();
     if (rebalance) {
       for (const s of [...ctx.candidates].sort()) {
-        if ((current[s] ?? 0) > 0 || ctx.exiting.has(s) || ctx.noEntry.has(s)) continue;
+        if (ctx.exiting.has(s) || ctx.noEntry.has(s)) continue;
         const r = this.history.window(s, this.s.covarianceBars);
         if (r.length === this.s.covarianceBars && r.every(Number.isFinite) && r.some((v) => v !== r[0])) series.set(s, r);
       }

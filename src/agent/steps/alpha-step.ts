@@ -6,7 +6,7 @@ import type { CycleContext, CycleStep } from '../cycle-step.js';
  * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
  * filters stay in step; in back-tests it runs on the market's worker, ahead), probability from the model. Alarms
  * (probability at or above the model's threshold and alpha.entry_probability) are logged with their features when
- * they start; the most probable `maxCandidates` go on to allocation.
+ * they start; the most probable `maxCandidates` of those alarmed `confirmBars` bars in a row go on to allocation.
  */
 export class AlphaStep implements CycleStep {
   readonly name = 'alpha';
@@ -14,7 +14,7 @@ export class AlphaStep implements CycleStep {
   constructor(
     private readonly engine: FeatureFeed,
     readonly model: PumpModel,
-    private readonly o: { entryProbability: number; maxCandidates: number },
+    private readonly o: { entryProbability: number; maxCandidates: number; confirmBars: number },
   ) {}
 
   run(ctx: CycleContext): void {
@@ -32,9 +32,14 @@ export class AlphaStep implements CycleStep {
       if (probs[i]! >= threshold) alarms.push({ symbol: s, probability: probs[i]! });
     });
     alarms.sort((a, b) => b.probability - a.probability || (a.symbol < b.symbol ? -1 : 1));
-    ctx.candidates = alarms.slice(0, this.o.maxCandidates).map((a) => a.symbol);
     const names = this.model.file.features;
     const before = new Set(ctx.state.alarmed);
+    // how many bars in a row each alarm has lasted: a candidate must have held its alarm confirmBars bars (an
+    // accumulation lasts hours; a one-bar alarm is mostly noise)
+    const streaks: Record<string, number> = {};
+    for (const a of alarms) streaks[a.symbol] = (before.has(a.symbol) ? (ctx.state.alarmStreaks[a.symbol] ?? 1) : 0) + 1;
+    ctx.state.alarmStreaks = streaks;
+    ctx.candidates = alarms.filter((a) => streaks[a.symbol]! >= this.o.confirmBars).slice(0, this.o.maxCandidates).map((a) => a.symbol);
     ctx.state.alarmed = alarms.map((a) => a.symbol).sort();
     for (const a of alarms) {
       if (before.has(a.symbol)) continue; // logged when it started

@@ -1,4 +1,4 @@
-import { firstExit, nextHighWater, type ExitBar, type ExitRule } from '../../exits/index.js';
+import { firstExit, isSpikeBar, nextHighWater, type ExitBar, type ExitRule, type SpikeSettings } from '../../exits/index.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
 export interface ExitStepSettings {
@@ -7,6 +7,9 @@ export interface ExitStepSettings {
   cooldownBars: number;
   /** A position worth less than this is dust, not a trade. */
   dustUsd: number;
+  /** What a spike is (exits.spike), and how many bars after one the asset may not be entered (0: no block). */
+  spike: SpikeSettings | null;
+  noEntryAfterSpikeBars: number;
 }
 
 /**
@@ -14,7 +17,8 @@ export interface ExitStepSettings {
  * detector; before the allocation, which then targets nothing in an exiting asset). An exit that fires is kept in
  * state until the position is sold, so a sale the ADV cap spreads over several cycles, or one a crash interrupted,
  * goes on; the sale itself goes through the guardrails and execution like every order. Also names the assets in
- * cool-down after a close. The trailing stop's high-water mark moves after the rules are asked.
+ * cool-down after a close or after a spike (a pump under way: buying it buys its dump). The trailing stop's
+ * high-water mark moves after the rules are asked.
  */
 export class ExitStep implements CycleStep {
   readonly name = 'exits';
@@ -60,8 +64,27 @@ export class ExitStep implements CycleStep {
       }
       trade.lastCloseUsd = bar.close;
     }
+    this.blockSpikes(ctx);
     if (this.s.cooldownBars > 0) {
       for (const t of st.closedTrades) if (ctx.cycle - t.closedCycle < this.s.cooldownBars) ctx.noEntry.add(t.symbol);
+    }
+  }
+
+  /** Records the tradable assets spiking at this bar, and blocks entries in those that spiked lately. */
+  private blockSpikes(ctx: CycleContext): void {
+    const spike = this.s.spike;
+    const bars = this.s.noEntryAfterSpikeBars;
+    if (spike === null || bars === 0) return;
+    const last = ctx.state.lastSpikeCycle;
+    for (const sym of ctx.universe?.tradable ?? []) {
+      const bar = ctx.snapshot.bars[sym];
+      if (bar === undefined) continue;
+      const b = { openUsd: bar.open, closeUsd: bar.close, volumeUsd: bar.volumeUsd, advUsd: ctx.snapshot.liquidity[sym]?.advUsd ?? 0, barsPerDay: this.s.barsPerDay, inPumpProbability: ctx.inPumpProbabilities[sym] ?? null };
+      if (isSpikeBar(spike, b)) last[sym] = ctx.cycle;
+    }
+    for (const sym of Object.keys(last)) {
+      if (ctx.cycle - last[sym]! < bars) ctx.noEntry.add(sym);
+      else delete last[sym];
     }
   }
 }
