@@ -63,9 +63,9 @@ describe('review report from hand-made logs', () => {
 
 describe('trade figures (back-test summary and weekly review)', () => {
   it('counts round trips by exit, averages wins and losses, and measures the time in the market', () => {
-    const t = (exit: string | undefined, pnlUsd: number) => ({ ts: '', type: 'trade_closed', pnlUsd, ...(exit === undefined ? {} : { exit }) });
-    const e = (grossExposureUsd: number) => ({ ts: '', type: 'equity', navUsd: 1_000, grossExposureUsd });
-    const f = tradeFigures([t('take_profit', 30), t('stop_loss', -20), t('take_profit', 10), t('time_limit', -5), t(undefined, 0), { ts: '', type: 'fill' }], [e(0), e(100), e(300), e(0)]);
+    const t = (exit: string | undefined, pnlUsd: number) => ({ ts: '', type: 'trade_closed', cycle: 0, pnlUsd, ...(exit === undefined ? {} : { exit }) });
+    const e = (grossExposureUsd: number) => ({ ts: '', type: 'equity', cycle: 0, navUsd: 1_000, grossExposureUsd });
+    const f = tradeFigures([t('take_profit', 30), t('stop_loss', -20), t('take_profit', 10), t('time_limit', -5), t(undefined, 0), { ts: '', type: 'fill', cycle: 0 }], [e(0), e(100), e(300), e(0)]);
     expect(f.tradesByExit).toEqual({ take_profit: { trades: 2, pnlUsd: 40, wins: 2 }, stop_loss: { trades: 1, pnlUsd: -20, wins: 0 }, time_limit: { trades: 1, pnlUsd: -5, wins: 0 }, rebalance: { trades: 1, pnlUsd: 0, wins: 0 } });
     expect(f.avgWinUsd).toBe(20);
     expect(f.avgLossUsd).toBeCloseTo(-25 / 3, 12); // a trade at 0 is not a win
