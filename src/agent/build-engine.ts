@@ -256,11 +256,11 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
     }),
     new UniverseStep(universeRules(cfg), cfg.universe.refreshEveryBars),
     ...(alpha === null ? [] : [alpha]),
-    new ExitStep(exitRules(cfg, alpha?.model ?? null), {
+    new ExitStep(() => exitRules(cfg, alpha?.model ?? null), {
       barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval),
       cooldownBars: hoursToBars(cfg.exits.cooldownHours, cfg),
       dustUsd,
-      spike: spikeSettings(cfg, alpha?.model ?? null),
+      spike: () => spikeSettings(cfg, alpha?.model ?? null),
       noEntryAfterSpikeBars: hoursToBars(cfg.alpha.noEntryAfterSpikeHours, cfg),
     }),
     new ClusterStep(history, { ...cfg.clusters }),

@@ -19,6 +19,9 @@ import { buildClock, buildExchangeVenue, createSpotExchange, buildLiveMarket, bu
 import { warmUpMemory } from './warm-up.js';
 import { atStartup } from './exchange-startup.js';
 import { configInQuote } from './quote-currency.js';
+import { RetrainStep } from './steps/retrain-step.js';
+import { retrainSource } from './retrain.js';
+import { readModelFile } from '../alpha/model-file.js';
 import { alphaStep, assertModelInputs, featureCompanion, loadAlpha, modelInUse, modelLocation, PrecomputedFeatures, replayBars, warmUpBars } from './alpha-setup.js';
 import { ReturnHistory } from './return-history.js';
 import { realSleep } from './clock.js';
@@ -102,7 +105,7 @@ function assertSameRun(saved: RunInfo, wanted: RunInfo, statePath: string, first
 }
 
 /** Live money never resumes on its own after a halt: meta.auto_resume_after_days is for paper runs and back-tests. */
-function stepConfig(cfg: Config, mode: Mode, log: Logger): Config {
+export function stepConfig(cfg: Config, mode: Mode, log: Logger): Config {
   if (mode !== 'live' || cfg.meta.autoResumeAfterDays === null) return cfg;
   log.warn({ autoResumeAfterDays: cfg.meta.autoResumeAfterDays }, 'meta.auto_resume_after_days does not apply in live mode: a halt waits for coce resume');
   return { ...cfg, meta: { ...cfg.meta, autoResumeAfterDays: null } };
@@ -133,6 +136,10 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
 
   // the model is checked before anything is written: a config that names a missing model stops here
   let alpha = loadAlpha(cfg, opts.cwd ?? process.cwd(), barMs);
+  const retrainEvery = alpha === null ? null : cfg.alpha.classifier.retrainEveryDays;
+  if (retrainEvery !== null && isExchangeMode(opts.mode)) {
+    throw new UsageError(`alpha.classifier.retrain_every_days retrains on the run's labelled pumps, which ${opts.mode} data does not have yet: set it to null there (train offline with coce train --data on downloaded bars and a pump list)`);
+  }
   const modelUsed = modelInUse(cfg, opts.cwd ?? process.cwd());
   const modelAt = modelUsed.file;
 
@@ -155,6 +162,9 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const recordedDir = recordedDirFor(cfg, opts.dataDir, opts.cwd ?? process.cwd());
     if (recordedDir !== null && isExchangeMode(opts.mode)) throw new UsageError(`recorded data (--data) is for sim and backtest, not ${opts.mode}`);
     const recorded = recordedDir === null ? null : openRecordedMarket(recordedDir, barMs);
+    if (retrainEvery !== null && recorded !== null && recorded.pumps === null) {
+      throw new UsageError(`alpha.classifier.retrain_every_days retrains on the run's labelled pumps, and ${recordedDir} has none (events.csv): import it with --pumps, or set it to null`);
+    }
     // the data's quote currency is the run's: USD amounts of the config are converted to it
     if (recorded !== null) cfg = configInQuote(cfg, recorded.quote, recordedDir!);
     const recordedSeed = recorded?.meta.seed ?? null;
@@ -265,6 +275,14 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       log.warn({ model: modelAt }, `no pump model at ${modelAt}: the engine runs without pump probabilities and never buys (train one with \`coce train\`, or name one in alpha.model_path)`);
     } else if (alpha !== null) {
       if (modelUsed.shipped) log.info({ model: modelAt }, `pump model: the one shipped with coce (trained on the embedded market); \`coce train\` writes ${modelLocation(cfg, opts.cwd ?? process.cwd()).file}, used from then on`);
+      if (state.retrainedModel !== null) {
+        // a run that retrained goes on with its last model (its features are the configured model's)
+        const file = join(opts.stateDir, state.retrainedModel.file);
+        const model = readModelFile(file);
+        if (model.file.features.join(',') !== alpha.model.file.features.join(',')) throw new StateError(`${file} (retrained at cycle ${state.retrainedModel.cycle}) has other features than the configured model ${modelAt}: start a new run, or name the model it was retrained from`);
+        alpha = { ...alpha, model, modelHash: state.retrainedModel.version };
+        log.info({ model: file, version: state.retrainedModel.version }, 'pump model: the one this run retrained last');
+      }
       if (state.versions.model !== alpha.modelHash) {
         if (state.versions.model !== null) log.warn({ was: state.versions.model, now: alpha.modelHash }, 'pump model changed since the state was written');
         state.versions.model = alpha.modelHash;
@@ -309,12 +327,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
             log: deps.log.child({ component: 'execution' }),
           };
     const venue = exec.venue;
+    const step = alpha === null ? null : alphaStep(alpha, features!);
     const engine = new Engine({
       clock,
       market,
       store,
       logs,
-      steps: buildSteps(stepConfig(cfg, opts.mode, log), alpha === null ? null : alphaStep(alpha, features!), history, exec, { choice: opts.sleeve, venue: optionsVenue }),
+      steps: [
+        ...buildSteps(stepConfig(cfg, opts.mode, log), step, history, exec, { choice: opts.sleeve, venue: optionsVenue }),
+        // last: a model retrained on this bar's close scores from the next bar on
+        ...(step === null || retrainEvery === null || opts.sleeve === 'convex'
+          ? []
+          : [new RetrainStep(step, retrainSource(cfg, seed, firstCycle, barMs, recordedDir), { cfg, barMs, seed, firstCycle: state.run.firstCycle, everyBars: retrainEvery * (DAY_MS / barMs), stateDir: opts.stateDir })]),
+      ],
       log: deps.log,
       barMs,
       catchUp: cfg.schedule.catchUp,

@@ -167,6 +167,8 @@ export const engineStateSchema = z.strictObject({
   /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0).max(10)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
+  /** The pump model retraining made last (alpha.classifier.retrain_every_days): its file under the state folder. */
+  retrainedModel: z.strictObject({ cycle: cycleId, file: z.string().regex(/^models\/model-c\d+\.json$/), version: z.string().regex(/^[0-9a-f]{16}$/) }).nullable().default(null),
   /**
    * sim/backtest: the paper venue's own balances. The venue keeps its book apart from state (as an exchange does) and
    * its sums round differently from state's, so a restart must restore it as it was, not rebuild it from state.
@@ -247,6 +249,7 @@ export function initialState(run: RunInfo, cashUsd: number, configHash: string, 
     lastSpikeCycle: {},
     approvedWeights: {},
     versions: { model: null, clusters: null, config: configHash },
+    retrainedModel: null,
     paperVenue: null,
     logOffsets: {},
     logTails: {},

@@ -38,7 +38,7 @@ function holding(qty: number, entry: number): EngineState {
 describe('ExitStep', () => {
   it('asks the rules each bar, keeps an exit until the position is sold, and moves the high-water mark after asking', () => {
     const st = holding(1_000, 2);
-    const step = new ExitStep([stopLoss(8), trailingStop(10, 5)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: null, noEntryAfterSpikeBars: 0 });
+    const step = new ExitStep(() => [stopLoss(8), trailingStop(10, 5)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: () => null, noEntryAfterSpikeBars: 0 });
     const run = (cycle: number, close: number) => {
       const r = makeContext({ snapshot: snap(cycle, { PUMP: close }), state: st });
       step.run(r.c);
@@ -60,7 +60,7 @@ describe('ExitStep', () => {
   it('names the assets in cool-down after a close, for cooldownBars bars', () => {
     const st = holding(10, 3);
     st.closedTrades = [{ closedCycle: 90, symbol: 'OLD', openedCycle: 80, pnlUsd: 5, exit: 'take_profit' }];
-    const step = new ExitStep([], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: null, noEntryAfterSpikeBars: 0 });
+    const step = new ExitStep(() => [], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: () => null, noEntryAfterSpikeBars: 0 });
     const { c, events } = makeContext({ snapshot: snap(113, { PUMP: 3 }), state: st });
     step.run(c);
     expect(events).toEqual([]);
@@ -72,7 +72,7 @@ describe('ExitStep', () => {
 
   it('blocks entries in a tradable asset for noEntryAfterSpikeBars after it spiked (a pump under way)', () => {
     const st = freshState(100_000);
-    const step = new ExitStep([], { barsPerDay: 24, cooldownBars: 0, dustUsd: 1, spike: { inPumpProbability: 0.6, surgeReturnPct: 5, surgeVolumeMultiple: 3 }, noEntryAfterSpikeBars: 12 });
+    const step = new ExitStep(() => [], { barsPerDay: 24, cooldownBars: 0, dustUsd: 1, spike: () => ({ inPumpProbability: 0.6, surgeReturnPct: 5, surgeVolumeMultiple: 3 }), noEntryAfterSpikeBars: 12 });
     const at = (cycle: number, open: number, close: number, inPump: number | null = null) => {
       const s = snap(cycle, { HOT: close, CALM: 1 }, 24_000);
       s.bars.HOT = { ...s.bars.HOT!, open, volumeUsd: 3_000 };
@@ -109,7 +109,7 @@ function pipeline(venue: Venue, journal: MemoryOrderJournal) {
   const history = new ReturnHistory(400);
   const cfg = baseConfig();
   const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 600_000, reconcileTolerance: 0.005, dustUsd: 1, tracked: new Set(['PUMP']), place, nowMs: () => 0 });
-  const exits = new ExitStep([stopLoss(6), takeProfit(12), timeLimit(24)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: null, noEntryAfterSpikeBars: 0 });
+  const exits = new ExitStep(() => [stopLoss(6), takeProfit(12), timeLimit(24)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: () => null, noEntryAfterSpikeBars: 0 });
   const alloc = new AllocationStep(history, { linkage: 'single', maxAssetWeight: 0.1, maxClusterWeight: 0.25, maxGrossExposure: 1, maxTurnover: 0.3, minTradeNotionalUsd: 25, fullSizeProbability: 0.3, maxPositionAdvMultiple: 0.05, rebalanceEveryBars: 1, covarianceBars: 336 });
   const guards = new GuardrailStep(buildGuardrails(cfg), history, { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
   const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs: () => 0, wait: () => Promise.resolve() });

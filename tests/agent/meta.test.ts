@@ -6,7 +6,8 @@ import { MetaStep } from '../../src/agent/steps/meta-step.js';
 import { GuardrailStep } from '../../src/agent/steps/guardrail-step.js';
 import { buildGuardrails } from '../../src/agent/build-engine.js';
 import { ReturnHistory } from '../../src/agent/return-history.js';
-import { baseConfig } from '../helpers.js';
+import { baseConfig, memoryLogger } from '../helpers.js';
+import { stepConfig } from '../../src/agent/run-agent.js';
 import { main } from '../../src/cli.js';
 import { initialState, type EngineState } from '../../src/state/schema.js';
 import { emptySnapshot, makeContext } from './context.js';
@@ -161,5 +162,17 @@ describe('coce resume', () => {
     expect(await main(['resume', '--reason', 'x'], memoryIo(cwd))).toBe(2); // too short
     // the run goes on after a resume
     expect(await main(['run', '--days', '2'], memoryIo(cwd, { LOG_LEVEL: 'warn' }))).toBe(0);
+  });
+});
+
+describe('auto-resume and live money', () => {
+  it('live ignores meta.auto_resume_after_days (with a warning); paper modes keep it', () => {
+    const cfg = baseConfig();
+    const auto = { ...cfg, meta: { ...cfg.meta, autoResumeAfterDays: 3 } };
+    const { log, lines } = memoryLogger();
+    expect(stepConfig(auto, 'live', log).meta.autoResumeAfterDays).toBeNull();
+    expect(lines.join('\n')).toContain('meta.auto_resume_after_days does not apply in live mode: a halt waits for coce resume');
+    expect(stepConfig(auto, 'testnet', log)).toBe(auto);
+    expect(stepConfig(cfg, 'live', log)).toBe(cfg);
   });
 });

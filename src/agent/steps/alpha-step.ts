@@ -13,7 +13,8 @@ export class AlphaStep implements CycleStep {
 
   constructor(
     private readonly engine: FeatureFeed,
-    readonly model: PumpModel,
+    /** Replaced by a retrain (retrain-step.ts); the features stay the same. */
+    public model: PumpModel,
     private readonly o: { entryProbability: number; maxCandidates: number; confirmBars: number },
   ) {}
 

@@ -7,8 +7,8 @@ export interface ExitStepSettings {
   cooldownBars: number;
   /** A position worth less than this is dust, not a trade. */
   dustUsd: number;
-  /** What a spike is (exits.spike), and how many bars after one the asset may not be entered (0: no block). */
-  spike: SpikeSettings | null;
+  /** What a spike is (exits.spike; asked each bar: a retrained model brings its own in-pump threshold), and how many bars after one the asset may not be entered (0: no block). */
+  spike: () => SpikeSettings | null;
   noEntryAfterSpikeBars: number;
 }
 
@@ -24,7 +24,8 @@ export class ExitStep implements CycleStep {
   readonly name = 'exits';
 
   constructor(
-    private readonly rules: readonly ExitRule[],
+    /** Asked each bar: the time limit and the spike rule follow the model in use (a retrain may replace it). */
+    private readonly rules: () => readonly ExitRule[],
     private readonly s: ExitStepSettings,
   ) {}
 
@@ -36,6 +37,7 @@ export class ExitStep implements CycleStep {
       const price = p === undefined ? 0 : (ctx.snapshot.bars[sym]?.close ?? p.lastPriceUsd);
       if (p === undefined || (price > 0 && p.qty * price < this.s.dustUsd)) delete st.openTrades[sym];
     }
+    const rules = this.rules();
     for (const sym of Object.keys(st.positions).sort()) {
       const p = st.positions[sym]!;
       const bar = ctx.snapshot.bars[sym];
@@ -54,7 +56,7 @@ export class ExitStep implements CycleStep {
           inPumpProbability: ctx.inPumpProbabilities[sym] ?? null,
         };
         const held = { symbol: sym, avgEntryPriceUsd: p.avgEntryPriceUsd, openedCycle: p.openedCycle, highWaterUsd: trade.highWaterUsd };
-        const signal = firstExit(this.rules, held, exitBar);
+        const signal = firstExit(rules, held, exitBar);
         if (signal !== null) {
           trade.exit = { reason: signal.reason, cycle: ctx.cycle, detail: signal.detail };
           ctx.exiting.add(sym);
@@ -72,7 +74,7 @@ export class ExitStep implements CycleStep {
 
   /** Records the tradable assets spiking at this bar, and blocks entries in those that spiked lately. */
   private blockSpikes(ctx: CycleContext): void {
-    const spike = this.s.spike;
+    const spike = this.s.spike();
     const bars = this.s.noEntryAfterSpikeBars;
     if (spike === null || bars === 0) return;
     const last = ctx.state.lastSpikeCycle;
