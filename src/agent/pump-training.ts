@@ -4,7 +4,7 @@ import type { FeatureEngineOptions } from '../alpha/feature-engine.js';
 import { featureNames, FULL_INPUTS, inputOf } from '../alpha/features.js';
 import type { PumpModel} from '../alpha/pump-model.js';
 import { type PumpModelFile } from '../alpha/pump-model.js';
-import { trainPumpModel } from '../alpha/train.js';
+import { trainPumpModel, type TrainSettings } from '../alpha/train.js';
 import { inPumpReport, inPumpScores, type InPumpReport } from '../alpha/in-pump.js';
 import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import type { Config } from '../utils/config.js';
@@ -32,6 +32,21 @@ export function featureEngineOptions(cfg: Config, inputs: ReadonlySet<MarketInpu
     sentimentChangeBars: bars.sentimentChangeBars,
     exclude: cfg.universe.majors,
     inputs,
+  };
+}
+
+/** The classifier's fitting settings from the config (`coce train` and retraining in the run), for a model horizon. */
+export function trainSettings(cfg: Config, horizonBars: number): TrainSettings {
+  const c = cfg.alpha.classifier;
+  return {
+    l2: c.l2,
+    classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
+    horizonBars,
+    precisionTarget: c.precisionTarget,
+    maxFalseAlarmsPerAssetDay: c.maxFalseAlarmsPerAssetDay,
+    purgeBars: alphaBars(cfg).purgeBars,
+    trainShare: c.trainShare,
+    walkForwardFolds: c.walkForwardFolds,
   };
 }
 
@@ -124,19 +139,9 @@ export async function trainFromConfig(cfg0: Config, seed: number, days: number |
   const ds = await pumpDatasetOf(cfg, data, featureEngineOptions(cfg, inputs));
   const bars = alphaBars(cfg);
   const features = featureNames(bars.rollingSumBars, inputs);
-  const c = cfg.alpha.classifier;
   const file = trainPumpModel(
     ds,
-    {
-      l2: c.l2,
-      classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
-      horizonBars: bars.horizonBars,
-      precisionTarget: c.precisionTarget,
-      maxFalseAlarmsPerAssetDay: c.maxFalseAlarmsPerAssetDay,
-      purgeBars: bars.purgeBars,
-      trainShare: c.trainShare,
-      walkForwardFolds: c.walkForwardFolds,
-    },
+    trainSettings(cfg, bars.horizonBars),
     {
       seed,
       days: (data.lastCycle - data.firstCycle + 1) / (DAY_MS / barMsOf(cfg.schedule.barInterval)),

@@ -12,6 +12,7 @@ import { alphaBars } from './alpha-bars.js';
 import { modelFeatureOptions } from './alpha-setup.js';
 import { openRecordedMarket, qualityRules, syntheticOptions } from './build-engine.js';
 import { buildDataset, type LabelledMarket } from './pump-dataset.js';
+import { trainSettings } from './pump-training.js';
 
 /** Where a retrain reads its bars and pumps: the run's own market, opened afresh (never the one the engine reads). */
 export interface RetrainSource {
@@ -65,16 +66,7 @@ export async function retrainPumpModel(cfg: Config, current: PumpModel, source: 
     const f = current.file;
     file = trainPumpModel(
       ds,
-      {
-        l2: c.l2,
-        classWeight: c.classWeight === 'balanced' ? 'balanced' : null,
-        horizonBars: f.horizonBars,
-        precisionTarget: c.precisionTarget,
-        maxFalseAlarmsPerAssetDay: c.maxFalseAlarmsPerAssetDay,
-        purgeBars: bars.purgeBars,
-        trainShare: c.trainShare,
-        walkForwardFolds: c.walkForwardFolds,
-      },
+      trainSettings(cfg, f.horizonBars),
       {
         seed,
         days: ((lastRow - firstRow + 1) * barMs) / DAY_MS,

@@ -93,8 +93,10 @@ describe('MetaStep (kill-switch)', () => {
       new MetaStep(auto).run(r.c);
       return r;
     };
-    expect(step(audit, { A: 0.1 }, {}).events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
+    const halted = step(audit, { A: 0.1 }, {});
+    expect(halted.events.map((e) => e.type)).toEqual(['weekly_audit', 'halt']);
     expect(state.killSwitch).toMatchObject({ state: 'halted', cause: 'audit', sinceCycle: audit });
+    expect(halted.events[1]!.fields.autoResumeAtCycle).toBe(audit + 48); // the cool-down, announced
     // still halted one bar before the two days are up: nothing enters
     const waiting = step(audit + 47, { A: 0.1 }, {});
     expect(waiting.c.targetWeights).toEqual({});

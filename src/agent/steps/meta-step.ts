@@ -27,6 +27,10 @@ export class MetaStep implements CycleStep {
 
   constructor(private readonly s: MetaSettings) {}
 
+  private resumeBars(): number | null {
+    return this.s.autoResumeAfterDays === null ? null : Math.round((this.s.autoResumeAfterDays * 86_400_000) / this.s.barMs);
+  }
+
   run(ctx: CycleContext): void {
     const close = new Date(ctx.closeMs);
     const ks = () => ctx.state.killSwitch;
@@ -51,14 +55,16 @@ export class MetaStep implements CycleStep {
       if (a.verdict === 'halt' && ks().state !== 'halted') {
         const from = ks().state;
         ctx.state.killSwitch = { state: 'halted', reason: a.reasons.join('; '), sinceCycle: ctx.cycle, cause: 'audit' };
-        ctx.emit('meta', 'halt', { reason: ks().reason, sharpe: a.sharpe, hitRate: a.hitRate, onHalt: this.s.onHalt, ...(from === 'probation' ? { from } : {}) });
+        // with auto-resume the cool-down starts here: the event says when probation begins
+        const resumeBars = this.resumeBars();
+        ctx.emit('meta', 'halt', { reason: ks().reason, sharpe: a.sharpe, hitRate: a.hitRate, onHalt: this.s.onHalt, ...(from === 'probation' ? { from } : {}), ...(resumeBars === null ? {} : { autoResumeAtCycle: ctx.cycle + resumeBars }) });
       } else if (a.verdict === 'ok' && ks().state === 'probation') {
         ctx.state.killSwitch = { state: 'active', reason: `probation passed: Sharpe ${a.sharpe!.toFixed(2)}, hit rate ${a.hitRate === null ? 'n/a' : (100 * a.hitRate).toFixed(1) + ' %'}`, sinceCycle: ks().sinceCycle };
         ctx.emit('meta', 'probation_passed', { sharpe: a.sharpe, hitRate: a.hitRate, trades: a.trades, sinceCycle: ks().sinceCycle });
       }
     }
     const k = ks();
-    const resumeBars = this.s.autoResumeAfterDays === null ? null : Math.round((this.s.autoResumeAfterDays * 86_400_000) / this.s.barMs);
+    const resumeBars = this.resumeBars();
     if (k.state === 'halted' && k.cause === 'audit' && resumeBars !== null && k.sinceCycle !== null && ctx.cycle - k.sinceCycle >= resumeBars) {
       ctx.state.killSwitch = { state: 'probation', reason: `auto-resumed after ${this.s.autoResumeAfterDays} days halted (${k.reason ?? 'no reason'})`, sinceCycle: ctx.cycle };
       ctx.emit('meta', 'resume', { by: 'auto', reason: ks().reason, haltedSinceCycle: k.sinceCycle, previousReason: k.reason, probationGrossScale: this.s.probationGrossScale });
