@@ -57,7 +57,7 @@ describe('coce run --mode sim', () => {
     expect(out).toContain('COCE sim run: 72 cycles this run; end of run');
     expect(out).toContain('last cycle      490967  (2026-01-04T00:00:00.000Z)  cycles run 72');
     // the shipped pump model trades on the first day (a round trip, closed the same day)
-    expect(out).toContain('NAV             100,086.50 USD  (cash 100,086.50 USD)');
+    expect(out).toContain('NAV             100,043.80 USD  (cash 100,043.80 USD)');
     expect(out).toContain('positions       0  open orders 0  sleeve options 0');
     expect(out).toContain('kill-switch     active');
     expect(out).toContain(`state           ${join(cwd, 'data', 'state.json')}`);
@@ -313,9 +313,9 @@ describe('coce status', () => {
         join(cwd, 'data', 'state.json'),
         'mode            sim  seed 1',
         'last cycle      490919  (2026-01-02T00:00:00.000Z)  cycles run 24',
-        'NAV             100,086.50 USD  (cash 100,086.50 USD)',
-        'return          0.09 %  from 100,000.00 USD at the start of the run',
-        'drawdown        0.00 % now, 0.11 % worst in the last 24 bars  (peak 100,086.50 USD)',
+        'NAV             100,043.80 USD  (cash 100,043.80 USD)',
+        'return          0.04 %  from 100,000.00 USD at the start of the run',
+        'drawdown        0.00 % now, 0.05 % worst in the last 24 bars  (peak 100,043.80 USD)',
         'kill-switch     active',
         'positions       0  open orders 0  sleeve options 0',
         '',
@@ -323,7 +323,7 @@ describe('coce status', () => {
     );
     const json = memoryIo(cwd);
     expect(await main(['status', '--json'], json)).toBe(0);
-    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 100086.49880981928, killSwitch: { state: 'active' } });
+    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 100043.79505344428, killSwitch: { state: 'active' } });
   });
 
   it('exits 2 when there is no state or it is corrupt', async () => {

@@ -272,6 +272,7 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
       maxTurnover: p.maxTurnoverPct / 100,
       minTradeNotionalUsd: p.minTradeNotionalUsd,
       fullSizeProbability: p.fullSizeProbability,
+      volTargetAnnual: p.entryVolTargetAnnualPct === null ? null : p.entryVolTargetAnnualPct / 100,
       maxPositionAdvMultiple: cfg.risk.maxPositionAdvMultiple,
       rebalanceEveryBars: p.rebalanceEveryBars,
       covarianceBars: cfg.clusters.windowBars,

@@ -9,6 +9,8 @@ export interface EntryCandidate {
   hrpWeight: number;
   /** 30-day average daily volume, quote currency. */
   advUsd: number;
+  /** Realised volatility, annualised (0.9 = 90 %); null when unknown. */
+  volAnnual: number | null;
 }
 
 export interface PumpBookSettings {
@@ -24,6 +26,8 @@ export interface PumpBookSettings {
   maxPositionAdvMultiple: number;
   minTradeNotionalUsd: number;
   navUsd: number;
+  /** Entries in assets more volatile than this (annualised) are scaled down to it; null: no scaling. */
+  volTargetAnnual: number | null;
 }
 
 export interface PumpBook {
@@ -33,6 +37,9 @@ export interface PumpBook {
   /** Candidates not entered, with why. */
   skipped: { symbol: string; reason: string }[];
 }
+
+/** An entry's size factor for its volatility: target / realised, at most 1 (1 without a target or a figure). */
+const volScale = (c: EntryCandidate, s: PumpBookSettings): number => (s.volTargetAnnual === null || c.volAnnual === null || !(c.volAnnual > 0) ? 1 : Math.min(1, s.volTargetAnnual / c.volAnnual));
 
 /**
  * The book of a pump strategy: a position is held as it is until an exit sells it (`exiting` get nothing), held
@@ -68,7 +75,7 @@ export function pumpBook(
     // a held candidate (an entry the ADV cap let only partly through, its alarm still on) is topped up to its size
     const held = weights[c.symbol] ?? 0;
     const limits: [PumpBook['entries'][number]['limit'], number][] = [
-      ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability) - held],
+      ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability) * volScale(c, s) - held],
       ['liquidity', (s.navUsd > 0 ? (s.maxPositionAdvMultiple * c.advUsd) / s.navUsd : 0) - held],
       ['hrp', grossRoomAtStart * c.hrpWeight],
       ['cluster', s.maxClusterWeight - (clusterSum.get(clusterOf(c.symbol)) ?? 0)],

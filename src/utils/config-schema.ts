@@ -158,6 +158,7 @@ const portfolio = z.strictObject({
   max_turnover_pct: z.number().min(0).max(200),
   min_trade_notional_usd: usdAmount,
   full_size_probability: z.number().gt(0).max(1),
+  entry_vol_target_annual_pct: z.number().gt(0).max(10_000).nullable(),
   rebalance_every_bars: bars,
 });
 

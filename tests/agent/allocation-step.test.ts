@@ -5,7 +5,7 @@ import { averageCorrelation } from '../../src/network_analysis/correlation.js';
 import { createRng } from '../../src/utils/rng.js';
 import { freshState, makeContext } from './context.js';
 
-const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, fullSizeProbability: 0.5, maxPositionAdvMultiple: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
+const settings = { linkage: 'single' as const, maxAssetWeight: 0.1, maxClusterWeight: 0.12, maxGrossExposure: 1, maxTurnover: 0.05, minTradeNotionalUsd: 1, fullSizeProbability: 0.5, volTargetAnnual: null, maxPositionAdvMultiple: 1, rebalanceEveryBars: 1, covarianceBars: 3 };
 
 function ctx(current: Record<string, number>, clusters: Record<string, number>, candidates: string[] = []) {
   const state = freshState(100_000);

@@ -110,7 +110,7 @@ function pipeline(venue: Venue, journal: MemoryOrderJournal) {
   const cfg = baseConfig();
   const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 600_000, reconcileTolerance: 0.005, dustUsd: 1, tracked: new Set(['PUMP']), place, nowMs: () => 0 });
   const exits = new ExitStep(() => [stopLoss(6), takeProfit(12), timeLimit(24)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: () => null, noEntryAfterSpikeBars: 0 });
-  const alloc = new AllocationStep(history, { linkage: 'single', maxAssetWeight: 0.1, maxClusterWeight: 0.25, maxGrossExposure: 1, maxTurnover: 0.3, minTradeNotionalUsd: 25, fullSizeProbability: 0.3, maxPositionAdvMultiple: 0.05, rebalanceEveryBars: 1, covarianceBars: 336 });
+  const alloc = new AllocationStep(history, { linkage: 'single', maxAssetWeight: 0.1, maxClusterWeight: 0.25, maxGrossExposure: 1, maxTurnover: 0.3, minTradeNotionalUsd: 25, fullSizeProbability: 0.3, volTargetAnnual: null, maxPositionAdvMultiple: 0.05, rebalanceEveryBars: 1, covarianceBars: 336 });
   const guards = new GuardrailStep(buildGuardrails(cfg), history, { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
   const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs: () => 0, wait: () => Promise.resolve() });
   return async (st: EngineState, s: MarketSnapshot): Promise<RecordedEvent[]> => {

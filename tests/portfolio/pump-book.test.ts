@@ -10,8 +10,9 @@ const S: PumpBookSettings = {
   maxPositionAdvMultiple: 0.05,
   minTradeNotionalUsd: 25,
   navUsd: 100_000,
+  volTargetAnnual: null,
 };
-const cand = (symbol: string, probability: number, o: Partial<EntryCandidate> = {}): EntryCandidate => ({ symbol, probability, hrpWeight: 1, advUsd: 10_000_000, ...o });
+const cand = (symbol: string, probability: number, o: Partial<EntryCandidate> = {}): EntryCandidate => ({ symbol, probability, hrpWeight: 1, advUsd: 10_000_000, volAnnual: null, ...o });
 
 describe('pumpBook: hold until an exit, size entries from probability and liquidity', () => {
   it('keeps held positions as they are, sells the exiting ones, tops up a held candidate to its size', () => {
@@ -28,6 +29,14 @@ describe('pumpBook: hold until an exit, size entries from probability and liquid
     expect(b.weights.HIGH).toBe(0.1);
     expect(b.weights.LOW).toBeCloseTo(0.05, 15); // 0.1 x 0.15 / 0.3
     expect(b.entries.map((e) => [e.symbol, e.limit])).toEqual([['HIGH', 'probability'], ['LOW', 'probability']]);
+  });
+
+  it('scales an entry in an asset more volatile than the target down to it, never up', () => {
+    const s = { ...S, volTargetAnnual: 1 };
+    const b = pumpBook({}, new Set(), [cand('WILD', 0.9, { volAnnual: 2.5 }), cand('CALM', 0.9, { volAnnual: 0.5 }), cand('NOVOL', 0.9)], {}, s);
+    expect(b.weights.WILD).toBeCloseTo(0.04, 15); // 0.1 x 1 / 2.5
+    expect(b.weights.CALM).toBe(0.1);
+    expect(b.weights.NOVOL).toBe(0.1); // no figure: not scaled
   });
 
   it('caps an entry at the ADV multiple a position may reach, and skips one under the minimum trade', () => {

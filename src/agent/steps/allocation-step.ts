@@ -14,6 +14,8 @@ export interface AllocationSettings {
   maxTurnover: number;
   minTradeNotionalUsd: number;
   fullSizeProbability: number;
+  /** Entries more volatile than this (annualised fraction) are scaled down to it; null: none. */
+  volTargetAnnual: number | null;
   maxPositionAdvMultiple: number;
   /** Entries are made every this many bars; exits are acted on every bar. */
   rebalanceEveryBars: number;
@@ -60,6 +62,7 @@ export class AllocationStep implements CycleStep {
       probability: ctx.pumpProbabilities[s] ?? 0,
       hrpWeight: hrp[i]!,
       advUsd: ctx.snapshot.liquidity[s]?.advUsd ?? 0,
+      volAnnual: ctx.snapshot.realizedVol[s] ?? null,
     }));
     const book = pumpBook(current, ctx.exiting, candidates, ctx.state.clusters, {
       maxAssetWeight: this.s.maxAssetWeight,
@@ -67,6 +70,7 @@ export class AllocationStep implements CycleStep {
       maxGrossExposure: this.s.maxGrossExposure,
       maxTurnover: this.s.maxTurnover,
       fullSizeProbability: this.s.fullSizeProbability,
+      volTargetAnnual: this.s.volTargetAnnual,
       maxPositionAdvMultiple: this.s.maxPositionAdvMultiple,
       minTradeNotionalUsd: this.s.minTradeNotionalUsd,
       navUsd,
