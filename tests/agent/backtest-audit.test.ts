@@ -43,7 +43,10 @@ describe('180-day back-test audit', () => {
       readFileSync(BASE_YAML, 'utf8')
         .replace(/micro_caps: 80 /, 'micro_caps: 40 ')
         .replace(/min_sharpe: 1.2 /, 'min_sharpe: -1000 ')
-        .replace(/min_hit_rate: 0.6 /, 'min_hit_rate: 0 '),
+        .replace(/min_hit_rate: 0.6 /, 'min_hit_rate: 0 ')
+        // the pump book's small positions rarely lose 5 %: softer levels make the drawdown guard act in this run
+        .replace('{ drawdown_pct: 5, gross_scale: 0.75 }', '{ drawdown_pct: 0.5, gross_scale: 0.75 }')
+        .replace('{ drawdown_pct: 10, gross_scale: 0.5 }', '{ drawdown_pct: 1, gross_scale: 0.5 }'),
     );
     mkdirSync(join(cwd, 'data'));
     writeModelFile(join(cwd, 'data', 'model.json'), await trainFromConfig(cfg, 5, 40));
@@ -103,7 +106,7 @@ describe('180-day back-test audit', () => {
       expect(by(g).length, g).toBeGreaterThan(0);
       for (const t of by(g)) expect(typeof t.reason === 'string' && t.reason.length > 10, g).toBe(true);
     }
-    expect(by('drawdown').some((t) => typeof t.drawdown === 'number' && (t.drawdown) >= 0.05)).toBe(true);
+    expect(by('drawdown').some((t) => typeof t.drawdown === 'number' && (t.drawdown) >= 0.005)).toBe(true);
     expect(by('var').some((t) => typeof t.var === 'number' && (t.var) > cfg.risk.var.maxVarPct / 100)).toBe(true);
     expect(by('correlation-spike').every((t) => (t.short as number) - (t.long as number) > cfg.risk.corrSpike.threshold)).toBe(true);
     expect(by('adv-cap').every((t) => typeof t.cuts === 'string')).toBe(true);
