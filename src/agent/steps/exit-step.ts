@@ -7,8 +7,9 @@ export interface ExitStepSettings {
   cooldownBars: number;
   /** A position worth less than this is dust, not a trade. */
   dustUsd: number;
-  /** What a spike is (exits.spike; asked each bar: a retrained model brings its own in-pump threshold), and how many bars after one the asset may not be entered (0: no block). */
+  /** What a spike is (exits.spike; asked each bar: a retrained model brings its own in-pump threshold). */
   spike: () => SpikeSettings | null;
+  /** Bars after a spike that the asset may not be entered (0: no block). */
   noEntryAfterSpikeBars: number;
 }
 
