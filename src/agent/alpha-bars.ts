@@ -11,14 +11,16 @@ export interface AlphaBars {
   purgeBars: number;
 }
 
+/** A span the config gives in hours, in bars of the run's bar size (rounded). */
+export const hoursToBars = (cfg: Config, hours: number): number => Math.round(hours * (3_600_000 / barMsOf(cfg.schedule.barInterval)));
+
 /**
  * The config gives the pump model's windows, horizon and purge in hours so that they mean the same span at every bar
  * size (a 6 h horizon is 6 bars at 1h, 72 at 5m); the model file keeps them in its own bars, with its bar size.
  */
 export function alphaBars(cfg: Config): AlphaBars {
-  const perHour = 3_600_000 / barMsOf(cfg.schedule.barInterval);
   const a = cfg.alpha;
-  const b = (h: number) => Math.round(h * perHour);
+  const b = (h: number) => hoursToBars(cfg, h);
   return {
     windowBars: b(a.arima.windowHours),
     refitEveryBars: b(a.arima.refitEveryHours),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../utils/package-root.js';
@@ -10,7 +9,7 @@ import { DAY_MS } from '../utils/time.js';
 import { qualityRules, returnHistoryBars, universeRules } from './build-engine.js';
 import type { FeatureCompanionData } from './feature-companion.js';
 import { FeatureWireRows, type FeatureWire } from './feature-wire.js';
-import { readModelFile } from '../alpha/model-file.js';
+import { modelVersion, readModelFile } from '../alpha/model-file.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import type { MarketDataSource, MarketSnapshot } from '../data_ingest/market-data-source.js';
 import { qualityGate, type AssetMemory, type QualityRules } from '../data_ingest/quality-gate.js';
@@ -20,6 +19,7 @@ import type { MarketInput } from '../domain/market.js';
 import type { EngineState } from '../state/schema.js';
 import { AlphaStep } from './steps/alpha-step.js';
 import { warmUpMemory } from './warm-up.js';
+import { hoursToBars } from './alpha-bars.js';
 
 export interface AlphaSetup {
   engine: FeatureEngine;
@@ -147,13 +147,13 @@ export function loadAlpha(cfg: Config, cwd: string, barMs: number): AlphaSetup |
   }
   const model = readModelFile(file);
   const featureOptions = modelFeatureOptions(model, cfg, barMs, file);
-  const modelHash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+  const modelHash = modelVersion(readFileSync(file));
   return {
     engine: new FeatureEngine(featureOptions),
     featureOptions,
     model,
     modelHash,
-    settings: { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates, confirmBars: Math.max(1, Math.round((cfg.alpha.confirmHours * 3_600_000) / barMs)) },
+    settings: { entryProbability: cfg.alpha.entryProbability, maxCandidates: cfg.alpha.maxCandidates, confirmBars: Math.max(1, hoursToBars(cfg, cfg.alpha.confirmHours)) },
   };
 }
 

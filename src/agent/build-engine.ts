@@ -28,6 +28,7 @@ import { HistoryStep } from './steps/history-step.js';
 import { GuardrailStep } from './steps/guardrail-step.js';
 import { MetaStep } from './steps/meta-step.js';
 import { ExitStep } from './steps/exit-step.js';
+import { alphaBars, hoursToBars } from './alpha-bars.js';
 import type { AlphaStep } from './steps/alpha-step.js';
 import type { PumpModel } from '../alpha/pump-model.js';
 import { spikeSell, stopLoss, takeProfit, timeLimit, trailingStop, type ExitRule, type SpikeSettings } from '../exits/index.js';
@@ -258,10 +259,10 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
     ...(alpha === null ? [] : [alpha]),
     new ExitStep(() => exitRules(cfg, alpha?.model ?? null), {
       barsPerDay: DAY_MS / barMsOf(cfg.schedule.barInterval),
-      cooldownBars: hoursToBars(cfg.exits.cooldownHours, cfg),
+      cooldownBars: hoursToBars(cfg, cfg.exits.cooldownHours),
       dustUsd,
       spike: () => spikeSettings(cfg, alpha?.model ?? null),
-      noEntryAfterSpikeBars: hoursToBars(cfg.alpha.noEntryAfterSpikeHours, cfg),
+      noEntryAfterSpikeBars: hoursToBars(cfg, cfg.alpha.noEntryAfterSpikeHours),
     }),
     new ClusterStep(history, { ...cfg.clusters }),
     new AllocationStep(history, {
@@ -309,8 +310,6 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
   return core ? steps : steps.filter((s) => !coreOnly.has(s.name));
 }
 
-const hoursToBars = (hours: number, cfg: Config): number => Math.round((hours * 3_600_000) / barMsOf(cfg.schedule.barInterval));
-
 /** What a spike is (exits.spike): the in-pump detector's own threshold when asked for and the model has one. */
 export function spikeSettings(cfg: Config, model: PumpModel | null): SpikeSettings | null {
   const x = cfg.exits.spike;
@@ -331,8 +330,8 @@ export function exitRules(cfg: Config, model: PumpModel | null): ExitRule[] {
   if (spike !== null) rules.push(spikeSell(spike));
   if (x.trailingStop !== null) rules.push(trailingStop(x.trailingStop.activatePct, x.trailingStop.trailPct));
   if (x.timeLimitGraceHours !== null) {
-    const horizonBars = model?.file.horizonBars ?? hoursToBars(cfg.alpha.classifier.horizonHours, cfg);
-    rules.push(timeLimit({ maxBars: horizonBars + hoursToBars(x.timeLimitGraceHours, cfg), minGainPct: x.timeLimitMinGainPct, patienceBars: hoursToBars(x.timeLimitPatienceHours, cfg) }));
+    const horizonBars = model?.file.horizonBars ?? alphaBars(cfg).horizonBars;
+    rules.push(timeLimit({ maxBars: horizonBars + hoursToBars(cfg, x.timeLimitGraceHours), minGainPct: x.timeLimitMinGainPct, patienceBars: hoursToBars(cfg, x.timeLimitPatienceHours) }));
   }
   return rules;
 }

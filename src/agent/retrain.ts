@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { featureNames, inputOf } from '../alpha/features.js';
+import { modelText, modelVersion } from '../alpha/model-file.js';
 import { modelProblems } from '../alpha/model-validation.js';
 import { PumpModel, type PumpModelFile } from '../alpha/pump-model.js';
 import { trainPumpModel } from '../alpha/train.js';
@@ -39,9 +39,6 @@ export function retrainSource(cfg: Config, seed: number, firstCycle: number, bar
 }
 
 export type RetrainResult = { model: PumpModel; file: PumpModelFile; hash: string } | { rejected: string[] };
-
-/** A model file's version: the first 16 hex digits of the SHA-256 of its text as written. */
-export const modelVersion = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
  * Retrains the pump model walk-forward at `cutoffCycle` (the close of the bar just completed), on what the run has
@@ -85,6 +82,6 @@ export async function retrainPumpModel(cfg: Config, current: PumpModel, source: 
   }
   const problems = modelProblems(file, { minValidationPumps: c.minValidationPumps, minValidationRocAuc: c.minValidationRocAuc });
   if (problems.length > 0) return { rejected: problems };
-  const text = JSON.stringify(file, null, 1) + '\n';
+  const text = modelText(file);
   return { model: PumpModel.parse(JSON.parse(text), `the model retrained at cycle ${cutoffCycle}`), file, hash: modelVersion(text) };
 }

@@ -28,11 +28,16 @@ export function startBarLabels(ds: Pick<Dataset, 'rows' | 'events'>, barMs: numb
 
 const columnsOf = (modelFeatures: readonly string[]) => IN_PUMP_FEATURES.map((f) => modelFeatures.indexOf(f)).filter((j) => j >= 0);
 
-/** The detector's probabilities for rows of the model's feature vectors. */
-export function inPumpScores(d: InPumpDetectorFile, modelFeatures: readonly string[], rows: readonly { x: number[] }[]): number[] {
+/** The detector as a function of the model's feature vectors (its columns picked and scaled, its logistic built once). */
+export function inPumpScorer(d: InPumpDetectorFile, modelFeatures: readonly string[]): (rows: readonly (readonly number[])[]) => number[] {
   const cols = d.features.map((f) => modelFeatures.indexOf(f));
   const model = LogisticModel.fromJSON(d.logistic);
-  return model.predictProba(rows.map((r) => scale(cols.map((j) => r.x[j]!), d.scaler)));
+  return (rows) => model.predictProba(rows.map((x) => scale(cols.map((j) => x[j]!), d.scaler)));
+}
+
+/** The detector's probabilities for rows of the model's feature vectors. */
+export function inPumpScores(d: InPumpDetectorFile, modelFeatures: readonly string[], rows: readonly { x: number[] }[]): number[] {
+  return inPumpScorer(d, modelFeatures)(rows.map((r) => r.x));
 }
 
 /** Fit on `train`, threshold on `valid` (best F1 there); null when either side has no start bar. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MarketInput } from '../domain/market.js';
-import type { InPumpDetectorFile } from './in-pump.js';
+import { inPumpScorer, type InPumpDetectorFile } from './in-pump.js';
 import { featureNames, FULL_INPUTS, inputOf, scale, type Scaler } from './features.js';
 import { LogisticModel, type LogisticJson } from './logistic-model.js';
 
@@ -48,7 +48,7 @@ export interface PumpModelFile {
 /** A trained pump model: standardise with the training scaler, then the logistic probability. */
 export class PumpModel {
   private readonly logistic: LogisticModel;
-  private inPump: { logistic: LogisticModel; cols: number[] } | undefined;
+  private inPump: ((rows: readonly number[][]) => number[]) | undefined;
 
   constructor(readonly file: PumpModelFile) {
     this.logistic = LogisticModel.fromJSON(file.logistic);
@@ -64,11 +64,9 @@ export class PumpModel {
 
   /** The in-pump detector's probabilities for the same rows (null for a model trained without one). */
   scoreInPump(rows: readonly number[][]): number[] | null {
-    const d = this.file.inPump;
-    if (d === undefined) return null;
-    this.inPump ??= { logistic: LogisticModel.fromJSON(d.logistic), cols: d.features.map((f) => this.file.features.indexOf(f)) };
-    const { logistic, cols } = this.inPump;
-    return logistic.predictProba(rows.map((r) => scale(cols.map((j) => r[j]!), d.scaler)));
+    if (this.file.inPump === undefined) return null;
+    this.inPump ??= inPumpScorer(this.file.inPump, this.file.features);
+    return this.inPump(rows);
   }
 
   /** Validates a parsed model file completely (shape, finite numbers, consistent lengths and feature names). */

@@ -6,6 +6,9 @@ export type Weights = Record<string, number>;
 
 const EPS = 1e-12;
 
+/** The cap group of an asset: its cluster, or a singleton group of its own when it has none. */
+export const clusterKey = (symbol: string, clusters: Readonly<Record<string, number>>): string => (symbol in clusters ? `c${clusters[symbol]}` : `s${symbol}`);
+
 export interface CapResult {
   weights: Weights;
   /** Weight that no uncapped asset or cluster could take: left in cash. */
@@ -20,7 +23,7 @@ export interface CapResult {
 export function applyCaps(w: Readonly<Weights>, clusters: Readonly<Record<string, number>>, assetCap: number, clusterCap: number): CapResult {
   const out: Weights = { ...w };
   const symbols = Object.keys(out).sort();
-  const clusterOf = (s: string) => (s in clusters ? `c${clusters[s]}` : `s${s}`);
+  const clusterOf = (s: string) => clusterKey(s, clusters);
   const frozen = new Set<string>();
   let cash = 0;
   for (let round = 0; round < 1000; round++) {

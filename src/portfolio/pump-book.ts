@@ -1,4 +1,4 @@
-import { clipToCaps, type Weights } from './constraints.js';
+import { clipToCaps, clusterKey, type Weights } from './constraints.js';
 
 /** One alarmed asset that may be entered this cycle. */
 export interface EntryCandidate {
@@ -56,16 +56,17 @@ export function pumpBook(
   clusters: Readonly<Record<string, number>>,
   s: PumpBookSettings,
 ): PumpBook {
-  const held: Weights = {};
-  for (const sym of Object.keys(current).sort()) if (!exiting.has(sym) && current[sym]! > 0) held[sym] = current[sym]!;
-  const weights = clipToCaps(held, clusters, s.maxAssetWeight, s.maxClusterWeight);
-  const clusterOf = (sym: string) => (sym in clusters ? `c${clusters[sym]}` : `s${sym}`);
+  const kept: Weights = {};
+  for (const sym of Object.keys(current).sort()) if (!exiting.has(sym) && current[sym]! > 0) kept[sym] = current[sym]!;
+  const weights = clipToCaps(kept, clusters, s.maxAssetWeight, s.maxClusterWeight);
   const clusterSum = new Map<string, number>();
   let gross = 0;
-  for (const [sym, w] of Object.entries(weights)) {
-    clusterSum.set(clusterOf(sym), (clusterSum.get(clusterOf(sym)) ?? 0) + w);
+  const add = (sym: string, w: number) => {
+    const k = clusterKey(sym, clusters);
+    clusterSum.set(k, (clusterSum.get(k) ?? 0) + w);
     gross += w;
-  }
+  };
+  for (const [sym, w] of Object.entries(weights)) add(sym, w);
   const grossRoomAtStart = Math.max(0, s.maxGrossExposure - gross);
   let turnoverLeft = s.maxTurnover;
   const out: PumpBook = { weights, entries: [], skipped: [] };
@@ -78,7 +79,7 @@ export function pumpBook(
       ['probability', s.maxAssetWeight * Math.min(1, c.probability / s.fullSizeProbability) * volScale(c, s) - held],
       ['liquidity', (s.navUsd > 0 ? (s.maxPositionAdvMultiple * c.advUsd) / s.navUsd : 0) - held],
       ['hrp', grossRoomAtStart * c.hrpWeight],
-      ['cluster', s.maxClusterWeight - (clusterSum.get(clusterOf(c.symbol)) ?? 0)],
+      ['cluster', s.maxClusterWeight - (clusterSum.get(clusterKey(c.symbol, clusters)) ?? 0)],
       ['gross', s.maxGrossExposure - gross],
       ['turnover', turnoverLeft],
     ];
@@ -90,8 +91,7 @@ export function pumpBook(
     }
     weights[c.symbol] = held + w;
     out.entries.push({ symbol: c.symbol, weight: w, limit, ...(held > 0 ? { topUp: true } : {}) });
-    clusterSum.set(clusterOf(c.symbol), (clusterSum.get(clusterOf(c.symbol)) ?? 0) + w);
-    gross += w;
+    add(c.symbol, w);
     turnoverLeft -= w;
   }
   return out;
