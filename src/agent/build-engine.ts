@@ -297,6 +297,7 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
       slicesPerCycle: e.slicesPerCycle,
       orderTtlMs: e.orderTtlMs,
       takerFeeBps: e.takerFeeBps,
+      restingTakeProfitPct: cfg.exits.takeProfitOnExchange ? cfg.exits.takeProfitPct : null,
       place,
       nowMs: exec.nowMs,
       wait: exec.wait,

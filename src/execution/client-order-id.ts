@@ -1,7 +1,7 @@
 /**
  * Deterministic client order ids, `<prefix>-<cycle>-<symbol>-<leg>` (DESIGN.md): the same cycle, asset and leg
  * always give the same id, so a retried request or a replayed cycle finds its own order instead of placing another.
- * Legs are `b1`..`bN` / `s1`..`sN` (side and slice). Binance accepts at most 36 characters of [.A-Z:/a-z0-9_-].
+ * Legs are `b1`..`bN` / `s1`..`sN` (side and slice), `t1` a take-profit resting on the venue. Binance accepts at most 36 characters of [.A-Z:/a-z0-9_-].
  */
 const ALLOWED = /^[.A-Za-z:/0-9_-]{1,36}$/;
 
@@ -20,7 +20,7 @@ export interface ParsedClientOrderId {
 
 /** The parts of one of our ids; null for an id COCE did not make (another bot's, or a manual order). */
 export function parseClientOrderId(id: string, prefix: string): ParsedClientOrderId | null {
-  const m = new RegExp(`^${prefix}-(\\d+)-(.+)-([bs]\\d+)$`).exec(id);
+  const m = new RegExp(`^${prefix}-(\\d+)-(.+)-([bst]\\d+)$`).exec(id);
   if (m === null) return null;
   return { prefix, cycle: Number(m[1]), symbol: m[2]!, leg: m[3]! };
 }

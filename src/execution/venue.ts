@@ -18,6 +18,11 @@ export interface OrderRequest {
   limitPriceUsd: number | null;
   /** Mid price the order was sized from: slippage is measured against it. */
   refPriceUsd: number;
+  /**
+   * 'gtc': the order rests on the book until it fills or is cancelled (a take-profit left on the exchange, working
+   * while the daemon is down). Without it an order works only this cycle and is cancelled after its TTL.
+   */
+  timeInForce?: 'gtc';
 }
 
 /** An order as the venue reports it. Fills are cumulative: a caller applies the increase since it last looked. */

@@ -66,6 +66,23 @@ export const openOrderSchema = z.strictObject({
   status: z.enum(['pending', 'open', 'partially_filled']),
   /** A sale an exit asked for: why (the closed trade's `exit`). */
   exit: z.enum(SALE_REASONS).optional(),
+  /** Good-till-cancelled (a take-profit left on the venue): no TTL, cancelled when a sale needs its coins or on a halt. */
+  resting: z.literal(true).optional(),
+});
+
+/** An order resting on the paper venue (execution/venue.ts VenueOrder). */
+const paperOrderSchema = z.strictObject({
+  clientOrderId: z.string().min(1),
+  venueOrderId: z.string().min(1),
+  symbol: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  qty: quantity.refine((x) => x > 0, { error: 'must be > 0' }),
+  filledQty: quantity.refine((x) => x >= 0, { error: 'must be >= 0' }),
+  avgFillPriceUsd: priceUsd,
+  feeUsd: usdAmount,
+  feeBaseQty: quantity.refine((x) => x >= 0, { error: 'must be >= 0' }),
+  limitPriceUsd: priceUsd.nullable(),
+  status: z.enum(['open', 'partially_filled']),
 });
 
 export const sleevePositionSchema = z.strictObject({
@@ -174,7 +191,15 @@ export const engineStateSchema = z.strictObject({
    * its sums round differently from state's, so a restart must restore it as it was, not rebuild it from state.
    * Null in exchange modes and in states written before it existed (the venue then starts from state's book).
    */
-  paperVenue: z.strictObject({ cashUsd: usdAmount, assets: z.record(z.string(), quantity) }).nullable().default(null),
+  paperVenue: z
+    .strictObject({
+      cashUsd: usdAmount,
+      assets: z.record(z.string(), quantity),
+      /** Orders resting on the paper book (good-till-cancelled take-profits), as the venue reports them. */
+      resting: z.array(paperOrderSchema).optional(),
+    })
+    .nullable()
+    .default(null),
   /** Byte length of each JSONL log when this state was written: a restart cuts off what a crashed cycle appended. */
   logOffsets: z.record(z.string(), z.number().int().min(0)),
   /** A fingerprint of each log's end at that length: proves on restart that the logs are this run's. */

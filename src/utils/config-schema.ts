@@ -166,6 +166,7 @@ const portfolio = z.strictObject({
 const exits = z.strictObject({
   stop_loss_pct: z.number().gt(0).max(100).nullable(),
   take_profit_pct: z.number().gt(0).max(10_000).nullable(),
+  take_profit_on_exchange: z.boolean(),
   trailing_stop: z.strictObject({ activate_pct: z.number().min(0).max(10_000), trail_pct: z.number().gt(0).max(100) }).nullable(),
   time_limit_grace_hours: z.number().int().min(0).max(87_600).nullable(),
   time_limit_min_gain_pct: z.number().min(0).max(100),
@@ -309,6 +310,8 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['execution', 'retries', 'base_delay_ms'], message: 'must be <= execution.retries.max_delay_ms' });
     if (c.alpha.classifier.purge_hours < c.alpha.classifier.horizon_hours)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'classifier', 'purge_hours'], message: 'must be >= alpha.classifier.horizon_hours (labels would leak across the gap)' });
+    if (c.exits.take_profit_on_exchange && c.exits.take_profit_pct === null)
+      ctx.addIssue({ code: 'custom', path: ['exits', 'take_profit_on_exchange'], message: 'needs exits.take_profit_pct (the price the order rests at); set it to false when take_profit_pct is null' });
     if (c.alpha.no_entry_after_spike_hours > 0 && c.exits.spike === null)
       ctx.addIssue({ code: 'custom', path: ['alpha', 'no_entry_after_spike_hours'], message: 'needs exits.spike (what a spike is); set it to 0 when exits.spike is null' });
     if (c.market.source === 'recorded' && !c.market.recorded_dir)

@@ -19,6 +19,11 @@ export interface ExecutionSettings extends PlanSettings {
   nowMs: () => number;
   /** Waits between slices and while orders rest; a no-op on the simulated clock. */
   wait: (ms: number) => Promise<void>;
+  /**
+   * exits.take_profit_on_exchange: every open trade keeps a good-till-cancelled limit sell this % above its entry on
+   * the venue, filled inside the bar that spikes through it (and while the daemon is down); null: none.
+   */
+  restingTakeProfitPct: number | null;
 }
 
 interface Child {
@@ -74,7 +79,8 @@ export class ExecutionStep implements CycleStep {
     // what open orders will still buy or sell counts as done: the plan covers only the rest
     const heldQty: Record<string, number> = {};
     for (const [sym, p] of Object.entries(st.positions)) heldQty[sym] = p.qty;
-    for (const o of st.openOrders) heldQty[o.symbol] = (heldQty[o.symbol] ?? 0) + (o.side === 'buy' ? 1 : -1) * (o.qty - o.filledQty);
+    // (a resting take-profit is not a sale under way: it is cancelled when a sale needs its coins)
+    for (const o of st.openOrders) if (o.resting !== true) heldQty[o.symbol] = (heldQty[o.symbol] ?? 0) + (o.side === 'buy' ? 1 : -1) * (o.qty - o.filledQty);
     const plan = planOrders({ navUsd: ctx.navUsd, heldQty, pricesUsd, advUsd, targetWeights: ctx.approvedWeights }, this.s);
     if (halted || ctx.entriesBlocked) {
       // nothing is bought while halted or while a guardrail blocks entries (netting open sales could otherwise
@@ -83,13 +89,20 @@ export class ExecutionStep implements CycleStep {
       plan.buys = [];
     }
     if (plan.skipped.length > 0) ctx.emit('trades', 'orders_skipped', { skipped: plan.skipped });
+    // a sale needs the coins a resting take-profit holds back: that order is cancelled first (what it filled is booked)
+    const selling = new Set(plan.sells.map((p) => p.symbol));
+    const inTheWay = st.openOrders.filter((o) => o.resting === true && o.status !== 'pending' && selling.has(o.symbol));
+    if (inTheWay.length > 0) await this.update(ctx, inTheWay, true);
     const rounds: Child[][] = [];
     for (const parent of [...plan.sells, ...plan.buys]) {
       sliceQty(parent, this.s.slicesPerCycle, this.s.minTradeNotionalUsd).forEach((qty, k) => {
         (rounds[k] ??= []).push({ parent, qty, leg: `${parent.side === 'buy' ? 'b' : 's'}${k + 1}` });
       });
     }
-    if (rounds.length === 0) return;
+    if (rounds.length === 0) {
+      await this.keepTakeProfits(ctx);
+      return;
+    }
     const intervalMs = this.s.orderTtlMs / rounds.length;
     const started = this.s.nowMs();
     const cashBefore = st.cashUsd;
@@ -107,6 +120,7 @@ export class ExecutionStep implements CycleStep {
       }
     }
     await this.workOpenOrders(ctx, started);
+    await this.keepTakeProfits(ctx);
     const held = this.heldWeights(ctx);
     ctx.emit('trades', 'execution', {
       orders: sent,
@@ -197,7 +211,7 @@ export class ExecutionStep implements CycleStep {
 
   /** Polls this cycle's resting orders until they fill or their TTL ends, then cancels what is left. */
   private async workOpenOrders(ctx: CycleContext, startedMs: number): Promise<void> {
-    const mine = () => ctx.state.openOrders.filter((o) => o.placedCycle === ctx.cycle && o.status !== 'pending');
+    const mine = () => ctx.state.openOrders.filter((o) => o.placedCycle === ctx.cycle && o.status !== 'pending' && o.resting !== true);
     const polls = Math.max(1, this.s.slicesPerCycle * 4);
     const pollMs = this.s.orderTtlMs / polls;
     // bounded by a count too: on the simulated clock waiting does not move time
@@ -206,6 +220,80 @@ export class ExecutionStep implements CycleStep {
       await this.update(ctx, mine(), false);
     }
     await this.update(ctx, mine(), true);
+  }
+
+  /**
+   * One resting take-profit per open trade, for what is held, at the entry price plus the take-profit: placed when
+   * missing, replaced when the holding or its entry price moved (a top-up), cancelled when an exit is selling the
+   * position or the trade is over. Not while halted (a halt cancels every order).
+   */
+  private async keepTakeProfits(ctx: CycleContext): Promise<void> {
+    const pct = this.s.restingTakeProfitPct;
+    const st = ctx.state;
+    if (pct === null || st.killSwitch.state === 'halted') return;
+    const symbols = [...new Set([...Object.keys(st.openTrades), ...st.openOrders.filter((o) => o.resting === true).map((o) => o.symbol)])].sort();
+    for (const sym of symbols) {
+      const wanted = this.takeProfitOf(ctx, sym, pct);
+      const resting = st.openOrders.filter((o) => o.resting === true && o.symbol === sym);
+      const same = (o: OpenOrder) => wanted !== null && o.status !== 'pending' && near(o.qty - o.filledQty, wanted.qty, 1e-6) && o.limitPriceUsd !== null && near(o.limitPriceUsd, wanted.priceUsd, 1e-3);
+      if (resting.length === 1 && same(resting[0]!)) continue;
+      if (resting.length > 0) {
+        await this.update(ctx, resting.filter((o) => o.status !== 'pending'), true);
+        // a cancel not yet confirmed (or an order whose fate is unknown) still holds the coins: next cycle
+        if (st.openOrders.some((o) => o.resting === true && o.symbol === sym)) continue;
+      }
+      const now = this.takeProfitOf(ctx, sym, pct); // a fill of the cancelled order changed the holding
+      if (now !== null) await this.sendTakeProfit(ctx, sym, now);
+    }
+  }
+
+  /** The take-profit an open trade should have resting now; null when it should have none. */
+  private takeProfitOf(ctx: CycleContext, sym: string, pct: number): { qty: number; priceUsd: number; refPriceUsd: number } | null {
+    const st = ctx.state;
+    const p = st.positions[sym];
+    const trade = st.openTrades[sym];
+    const refPriceUsd = ctx.snapshot.bars[sym]?.close ?? p?.lastPriceUsd ?? 0;
+    if (p === undefined || trade === undefined || trade.exit !== null || ctx.exiting.has(sym) || !(p.avgEntryPriceUsd > 0) || !(refPriceUsd > 0)) return null;
+    // coins other orders are selling are not the take-profit's
+    let qty = p.qty;
+    for (const o of st.openOrders) if (o.symbol === sym && o.side === 'sell' && o.resting !== true) qty -= Math.max(0, o.qty - o.filledQty);
+    const priceUsd = p.avgEntryPriceUsd * (1 + pct / 100);
+    qty = this.venue.roundQty?.(sym, qty, priceUsd) ?? qty;
+    if (!(qty > 0) || qty * priceUsd < this.s.dustUsd) return null;
+    return { qty, priceUsd, refPriceUsd };
+  }
+
+  private async sendTakeProfit(ctx: CycleContext, sym: string, tp: { qty: number; priceUsd: number; refPriceUsd: number }): Promise<void> {
+    const st = ctx.state;
+    const id = clientOrderId(this.s.prefix, ctx.cycle, sym, 't1');
+    if (ctx.handledOrderIds.has(id)) return; // placed (and since cancelled) this cycle: next cycle
+    const req = { clientOrderId: id, symbol: sym, side: 'sell' as const, qty: tp.qty, type: 'limit' as const, limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, timeInForce: 'gtc' as const };
+    this.journal.record({ clientOrderId: id, symbol: sym, cycle: ctx.cycle, exit: 'take_profit' });
+    ctx.handledOrderIds.add(id);
+    let out;
+    try {
+      out = await placeOrder(this.venue, req, this.s.place);
+    } catch (err) {
+      // an authentication or permission error: the venue itself says stop
+      const e = mapVenueError(err, `submit ${id}`);
+      ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, resting: true, action: e.action, error: e.message });
+      throw e;
+    }
+    const base = { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, orderType: 'limit', limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, resting: true, attempts: out.attempts };
+    if (out.kind === 'failed') {
+      ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
+      return;
+    }
+    const placedMs = this.s.nowMs();
+    if (out.kind === 'unknown') {
+      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: sym, side: 'sell', qty: tp.qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: tp.priceUsd, status: 'open' }, ctx, tp.priceUsd, placedMs), venueOrderId: null, status: 'pending', exit: 'take_profit', resting: true });
+      ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
+      return;
+    }
+    ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
+    // its fills are measured against its own price (the close it was placed at is far below by design)
+    const rec: OpenOrder = { ...recordOf(out.order, ctx, tp.priceUsd, placedMs), exit: 'take_profit', resting: true };
+    if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
   }
 
   private async update(ctx: CycleContext, recs: OpenOrder[], cancel: boolean): Promise<void> {
@@ -224,3 +312,6 @@ export class ExecutionStep implements CycleStep {
     ctx.state.openOrders = ctx.state.openOrders.filter((o) => !done.has(o.clientOrderId));
   }
 }
+
+/** Equal within a relative tolerance (a venue rounds prices and quantities to its own precision). */
+const near = (a: number, b: number, rel: number): boolean => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));

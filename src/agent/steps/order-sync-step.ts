@@ -23,7 +23,8 @@ export interface OrderSyncSettings {
 /**
  * First thing after the data checks: brings the book in state up to the venue. It adopts orders a crashed cycle sent
  * (from the write-ahead journal) and open orders carrying our prefix that state does not know; applies every fill
- * since the last look; cancels orders past their TTL (all of them when trading is halted); then reconciles cash and
+ * since the last look (a resting take-profit's too); cancels orders past their TTL (all of them, resting ones too, when
+ * trading is halted); then reconciles cash and
  * positions with the venue's balances. Small differences (fees in another coin, rounding) are adopted from the
  * venue; a difference above the tolerance halts trading with a clear event instead of trading on a wrong book.
  * Finally it values the book at this bar's closes: the NAV and current weights every later step works from.
@@ -70,7 +71,10 @@ export class OrderSyncStep implements CycleStep {
       if (known.has(o.clientOrderId)) continue;
       const parsed = parseClientOrderId(o.clientOrderId, this.s.prefix);
       known.add(o.clientOrderId);
-      st.openOrders.push(recordOf(o, ctx, o.limitPriceUsd ?? 0, this.s.nowMs(), parsed?.cycle ?? ctx.cycle));
+      const rec = recordOf(o, ctx, o.limitPriceUsd ?? 0, this.s.nowMs(), parsed?.cycle ?? ctx.cycle);
+      // a take-profit left on the venue (its `t` leg) keeps resting, and its fills close the trade as a take-profit
+      if (parsed?.leg.startsWith('t') === true) Object.assign(rec, { resting: true, exit: 'take_profit' });
+      st.openOrders.push(rec);
       ctx.emit('trades', 'order_adopted', { clientOrderId: o.clientOrderId, symbol: o.symbol, from: 'venue', qty: o.qty, filledQty: o.filledQty });
     }
     const halted = st.killSwitch.state === 'halted';
@@ -88,13 +92,30 @@ export class OrderSyncStep implements CycleStep {
       if (!applyVenueUpdate(ctx, rec, o, this.s)) keep.push(rec);
     }
     st.openOrders = keep;
-    this.reconcile(ctx, await this.venue.balances());
+    const balances = await this.venue.balances();
+    this.reconcile(ctx, balances, await this.movedResting(ctx));
+  }
+
+  /**
+   * Resting orders that filled between their look above and the balances: only they can explain a difference. Looked
+   * at again after the balances (a resting take-profit may sit for days: counting it as in flight all that time would
+   * stop the reconciliation from adopting or flagging anything).
+   */
+  private async movedResting(ctx: CycleContext): Promise<Set<string>> {
+    const moved = new Set<string>();
+    for (const rec of ctx.state.openOrders) {
+      if (rec.resting !== true || rec.status === 'pending') continue;
+      const o = await lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place);
+      if (o === null || o === 'unknown' || o.filledQty !== rec.filledQty) moved.add(rec.clientOrderId);
+    }
+    return moved;
   }
 
   /** What open orders could still fill, in USD: a reconciliation while they rest may be off by up to this much. */
-  private inFlightUsd(ctx: CycleContext): number {
+  private inFlightUsd(ctx: CycleContext, movedResting: ReadonlySet<string>): number {
     let usd = 0;
     for (const o of ctx.state.openOrders) {
+      if (o.resting === true && o.status !== 'pending' && !movedResting.has(o.clientOrderId)) continue;
       const px = ctx.snapshot.bars[o.symbol]?.close ?? o.limitPriceUsd ?? o.refPriceUsd;
       usd += (o.status === 'pending' ? Math.max(o.qty, 0) : o.qty - o.filledQty) * px * 2;
     }
@@ -103,7 +124,7 @@ export class OrderSyncStep implements CycleStep {
 
   /** The venue's latest on one order, cancelled when it has outlived its TTL or trading is halted. */
   private async refresh(rec: OpenOrder, halted: boolean): Promise<VenueOrder | null | 'unknown'> {
-    const expired = this.s.nowMs() - rec.placedMs >= this.s.orderTtlMs;
+    const expired = rec.resting !== true && this.s.nowMs() - rec.placedMs >= this.s.orderTtlMs;
     const seen = await lookupOrder(this.venue, rec.clientOrderId, rec.symbol, this.s.place);
     if (seen === null || seen === 'unknown' || isTerminal(seen.status) || !(expired || halted)) return seen;
     try {
@@ -119,7 +140,7 @@ export class OrderSyncStep implements CycleStep {
     return { clientOrderId, venueOrderId: null, symbol, side: 'buy', qty: 0, filledQty: 0, limitPriceUsd: null, refPriceUsd: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, placedCycle: cycle, placedMs: this.s.nowMs(), status: 'pending' };
   }
 
-  private reconcile(ctx: CycleContext, b: VenueBalances): void {
+  private reconcile(ctx: CycleContext, b: VenueBalances, movedResting: ReadonlySet<string>): void {
     const st = ctx.state;
     const prices = (s: string) => ctx.snapshot.bars[s]?.close ?? st.positions[s]?.lastPriceUsd ?? 0;
     const nav = markToMarket(st.positions, st.cashUsd, Object.fromEntries(Object.keys(st.positions).map((s) => [s, prices(s)]))).navUsd;
@@ -144,7 +165,7 @@ export class OrderSyncStep implements CycleStep {
     const share = nav > 0 ? `${(100 * fraction).toFixed(3)} % of NAV` : `NAV ${nav.toFixed(2)} USD`;
     // orders still resting can fill between our look at them and the balances: a difference they could explain is
     // neither adopted (it would be counted again when their fill is applied) nor a reason to halt
-    const inFlight = this.inFlightUsd(ctx);
+    const inFlight = this.inFlightUsd(ctx, movedResting);
     if (inFlight > 0) {
       if (mismatchUsd > inFlight + this.s.reconcileTolerance * nav) {
         ctx.emit('meta', 'reconcile_mismatch', { mismatchUsd, mismatchPct, tolerancePct: 100 * this.s.reconcileTolerance, inFlightUsd: inFlight, diffs });
