@@ -31,7 +31,7 @@ function steps(venue: Venue, journal = new MemoryOrderJournal(), over: { nowMs?:
   const place = { retries: 2, baseDelayMs: 1, maxDelayMs: 2, sleep: () => Promise.resolve(), log: memoryLogger().log };
   const nowMs = over.nowMs ?? (() => 0);
   const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 600_000, reconcileTolerance: over.toleranceFraction ?? 0.005, dustUsd: 1, tracked: new Set(['A', 'B']), place, nowMs });
-  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs, wait: () => Promise.resolve() });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs, wait: () => Promise.resolve(), restingTakeProfitPct: null });
   return { sync, exec, journal };
 }
 

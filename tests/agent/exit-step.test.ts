@@ -17,11 +17,12 @@ import { freshState, H, makeContext, type RecordedEvent } from './context.js';
 
 const cost = { impactCoefficient: 0, makerFeeBps: 0, takerFeeBps: 10, maxBarVolumeFraction: 1 };
 
-function snap(cycle: number, prices: Record<string, number>, advUsd = 2e7): MarketSnapshot {
+function snap(cycle: number, prices: Record<string, number>, advUsd = 2e7, range: Record<string, [number, number]> = {}): MarketSnapshot {
   const bars: MarketSnapshot['bars'] = {};
   const liquidity: MarketSnapshot['liquidity'] = {};
   for (const [s, p] of Object.entries(prices)) {
-    bars[s] = { openMs: cycle * H, open: p, high: p, low: p, close: p, volumeBase: 1e6 / p, volumeUsd: 1e6 };
+    const [low, high] = range[s] ?? [p, p];
+    bars[s] = { openMs: cycle * H, open: p, high, low, close: p, volumeBase: 1e6 / p, volumeUsd: 1e6 };
     liquidity[s] = { marketCapUsd: 1e8, advUsd, spreadBps: 0 };
   }
   return { cycle, closeMs: (cycle + 1) * H, bars, liquidity, sentiment: {}, realizedVol: {} };
@@ -104,7 +105,7 @@ describe('ExitStep', () => {
 });
 
 /** exits -> allocation -> guardrails -> execution, the cycle's order, on one state. */
-function pipeline(venue: Venue, journal: MemoryOrderJournal) {
+function pipeline(venue: Venue, journal: MemoryOrderJournal, restingTakeProfitPct: number | null = null) {
   const place = { retries: 1, baseDelayMs: 1, maxDelayMs: 1, sleep: () => Promise.resolve(), log: memoryLogger().log };
   const history = new ReturnHistory(400);
   const cfg = baseConfig();
@@ -112,7 +113,7 @@ function pipeline(venue: Venue, journal: MemoryOrderJournal) {
   const exits = new ExitStep(() => [stopLoss(6), takeProfit(12), timeLimit(24)], { barsPerDay: 24, cooldownBars: 24, dustUsd: 1, spike: () => null, noEntryAfterSpikeBars: 0 });
   const alloc = new AllocationStep(history, { linkage: 'single', maxAssetWeight: 0.1, maxClusterWeight: 0.25, maxGrossExposure: 1, maxTurnover: 0.3, minTradeNotionalUsd: 25, fullSizeProbability: 0.3, volTargetAnnual: null, maxPositionAdvMultiple: 0.05, rebalanceEveryBars: 1, covarianceBars: 336 });
   const guards = new GuardrailStep(buildGuardrails(cfg), history, { barsPerDay: 24, varLookbackDays: 60, corrShortBars: 24, corrLongBars: 336, varLevel: 0.99 });
-  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs: () => 0, wait: () => Promise.resolve() });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 600_000, takerFeeBps: 10, maxVar: 0.03, place, nowMs: () => 0, wait: () => Promise.resolve(), restingTakeProfitPct });
   return async (st: EngineState, s: MarketSnapshot): Promise<RecordedEvent[]> => {
     const { c, events } = makeContext({ snapshot: s, state: st });
     await sync.run(c);
@@ -198,5 +199,71 @@ describe('an exit through the guardrails and the order path', () => {
     expect(st.positions.PUMP).toBeUndefined();
     expect(paper.book().assets.PUMP ?? 0).toBe(0);
     expect(st.cashUsd).toBeCloseTo(paper.book().cashUsd, 6);
+  });
+});
+
+describe('a take-profit resting on the venue (exits.take_profit_on_exchange)', () => {
+  const types = (es: RecordedEvent[]) => es.filter((e) => e.log === 'trades').map((e) => e.type);
+
+  it('rests from the first cycle of the trade and closes it inside the bar that spikes through, to the cent', async () => {
+    const st = holding(3_000, 2.5);
+    const venue = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    const cycle = pipeline(venue, new MemoryOrderJournal(), 12);
+    const first = await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    const placed = first.find((e) => e.type === 'order_placed')!.fields;
+    expect(placed).toMatchObject({ clientOrderId: 'coce-11-PUMP-t1', side: 'sell', qty: 3_000, resting: true });
+    expect(placed.limitPriceUsd as number).toBeCloseTo(2.8, 12);
+    expect(st.openOrders).toMatchObject([{ clientOrderId: 'coce-11-PUMP-t1', resting: true, exit: 'take_profit', status: 'open' }]);
+    // the next bar closes at 2.60 but trades up to 3.00: filled at 2.80 (maker fee 0 here), whatever the close
+    const second = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6, { PUMP: [2.5, 3] }));
+    expect(second.some((e) => e.type === 'exit_signal')).toBe(false);
+    const closed = second.find((e) => e.type === 'trade_closed')!.fields;
+    expect(closed).toMatchObject({ symbol: 'PUMP', exit: 'take_profit' });
+    expect((closed.pnlUsd as number).toFixed(2)).toBe('900.00'); // (2.80 - 2.50) x 3 000
+    const fill = second.find((e) => e.type === 'fill')!.fields;
+    expect(fill.qty).toBe(3_000);
+    expect(Math.abs(fill.slippageBps as number)).toBeLessThan(1e-9); // measured against its own price
+    expect(st.openOrders).toEqual([]);
+    expect(st.positions.PUMP).toBeUndefined();
+    expect(venue.book()).toEqual({ cashUsd: st.cashUsd, assets: {} });
+  });
+
+  it('keeps what a partial fill left resting, and is cancelled before an exit sells', async () => {
+    const st = holding(3_000, 2.5);
+    const venue = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    const cycle = pipeline(venue, new MemoryOrderJournal(), 12);
+    await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    // through 2.80 by 0.0014 of a 0.3014 range: 1e6 x 0.4645 % = 4 644.99 USD fill at 2.80 = 1 658.93 coins
+    const partial = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6, { PUMP: [2.5, 2.8014] }));
+    expect(st.positions.PUMP!.qty.toFixed(2)).toBe('1341.07');
+    expect(types(partial)).toEqual(['fill']); // the rest keeps resting: no cancel, no new order
+    expect(st.openOrders).toMatchObject([{ clientOrderId: 'coce-11-PUMP-t1', status: 'partially_filled' }]);
+    // then the stop-loss: the resting order is cancelled first, and the sale closes the trade as a stop-loss
+    const stop = await cycle(st, snap(13, { PUMP: 2.3 }, 1.5e6));
+    // (the sale in two slices: execution.slices_per_cycle 2 here)
+    expect(types(stop)).toEqual(['exit_signal', 'order_closed', 'order_placed', 'fill', 'order_closed', 'order_placed', 'fill', 'trade_closed', 'order_closed', 'execution']);
+    expect(stop.find((e) => e.type === 'order_closed')!.fields).toMatchObject({ clientOrderId: 'coce-11-PUMP-t1', status: 'canceled' });
+    expect(stop.find((e) => e.type === 'trade_closed')!.fields).toMatchObject({ exit: 'stop_loss' });
+    expect(st.openOrders).toEqual([]);
+    expect(venue.book().resting).toBeUndefined();
+  });
+
+  it('is replaced when the holding changes, and cancelled (not replaced) while halted', async () => {
+    const st = holding(3_000, 2.5);
+    const venue = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    const cycle = pipeline(venue, new MemoryOrderJournal(), 20);
+    await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    expect(st.openOrders[0]!.limitPriceUsd).toBe(3);
+    // a new entry price (a top-up at a higher price, here written into state and venue alike)
+    st.positions.PUMP!.avgEntryPriceUsd = 2.55;
+    const moved = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6));
+    expect(types(moved)).toEqual(['order_closed', 'order_placed']);
+    expect(st.openOrders).toMatchObject([{ clientOrderId: 'coce-12-PUMP-t1', qty: 3_000 }]);
+    expect(st.openOrders[0]!.limitPriceUsd).toBeCloseTo(3.06, 12);
+    st.killSwitch = { state: 'halted', reason: 'test', sinceCycle: 13 };
+    const halted = await cycle(st, snap(13, { PUMP: 2.6 }, 1.5e6));
+    expect(halted.find((e) => e.type === 'order_closed')!.fields).toMatchObject({ clientOrderId: 'coce-12-PUMP-t1', status: 'canceled' });
+    expect(halted.some((e) => e.type === 'order_placed')).toBe(false);
+    expect(st.openOrders).toEqual([]);
   });
 });

@@ -45,7 +45,7 @@ async function trade(ex: LoopbackBinance, venue: CcxtVenue, log: ReturnType<type
   const nowMs = () => (now += 1_000);
   const journal = new MemoryOrderJournal();
   const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 10_000, reconcileTolerance: 1e-9, dustUsd: 1, tracked: new Set(BASES), place, nowMs });
-  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 10_000, takerFeeBps: 10, maxVar: 1, place, nowMs, wait: () => Promise.resolve() });
+  const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 2, orderTtlMs: 10_000, takerFeeBps: 10, maxVar: 1, place, nowMs, wait: () => Promise.resolve(), restingTakeProfitPct: null });
   const state = freshState(100_000);
   const events: RecordedEvent[] = [];
   const rng = createRng(seed);
@@ -143,4 +143,47 @@ describe('CcxtVenue through the real ccxt binance client against a misbehaving l
     expect(await venue.openOrders('coce')).toEqual([]);
     expect((await venue.balances()).assets).toEqual({ ABC: 99.9 });
   }, 60_000);
+
+  it('a take-profit rests on the exchange across cycles (no TTL, no reconciliation trip) and closes the trade when reached', async () => {
+    const { ex, venue, log } = await setup({}, 3);
+    stop = () => ex.stop();
+    const place = { retries: 2, baseDelayMs: 1, maxDelayMs: 2, sleep: () => Promise.resolve(), log };
+    let now = 0;
+    const nowMs = () => (now += 1_000);
+    const journal = new MemoryOrderJournal();
+    const sync = new OrderSyncStep(venue, journal, { prefix: 'coce', orderTtlMs: 10_000, reconcileTolerance: 1e-9, dustUsd: 1, tracked: new Set(BASES), place, nowMs });
+    const exec = new ExecutionStep(venue, journal, { prefix: 'coce', orderType: 'limit', maxSlippageBps: 50, minTradeNotionalUsd: 25, dustUsd: 1, advCap: 0.01, slicesPerCycle: 1, orderTtlMs: 10_000, takerFeeBps: 10, maxVar: 1, place, nowMs, wait: () => Promise.resolve(), restingTakeProfitPct: 20 });
+    const state = freshState(100_000);
+    const cycle = async (c: number, hold: boolean) => {
+      const r = makeContext({ snapshot: snapshot(ex, c), state });
+      await sync.run(r.c);
+      r.c.approvedWeights = hold ? { ...r.c.currentWeights } : { ABC: 0.05 };
+      state.openTrades.ABC ??= { highWaterUsd: 0, lastCloseUsd: null, exit: null }; // what the exit step keeps
+      await exec.run(r.c);
+      state.lastCompletedCycle = c;
+      return r.events;
+    };
+    const first = await cycle(1_000, false);
+    const tp = first.find((e) => e.type === 'order_placed' && e.fields.resting === true)!.fields;
+    expect(tp).toMatchObject({ clientOrderId: 'coce-1000-ABC-t1', side: 'sell' });
+    const entry = state.positions.ABC!.avgEntryPriceUsd;
+    expect(tp.limitPriceUsd as number).toBeCloseTo(entry * 1.2, 4);
+    expect(tp.qty).toBe(Math.floor(state.positions.ABC!.qty * 10) / 10); // the lot size (0.1)
+    // held for three cycles, far past the 10 s TTL: the order rests, untouched, and the book reconciles exactly
+    for (let c = 1_001; c <= 1_003; c++) {
+      const es = await cycle(c, true);
+      expect(es.filter((e) => ['order_closed', 'order_placed', 'reconcile_mismatch', 'halt'].includes(e.type))).toEqual([]);
+    }
+    expect(ex.orders.get('coce-1000-ABC-t1')!.status).toBe('NEW');
+    expect(state.openOrders).toMatchObject([{ clientOrderId: 'coce-1000-ABC-t1', resting: true, status: 'open' }]);
+    // the market reaches it: the next sync books the fill at the order's price and closes the trade as a take-profit
+    ex.setPrice('ABC', (tp.limitPriceUsd as number) * 1.01);
+    const hit = await cycle(1_004, true);
+    expect(hit.find((e) => e.type === 'fill')!.fields).toMatchObject({ clientOrderId: 'coce-1000-ABC-t1', priceUsd: Number((tp.limitPriceUsd as number).toFixed(8)) });
+    expect(hit.find((e) => e.type === 'trade_closed')!.fields).toMatchObject({ symbol: 'ABC', exit: 'take_profit' });
+    expect(state.openOrders).toEqual([]);
+    expect(ex.duplicateSubmissions).toEqual([]);
+    expect(state.cashUsd).toBeCloseTo(ex.balances.get('USDT')!, 6);
+    expect(state.positions.ABC?.qty ?? 0).toBeCloseTo(ex.balances.get('ABC') ?? 0, 8);
+  });
 });

@@ -58,13 +58,16 @@ interface ExOrder {
   updateTime: number;
   /** Price the resting part fills at when it fills. */
   fillPrice: number;
+  /** A limit away from the market when placed: it fills (at its price) only once the market reaches it. */
+  away: boolean;
 }
 
 /**
  * A loopback Binance spot exchange for tests: the market-data routes of binance-mock.ts plus order create / query /
  * cancel, open orders and account, with Binance's JSON shapes, its error codes, and its HMAC-SHA256 signature and
- * API-key checks, so an unmodified ccxt binance client can trade against it. Orders are marketable limit (or market)
- * orders filled at the current mid price, charged a taker fee in USDT; duplicates of a client id are refused like
+ * API-key checks, so an unmodified ccxt binance client can trade against it. Marketable limit (or market) orders are
+ * filled at the current mid price, charged a taker fee in USDT; a limit away from the market rests and fills at its
+ * price once the market (`price`, or a test's `setPrice`) reaches it; duplicates of a client id are refused like
  * Binance does (-2010 "Duplicate order sent."). Faults are injected at the configured rates.
  */
 export class LoopbackBinance {
@@ -110,9 +113,17 @@ export class LoopbackBinance {
 
   private now = (): number => (this.o.nowMs ?? Date.now)();
 
-  /** Mid price of a base now (the bar now forming, from binance-mock's deterministic path). */
+  private readonly priceOverrides = new Map<string, number>();
+
+  /** Mid price of a base now (the bar now forming, from binance-mock's deterministic path, unless a test set it). */
   price(base: string): number {
-    return closeAt(base, Math.floor(this.now() / H) * H);
+    return this.priceOverrides.get(base) ?? closeAt(base, Math.floor(this.now() / H) * H);
+  }
+
+  /** Moves a base's mid price (null: back to the deterministic path), e.g. through a resting take-profit. */
+  setPrice(base: string, priceUsdt: number | null): void {
+    if (priceUsdt === null) this.priceOverrides.delete(base);
+    else this.priceOverrides.set(base, priceUsdt);
   }
 
   async start(): Promise<this> {
@@ -306,9 +317,14 @@ export class LoopbackBinance {
     o.updateTime = this.now();
   }
 
-  /** A resting order fills its remainder the next time anyone looks at it. */
+  /** A resting order fills its remainder the next time anyone looks at it (one away from the market once it is reached). */
   private work(o: ExOrder): void {
-    if (o.status === 'PARTIALLY_FILLED' || o.status === 'NEW') this.fill(o, Number((o.origQty - o.executedQty).toFixed(8)));
+    if (!(o.status === 'PARTIALLY_FILLED' || o.status === 'NEW')) return;
+    if (o.away) {
+      const mid = this.price(o.symbol.replace(/USDT$/, ''));
+      if (o.side === 'SELL' ? mid < o.fillPrice : mid > o.fillPrice) return;
+    }
+    this.fill(o, Number((o.origQty - o.executedQty).toFixed(8)));
   }
 
   private create(res: ServerResponse, p: URLSearchParams): void {
@@ -328,15 +344,16 @@ export class LoopbackBinance {
     const limit = Number(p.get('price') ?? 0);
     const mid = this.price(base);
     const fillPrice = side === 'BUY' ? mid * 1.001 : mid * 0.999; // crosses the spread (10 bps each side)
-    if (type === 'LIMIT' && (side === 'BUY' ? fillPrice > limit : fillPrice < limit)) return this.error(res, 400, -2010, 'Order would not fill inside its limit (loopback accepts only marketable limits).');
+    const away = type === 'LIMIT' && (side === 'BUY' ? fillPrice > limit : fillPrice < limit);
+    if (away && p.get('timeInForce') !== 'GTC') return this.error(res, 400, -2010, 'Order would immediately expire (a limit away from the market that may not rest).');
     if (!(qty > 0) || Math.abs(Math.round(qty * 10) - qty * 10) > 1e-6) return this.error(res, 400, -1013, 'Filter failure: LOT_SIZE');
     if (qty * fillPrice < 5) return this.error(res, 400, -1013, 'Filter failure: NOTIONAL');
-    const cost = qty * fillPrice;
+    const cost = qty * (away ? limit : fillPrice);
     if (side === 'BUY' && cost > (this.balances.get('USDT') ?? 0) - this.locked('USDT')) return this.error(res, 400, -2010, 'Account has insufficient balance for requested action.');
     if (side === 'SELL' && qty > (this.balances.get(base) ?? 0) - this.locked(base) + 1e-9) return this.error(res, 400, -2010, 'Account has insufficient balance for requested action.');
-    const o: ExOrder = { symbol, orderId: this.nextId++, clientOrderId: id, price: type === 'LIMIT' ? limit.toFixed(8) : '0.00000000', origQty: qty, executedQty: 0, cummulativeQuoteQty: 0, status: 'NEW', timeInForce: p.get('timeInForce') ?? 'GTC', type, side, time: this.now(), updateTime: this.now(), fillPrice };
+    const o: ExOrder = { symbol, orderId: this.nextId++, clientOrderId: id, price: type === 'LIMIT' ? limit.toFixed(8) : '0.00000000', origQty: qty, executedQty: 0, cummulativeQuoteQty: 0, status: 'NEW', timeInForce: p.get('timeInForce') ?? 'GTC', type, side, time: this.now(), updateTime: this.now(), fillPrice: away ? limit : fillPrice, away };
     this.orders.set(id, o);
-    this.fill(o, this.roll('partialFill') ? Number((Math.floor(qty * 5) / 10).toFixed(8)) : qty);
+    if (!away) this.fill(o, this.roll('partialFill') ? Number((Math.floor(qty * 5) / 10).toFixed(8)) : qty);
     if (this.roll('timeoutAfterAccept')) return void this.o.onAcceptWithheld?.(id); // accepted, answer never sent
     if (this.roll('dropAfterAccept')) return void res.socket?.destroy();
     const { stopPrice: _s, icebergQty: _i, time: _t, updateTime: _u, isWorking: _w, origQuoteOrderQty: _q, ...result } = this.view(o);

@@ -26,6 +26,16 @@ export interface ExecutionSettings extends PlanSettings {
   restingTakeProfitPct: number | null;
 }
 
+/** A take-profit to rest: its size, its price, and the close and ADV it was sized at. */
+interface TakeProfit {
+  qty: number;
+  /** What it may sell at most: the holding less what other sell orders are selling. */
+  availableQty: number;
+  priceUsd: number;
+  refPriceUsd: number;
+  advUsd: number;
+}
+
 interface Child {
   parent: ParentOrder;
   qty: number;
@@ -41,6 +51,8 @@ interface Child {
  */
 export class ExecutionStep implements CycleStep {
   readonly name = 'execution';
+  /** USD sent this cycle per asset (at the worse of limit and reference): a take-profit gets what the ADV cap leaves. */
+  private readonly sentUsd = new Map<string, number>();
 
   constructor(
     private readonly venue: Venue,
@@ -69,6 +81,7 @@ export class ExecutionStep implements CycleStep {
 
   private async execute(ctx: CycleContext): Promise<void> {
     const st = ctx.state;
+    this.sentUsd.clear();
     const halted = st.killSwitch.state === 'halted';
     // a halt cancels every open order at once (not only at the next cycle's sync)
     if (halted && st.openOrders.some((o) => o.status !== 'pending')) await this.update(ctx, st.openOrders.filter((o) => o.status !== 'pending'), true);
@@ -176,6 +189,7 @@ export class ExecutionStep implements CycleStep {
       }
     }
     const req = { clientOrderId: id, symbol: c.parent.symbol, side: c.parent.side, qty, type: this.s.orderType, limitPriceUsd: c.parent.limitPriceUsd, refPriceUsd: c.parent.refPriceUsd };
+    this.sentUsd.set(req.symbol, (this.sentUsd.get(req.symbol) ?? 0) + qty * Math.max(req.refPriceUsd, req.limitPriceUsd ?? 0));
     const exit = req.side === 'sell' ? st.openTrades[req.symbol]?.exit?.reason : undefined;
     this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle, ...(exit === undefined ? {} : { exit }) });
     ctx.handledOrderIds.add(id);
@@ -235,7 +249,12 @@ export class ExecutionStep implements CycleStep {
     for (const sym of symbols) {
       const wanted = this.takeProfitOf(ctx, sym, pct);
       const resting = st.openOrders.filter((o) => o.resting === true && o.symbol === sym);
-      const same = (o: OpenOrder) => wanted !== null && o.status !== 'pending' && near(o.qty - o.filledQty, wanted.qty, 1e-6) && o.limitPriceUsd !== null && near(o.limitPriceUsd, wanted.priceUsd, 1e-3);
+      // kept while at the right price, selling no more than is held and not much less than would be placed now (the
+      // ADV cap moves a little every bar: not a reason to cancel and send again)
+      const same = (o: OpenOrder) => {
+        const left = o.qty - o.filledQty;
+        return wanted !== null && o.status !== 'pending' && o.limitPriceUsd !== null && near(o.limitPriceUsd, wanted.priceUsd, 1e-3) && left <= wanted.availableQty * (1 + 1e-9) && left >= 0.9 * wanted.qty;
+      };
       if (resting.length === 1 && same(resting[0]!)) continue;
       if (resting.length > 0) {
         await this.update(ctx, resting.filter((o) => o.status !== 'pending'), true);
@@ -248,26 +267,31 @@ export class ExecutionStep implements CycleStep {
   }
 
   /** The take-profit an open trade should have resting now; null when it should have none. */
-  private takeProfitOf(ctx: CycleContext, sym: string, pct: number): { qty: number; priceUsd: number; refPriceUsd: number } | null {
+  private takeProfitOf(ctx: CycleContext, sym: string, pct: number): TakeProfit | null {
     const st = ctx.state;
     const p = st.positions[sym];
     const trade = st.openTrades[sym];
     const refPriceUsd = ctx.snapshot.bars[sym]?.close ?? p?.lastPriceUsd ?? 0;
     if (p === undefined || trade === undefined || trade.exit !== null || ctx.exiting.has(sym) || !(p.avgEntryPriceUsd > 0) || !(refPriceUsd > 0)) return null;
     // coins other orders are selling are not the take-profit's
-    let qty = p.qty;
-    for (const o of st.openOrders) if (o.symbol === sym && o.side === 'sell' && o.resting !== true) qty -= Math.max(0, o.qty - o.filledQty);
+    let availableQty = p.qty;
+    for (const o of st.openOrders) if (o.symbol === sym && o.side === 'sell' && o.resting !== true) availableQty -= Math.max(0, o.qty - o.filledQty);
     const priceUsd = p.avgEntryPriceUsd * (1 + pct / 100);
+    // one order like any other under the ADV cap (risk.adv_cap_pct), less what this cycle already sent in the asset:
+    // a position larger than that rests in part, and the rest is sold by the exit rules
+    const advUsd = ctx.snapshot.liquidity[sym]?.advUsd ?? 0;
+    let qty = Math.min(availableQty, Math.max(0, this.s.advCap * advUsd - (this.sentUsd.get(sym) ?? 0)) / priceUsd);
     qty = this.venue.roundQty?.(sym, qty, priceUsd) ?? qty;
     if (!(qty > 0) || qty * priceUsd < this.s.dustUsd) return null;
-    return { qty, priceUsd, refPriceUsd };
+    return { qty, availableQty, priceUsd, refPriceUsd, advUsd };
   }
 
-  private async sendTakeProfit(ctx: CycleContext, sym: string, tp: { qty: number; priceUsd: number; refPriceUsd: number }): Promise<void> {
+  private async sendTakeProfit(ctx: CycleContext, sym: string, tp: TakeProfit): Promise<void> {
     const st = ctx.state;
     const id = clientOrderId(this.s.prefix, ctx.cycle, sym, 't1');
     if (ctx.handledOrderIds.has(id)) return; // placed (and since cancelled) this cycle: next cycle
     const req = { clientOrderId: id, symbol: sym, side: 'sell' as const, qty: tp.qty, type: 'limit' as const, limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, timeInForce: 'gtc' as const };
+    this.sentUsd.set(sym, (this.sentUsd.get(sym) ?? 0) + tp.qty * tp.priceUsd);
     this.journal.record({ clientOrderId: id, symbol: sym, cycle: ctx.cycle, exit: 'take_profit' });
     ctx.handledOrderIds.add(id);
     let out;
@@ -279,7 +303,7 @@ export class ExecutionStep implements CycleStep {
       ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, resting: true, action: e.action, error: e.message });
       throw e;
     }
-    const base = { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, orderType: 'limit', limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, resting: true, attempts: out.attempts };
+    const base = { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, orderType: 'limit', limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, advUsd: tp.advUsd, resting: true, attempts: out.attempts };
     if (out.kind === 'failed') {
       ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
       return;
