@@ -72,14 +72,17 @@ export class PaperVenue implements Venue {
     }
   }
 
-  /** Coins of `symbol` (or, for 'cash', USD) that resting orders hold back. */
-  private locked(symbol: string | 'cash'): number {
+  /** Coins of `symbol` that resting sells hold back. */
+  private lockedQty(symbol: string): number {
     let sum = 0;
-    for (const o of this.orders.values()) {
-      if (isTerminal(o.status)) continue;
-      if (symbol === 'cash' && o.side === 'buy') sum += (o.qty - o.filledQty) * (o.limitPriceUsd ?? 0) * (1 + this.model.makerFeeBps / 10_000);
-      else if (o.side === 'sell' && o.symbol === symbol) sum += o.qty - o.filledQty;
-    }
+    for (const o of this.orders.values()) if (!isTerminal(o.status) && o.side === 'sell' && o.symbol === symbol) sum += o.qty - o.filledQty;
+    return sum;
+  }
+
+  /** Cash (with maker fees) that resting buys hold back. */
+  private lockedCashUsd(): number {
+    let sum = 0;
+    for (const o of this.orders.values()) if (!isTerminal(o.status) && o.side === 'buy') sum += (o.qty - o.filledQty) * (o.limitPriceUsd ?? 0) * (1 + this.model.makerFeeBps / 10_000);
     return sum;
   }
 
@@ -111,15 +114,15 @@ export class PaperVenue implements Venue {
       order.status = 'rejected';
       return { ...order };
     }
-    if (o.side === 'sell' && (this.assets.get(o.symbol) ?? 0) - this.locked(o.symbol) < o.qty * (1 - 1e-12)) {
+    if (o.side === 'sell' && (this.assets.get(o.symbol) ?? 0) - this.lockedQty(o.symbol) < o.qty * (1 - 1e-12)) {
       this.orders.delete(o.clientOrderId);
-      const lockedQty = this.locked(o.symbol);
+      const lockedQty = this.lockedQty(o.symbol);
       throw new VenueError(`insufficient ${o.symbol}: selling ${o.qty}, holding ${this.assets.get(o.symbol) ?? 0}${lockedQty > 0 ? ` of which ${lockedQty} in resting orders` : ''}`, 'skip', { clientOrderId: o.clientOrderId });
     }
     const ref = o.refPriceUsd;
     if (o.timeInForce === 'gtc' && o.limitPriceUsd !== null && (o.side === 'sell' ? o.limitPriceUsd > ref : o.limitPriceUsd < ref)) {
       // away from the market: it rests, and fills in the bars that trade through it
-      if (o.side === 'buy' && o.qty * o.limitPriceUsd * (1 + this.model.makerFeeBps / 10_000) > this.cashUsd - this.locked('cash')) {
+      if (o.side === 'buy' && o.qty * o.limitPriceUsd * (1 + this.model.makerFeeBps / 10_000) > this.cashUsd - this.lockedCashUsd()) {
         this.orders.delete(o.clientOrderId);
         throw new VenueError(`insufficient cash for a resting buy of ${o.qty} ${o.symbol} at ${o.limitPriceUsd}`, 'skip', { clientOrderId: o.clientOrderId });
       }
@@ -145,7 +148,7 @@ export class PaperVenue implements Venue {
       },
       this.model,
     );
-    if (o.side === 'buy' && f.notionalUsd + f.feeUsd > this.cashUsd - this.locked('cash')) {
+    if (o.side === 'buy' && f.notionalUsd + f.feeUsd > this.cashUsd - this.lockedCashUsd()) {
       this.orders.delete(o.clientOrderId);
       throw new VenueError(`insufficient cash: buying ${f.notionalUsd.toFixed(2)} + fee with ${this.cashUsd.toFixed(2)} USD`, 'skip', { clientOrderId: o.clientOrderId });
     }

@@ -121,7 +121,7 @@ describe('180-day back-test audit', () => {
     for (const f of fills) {
       const o = placed.get(f.clientOrderId as string)!;
       // per order placed, not per fill: a resting take-profit (one order within the cap) fills over later bars
-      const key = `${o.cycle as number}:${f.symbol as string}`;
+      const key = `${o.cycle}:${f.symbol as string}`;
       const cur = perAssetCycle.get(key) ?? { usd: 0, advUsd: o.advUsd as number };
       cur.usd += (f.qty as number) * (f.refPriceUsd as number);
       perAssetCycle.set(key, cur);
