@@ -10,6 +10,7 @@ import type { MarketSnapshot } from '../../src/data_ingest/market-data-source.js
 import { stopLoss, takeProfit, timeLimit, trailingStop } from '../../src/exits/index.js';
 import { PaperVenue } from '../../src/execution/paper-venue.js';
 import type { OrderRequest, Venue, VenueOrder } from '../../src/execution/venue.js';
+import { VenueError } from '../../src/execution/venue-errors.js';
 import { MemoryOrderJournal } from '../../src/state/order-journal.js';
 import type { EngineState } from '../../src/state/schema.js';
 import { baseConfig, memoryLogger } from '../helpers.js';
@@ -265,5 +266,76 @@ describe('a take-profit resting on the venue (exits.take_profit_on_exchange)', (
     expect(halted.find((e) => e.type === 'order_closed')!.fields).toMatchObject({ clientOrderId: 'coce-12-PUMP-t1', status: 'canceled' });
     expect(halted.some((e) => e.type === 'order_placed')).toBe(false);
     expect(st.openOrders).toEqual([]);
+  });
+
+  /** The paper venue behind the Venue interface, with hooks a test can change. */
+  function wrap(paper: PaperVenue, over: Partial<Venue> = {}): Venue {
+    return {
+      name: 'exchange',
+      observe: (x) => paper.observe(x),
+      submit: (o) => paper.submit(o),
+      cancel: (i) => paper.cancel(i),
+      fetchOrder: (i) => paper.fetchOrder(i),
+      openOrders: (p) => paper.openOrders(p),
+      balances: () => paper.balances(),
+      ...over,
+    };
+  }
+
+  it('a state that lost its record finds the take-profit among the open orders by its leg, and keeps it resting', async () => {
+    const st = holding(3_000, 2.5);
+    const paper = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    const cycle = pipeline(wrap(paper), new MemoryOrderJournal(), 12);
+    await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    st.openOrders = [];
+    const next = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6));
+    expect(next.find((e) => e.type === 'order_adopted')!.fields).toMatchObject({ clientOrderId: 'coce-11-PUMP-t1', from: 'venue' });
+    expect(types(next)).toEqual(['order_adopted']); // not cancelled, not sent again
+    expect(st.openOrders).toMatchObject([{ clientOrderId: 'coce-11-PUMP-t1', resting: true, exit: 'take_profit' }]);
+  });
+
+  it('a fill between the look at the order and the balances is in flight, not a mismatch; the next cycle books it', async () => {
+    const st = holding(3_000, 2.5);
+    const paper = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    let late: MarketSnapshot | null = null;
+    // an exchange remembers its orders (the paper venue forgets a finished one after its bar, as a sim can)
+    const seen = new Map<string, VenueOrder>();
+    // the spike bar reaches the venue only after the order was looked at (as a fill can land between two requests)
+    const venue = wrap(paper, {
+      fetchOrder: async (i) => {
+        const o = (await paper.fetchOrder(i)) ?? seen.get(i) ?? null;
+        if (o !== null) seen.set(i, o);
+        return o;
+      },
+      observe: (x) => (x.cycle === 12 ? (late = x) : paper.observe(x)),
+      balances: () => {
+        if (late !== null) paper.observe(late);
+        late = null;
+        return paper.balances();
+      },
+    });
+    const cycle = pipeline(venue, new MemoryOrderJournal(), 12);
+    await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    const spike = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6, { PUMP: [2.5, 3] }));
+    expect(spike.filter((e) => ['reconcile_mismatch', 'reconcile_adjusted', 'halt', 'fill'].includes(e.type))).toEqual([]);
+    expect(st.killSwitch.state).toBe('active');
+    const after = await cycle(st, snap(13, { PUMP: 2.6 }, 1.5e6));
+    expect(after.find((e) => e.type === 'trade_closed')!.fields).toMatchObject({ exit: 'take_profit' });
+    expect(after.some((e) => e.type === 'reconcile_mismatch' || e.type === 'reconcile_adjusted')).toBe(false);
+    expect(st.cashUsd).toBeCloseTo(paper.book().cashUsd, 9);
+  });
+
+  it('a take-profit the venue refuses is reported and tried again next cycle under a new id', async () => {
+    const st = holding(3_000, 2.5);
+    const paper = new PaperVenue(cost, { cashUsd: st.cashUsd, assets: { PUMP: 3_000 } });
+    let refuse = true;
+    const venue = wrap(paper, { submit: (o) => (o.timeInForce === 'gtc' && refuse ? Promise.reject(new VenueError('stop orders are not allowed', 'skip')) : paper.submit(o)) });
+    const cycle = pipeline(venue, new MemoryOrderJournal(), 12);
+    const first = await cycle(st, snap(11, { PUMP: 2.6 }, 1.5e6));
+    expect(first.find((e) => e.type === 'order_failed')!.fields).toMatchObject({ clientOrderId: 'coce-11-PUMP-t1', resting: true, action: 'skip' });
+    expect(st.openOrders).toEqual([]);
+    refuse = false;
+    const second = await cycle(st, snap(12, { PUMP: 2.6 }, 1.5e6));
+    expect(second.find((e) => e.type === 'order_placed')!.fields).toMatchObject({ clientOrderId: 'coce-12-PUMP-t1' });
   });
 });

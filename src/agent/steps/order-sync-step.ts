@@ -117,7 +117,8 @@ export class OrderSyncStep implements CycleStep {
     for (const o of ctx.state.openOrders) {
       if (o.resting === true && o.status !== 'pending' && !movedResting.has(o.clientOrderId)) continue;
       const px = ctx.snapshot.bars[o.symbol]?.close ?? o.limitPriceUsd ?? o.refPriceUsd;
-      usd += (o.status === 'pending' ? Math.max(o.qty, 0) : o.qty - o.filledQty) * px * 2;
+      // the coins at the close, the cash at up to the limit (a resting take-profit fills far above the close)
+      usd += (o.status === 'pending' ? Math.max(o.qty, 0) : o.qty - o.filledQty) * (px + Math.max(px, o.limitPriceUsd ?? px));
     }
     return usd;
   }
