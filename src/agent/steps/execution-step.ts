@@ -1,7 +1,8 @@
 import { clientOrderId } from '../../execution/client-order-id.js';
 import { lookupOrder, placeOrder, type PlaceOptions } from '../../execution/order-placer.js';
 import { planOrders, sliceQty, type ParentOrder, type PlanSettings } from '../../execution/order-plan.js';
-import type { Venue } from '../../execution/venue.js';
+import type { OrderRequest, Venue } from '../../execution/venue.js';
+import type { SaleReason } from '../../domain/trade.js';
 import { mapVenueError, VenueError } from '../../execution/venue-errors.js';
 import type { OrderJournal } from '../../state/order-journal.js';
 import type { OpenOrder } from '../../state/schema.js';
@@ -191,14 +192,25 @@ export class ExecutionStep implements CycleStep {
     const req = { clientOrderId: id, symbol: c.parent.symbol, side: c.parent.side, qty, type: this.s.orderType, limitPriceUsd: c.parent.limitPriceUsd, refPriceUsd: c.parent.refPriceUsd };
     this.sentUsd.set(req.symbol, (this.sentUsd.get(req.symbol) ?? 0) + qty * Math.max(req.refPriceUsd, req.limitPriceUsd ?? 0));
     const exit = req.side === 'sell' ? st.openTrades[req.symbol]?.exit?.reason : undefined;
-    this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle, ...(exit === undefined ? {} : { exit }) });
+    return this.send(ctx, req, { exit, recordRefPriceUsd: req.refPriceUsd, fields: { advUsd: c.parent.advUsd, parentQty: c.parent.qty } });
+  }
+
+  /**
+   * Journals one order's intent, sends it idempotently and records what the venue said: 'halt' when the venue said
+   * to stop trading (the kill-switch is then halted).
+   */
+  private async send(ctx: CycleContext, req: OrderRequest, o: { exit: SaleReason | undefined; resting?: true; recordRefPriceUsd: number; fields: Record<string, unknown> }): Promise<'sent' | 'halt'> {
+    const st = ctx.state;
+    const id = req.clientOrderId;
+    const tags = { ...(o.exit === undefined ? {} : { exit: o.exit }), ...(o.resting ? { resting: o.resting } : {}) };
+    this.journal.record({ clientOrderId: id, symbol: req.symbol, cycle: ctx.cycle, ...(o.exit === undefined ? {} : { exit: o.exit }) });
     ctx.handledOrderIds.add(id);
     let out;
     try {
       out = await placeOrder(this.venue, req, this.s.place);
     } catch (err) {
       const e = mapVenueError(err, `submit ${id}`);
-      ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: req.symbol, side: req.side, qty, action: e.action, error: e.message });
+      ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: req.symbol, side: req.side, qty: req.qty, ...(o.resting ? { resting: true } : {}), action: e.action, error: e.message });
       if (ctx.state.killSwitch.state !== 'halted') {
         ctx.state.killSwitch = { state: 'halted', reason: `venue error: ${e.message}`, sinceCycle: ctx.cycle };
         ctx.emit('meta', 'halt', { reason: ctx.state.killSwitch.reason, source: 'execution' });
@@ -206,19 +218,19 @@ export class ExecutionStep implements CycleStep {
       return 'halt';
     }
     const placedMs = this.s.nowMs();
-    const base = { clientOrderId: id, symbol: req.symbol, side: req.side, qty, orderType: req.type, limitPriceUsd: req.limitPriceUsd, refPriceUsd: req.refPriceUsd, advUsd: c.parent.advUsd, parentQty: c.parent.qty, attempts: out.attempts };
+    const base = { clientOrderId: id, symbol: req.symbol, side: req.side, qty: req.qty, orderType: req.type, limitPriceUsd: req.limitPriceUsd, refPriceUsd: req.refPriceUsd, ...o.fields, ...(o.resting ? { resting: true } : {}), attempts: out.attempts };
     if (out.kind === 'failed') {
       ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
       return 'sent';
     }
     if (out.kind === 'unknown') {
-      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' }, ctx, req.refPriceUsd, placedMs), venueOrderId: null, status: 'pending', ...(exit === undefined ? {} : { exit }) });
+      const pending = { clientOrderId: id, venueOrderId: '', symbol: req.symbol, side: req.side, qty: req.qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: req.limitPriceUsd, status: 'open' as const };
+      st.openOrders.push({ ...recordOf(pending, ctx, o.recordRefPriceUsd, placedMs), venueOrderId: null, status: 'pending', ...tags });
       ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
       return 'sent';
     }
     ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
-    const rec = recordOf(out.order, ctx, req.refPriceUsd, placedMs);
-    if (exit !== undefined) rec.exit = exit;
+    const rec: OpenOrder = { ...recordOf(out.order, ctx, o.recordRefPriceUsd, placedMs), ...tags };
     if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
     return 'sent';
   }
@@ -262,7 +274,7 @@ export class ExecutionStep implements CycleStep {
         if (st.openOrders.some((o) => o.resting === true && o.symbol === sym)) continue;
       }
       const now = this.takeProfitOf(ctx, sym, pct); // a fill of the cancelled order changed the holding
-      if (now !== null) await this.sendTakeProfit(ctx, sym, now);
+      if (now !== null && (await this.sendTakeProfit(ctx, sym, now)) === 'halt') return;
     }
   }
 
@@ -286,38 +298,13 @@ export class ExecutionStep implements CycleStep {
     return { qty, availableQty, priceUsd, refPriceUsd, advUsd };
   }
 
-  private async sendTakeProfit(ctx: CycleContext, sym: string, tp: TakeProfit): Promise<void> {
-    const st = ctx.state;
+  private async sendTakeProfit(ctx: CycleContext, sym: string, tp: TakeProfit): Promise<'sent' | 'halt'> {
     const id = clientOrderId(this.s.prefix, ctx.cycle, sym, 't1');
-    if (ctx.handledOrderIds.has(id)) return; // placed (and since cancelled) this cycle: next cycle
-    const req = { clientOrderId: id, symbol: sym, side: 'sell' as const, qty: tp.qty, type: 'limit' as const, limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, timeInForce: 'gtc' as const };
+    if (ctx.handledOrderIds.has(id)) return 'sent'; // placed (and since cancelled) this cycle: next cycle
+    const req: OrderRequest = { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, type: 'limit', limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, timeInForce: 'gtc' };
     this.sentUsd.set(sym, (this.sentUsd.get(sym) ?? 0) + tp.qty * tp.priceUsd);
-    this.journal.record({ clientOrderId: id, symbol: sym, cycle: ctx.cycle, exit: 'take_profit' });
-    ctx.handledOrderIds.add(id);
-    let out;
-    try {
-      out = await placeOrder(this.venue, req, this.s.place);
-    } catch (err) {
-      // an authentication or permission error: the venue itself says stop
-      const e = mapVenueError(err, `submit ${id}`);
-      ctx.emit('trades', 'order_failed', { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, resting: true, action: e.action, error: e.message });
-      throw e;
-    }
-    const base = { clientOrderId: id, symbol: sym, side: 'sell', qty: tp.qty, orderType: 'limit', limitPriceUsd: tp.priceUsd, refPriceUsd: tp.refPriceUsd, advUsd: tp.advUsd, resting: true, attempts: out.attempts };
-    if (out.kind === 'failed') {
-      ctx.emit('trades', 'order_failed', { ...base, action: out.error.action, error: out.error.message });
-      return;
-    }
-    const placedMs = this.s.nowMs();
-    if (out.kind === 'unknown') {
-      st.openOrders.push({ ...recordOf({ clientOrderId: id, venueOrderId: '', symbol: sym, side: 'sell', qty: tp.qty, filledQty: 0, avgFillPriceUsd: 0, feeUsd: 0, feeBaseQty: 0, limitPriceUsd: tp.priceUsd, status: 'open' }, ctx, tp.priceUsd, placedMs), venueOrderId: null, status: 'pending', exit: 'take_profit', resting: true });
-      ctx.emit('trades', 'order_unknown', { ...base, error: out.error.message });
-      return;
-    }
-    ctx.emit('trades', out.kind === 'placed' ? 'order_placed' : 'order_adopted', { ...base, venueOrderId: out.order.venueOrderId, status: out.order.status });
     // its fills are measured against its own price (the close it was placed at is far below by design)
-    const rec: OpenOrder = { ...recordOf(out.order, ctx, tp.priceUsd, placedMs), exit: 'take_profit', resting: true };
-    if (!applyVenueUpdate(ctx, rec, out.order, this.s)) st.openOrders.push(rec);
+    return this.send(ctx, req, { exit: 'take_profit', resting: true, recordRefPriceUsd: tp.priceUsd, fields: { advUsd: tp.advUsd } });
   }
 
   private async update(ctx: CycleContext, recs: OpenOrder[], cancel: boolean): Promise<void> {
