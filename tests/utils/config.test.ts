@@ -108,6 +108,14 @@ describe('validateCfg', () => {
     ]);
   });
 
+  it('refuses a take-profit resting on the exchange without a take-profit price', () => {
+    const raw = rawConfig();
+    (raw.exits as Record<string, unknown>).take_profit_pct = null;
+    expect(problemsOf(raw)).toEqual([{ path: 'exits.take_profit_on_exchange', rule: 'needs exits.take_profit_pct (the price the order rests at); set it to false when take_profit_pct is null (got true)' }]);
+    (raw.exits as Record<string, unknown>).take_profit_on_exchange = false;
+    expect(problemsOf(raw)).toEqual([]);
+  });
+
   it('rejects a config that is not a mapping', () => {
     expect(problemsOf(null)).toEqual([{ path: '', rule: 'Invalid input: expected object, received null' }]);
   });
