@@ -113,7 +113,7 @@ describe('validateCfg', () => {
     (raw.exits as Record<string, unknown>).take_profit_pct = null;
     expect(problemsOf(raw)).toEqual([{ path: 'exits.take_profit_on_exchange', rule: 'needs exits.take_profit_pct (the price the order rests at); set it to false when take_profit_pct is null (got true)' }]);
     (raw.exits as Record<string, unknown>).take_profit_on_exchange = false;
-    expect(problemsOf(raw)).toEqual([]);
+    expect(validateCfg(raw, 'test.yaml').exits).toMatchObject({ takeProfitPct: null, takeProfitOnExchange: false });
   });
 
   it('rejects a config that is not a mapping', () => {
