@@ -17,6 +17,7 @@ import { registerDataDownload } from './cli/data-download.js';
 import { registerEval, registerTrain } from './cli/train-eval.js';
 import { registerResume } from './cli/resume.js';
 import { registerStatus } from './cli/status.js';
+import { registerSweep, registerWorker } from './cli/sweep.js';
 
 export type { CliIo } from './cli/context.js';
 
@@ -74,6 +75,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerEval(program, dataCtx);
   registerResume(program, ctx);
   registerStatus(program, ctx);
+  registerSweep(program, ctx);
+  registerWorker(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

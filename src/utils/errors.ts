@@ -104,6 +104,12 @@ export class ModelError extends CoceError {
   readonly exitCode = 2;
 }
 
+/** A sweep that finished with back-tests that failed: the results are written, the exit code says not all ran. */
+export class SweepError extends CoceError {
+  override name = 'SweepError';
+  readonly exitCode = 1;
+}
+
 /**
  * Names of an error's class and its ancestors, nearest first. ccxt's error classes name themselves, so adapters map
  * them by name without importing ccxt (which loads lazily).

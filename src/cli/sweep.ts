@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { planSweep } from '../research/sweep-grid.js';
+import type { SweepResult } from '../research/sweep-job.js';
+import { runSweepLocal } from '../research/sweep-local.js';
+import { parseQueueUrl, runQueueWorker, runSweepOnQueue, safeQueueUrl } from '../research/sweep-queue.js';
+import { formatSweep, rankSweep } from '../research/sweep-table.js';
+import { SweepError } from '../utils/errors.js';
+import { configPath, type CliContext } from './context.js';
+import { configOption, intArg, noSleeveConfigOption, sleeveConfigOption } from './options.js';
+
+/** What a finished job prints on the producer's terminal. */
+const doneLine = (r: SweepResult, done: number, total: number, by: string | null) =>
+  `  [${done}/${total}] ${r.id}${by === null ? '' : ` on ${by}`}${r.error === null ? '' : ` (failed: ${r.error})`}`;
+
+/** `coce sweep`: back-tests over a grid, on this machine's cores or on any number of `coce worker`s through Redis. */
+export function registerSweep(program: Command, ctx: CliContext): void {
+  const { io, say } = ctx;
+  program
+    .command('sweep')
+    .description('back-tests over a grid of config values, seeds and data sets; ranked table and sweep.json under --out')
+    .requiredOption('--grid <file>', 'grid file: days, seeds, data, set (see README "Research")')
+    .option('--out <dir>', 'new or empty folder for the results (default: runs/sweep-<grid name>)')
+    .option('--queue <url>', 'Redis URL (redis://host:port): enqueue the jobs for `coce worker`s on any machine instead of running them here')
+    .option('--workers <n>', 'worker threads without --queue (default: one per core)', intArg(1, '--workers', 256))
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
+    .action(async (f: { grid: string; out?: string; queue?: string; workers?: number; config?: string; sleeveConfig?: string | false }) => {
+      const gridFile = resolve(io.cwd, f.grid);
+      const out = resolve(io.cwd, f.out ?? join('runs', `sweep-${basename(gridFile).replace(/\.ya?ml$/, '')}`));
+      const url = f.queue === undefined ? null : parseQueueUrl(f.queue);
+      const jobs = planSweep({
+        gridFile,
+        configFile: configPath(f.config, 'config/base.yaml', io.cwd),
+        sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
+        out,
+        cwd: io.cwd,
+      });
+      const t0 = performance.now();
+      let results: SweepResult[];
+      if (url === null) {
+        const workers = Math.min(f.workers ?? availableParallelism(), jobs.length);
+        say(`sweep: ${jobs.length} back-tests on ${workers} worker threads; folders under ${out}`);
+        let done = 0;
+        results = await runSweepLocal(jobs, out, workers, (r) => say(doneLine(r, ++done, jobs.length, null)));
+      } else {
+        const sweepId = `${basename(out)}-${Date.now().toString(36)}`;
+        say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);
+        results = await runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
+      }
+      const file = join(out, 'sweep.json');
+      writeFileSync(file, JSON.stringify({ grid: gridFile, jobs: jobs.length, ranked: rankSweep(results).map((r) => r.id), results }, null, 2) + '\n');
+      say(`\n${formatSweep(results)}\n\n${((performance.now() - t0) / 1000).toFixed(1)} s; results in ${file}`);
+      const failed = results.filter((r) => r.error !== null).length;
+      if (failed > 0) throw new SweepError(`${failed} of ${results.length} back-tests failed (their errors are in the table and in ${file})`);
+    });
+}
+
+/** `coce worker`: runs sweep jobs from a Redis queue until stopped (SIGINT/SIGTERM finish the jobs in hand first). */
+export function registerWorker(program: Command, ctx: CliContext): void {
+  const { io, say } = ctx;
+  program
+    .command('worker')
+    .description('run sweep jobs from a Redis queue (coce sweep --queue) until stopped; start one per machine')
+    .requiredOption('--queue <url>', 'Redis URL (redis://host:port)')
+    .option('--concurrency <n>', 'back-tests at once (default: one per core)', intArg(1, '--concurrency', 256))
+    .option('--lock-ms <n>', 'a job whose worker stops answering for this long is run again by another worker', intArg(1_000, '--lock-ms', 3_600_000), 30_000)
+    .action(async (f: { queue: string; concurrency?: number; lockMs: number }) => {
+      const url = parseQueueUrl(f.queue);
+      const concurrency = f.concurrency ?? availableParallelism();
+      const signal = io.signal ?? new AbortController().signal;
+      say(`worker: ${concurrency} at a time from ${safeQueueUrl(url)} (lock ${f.lockMs} ms); Ctrl-C finishes the jobs in hand and stops`);
+      await runQueueWorker({ url, concurrency, lockMs: f.lockMs, signal, onEvent: (what, job) => say(`  ${what} ${job.id}${job.error === undefined ? '' : `: ${job.error}`}`) });
+      say('worker: stopped');
+    });
+}

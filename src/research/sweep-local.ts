@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { compiledModule } from '../utils/compiled-module.js';
+import type { SweepJob } from './sweep-grid.js';
+import { runSweepJob, type SweepResult } from './sweep-job.js';
+
+/**
+ * A sweep on this machine: the jobs on `workers` threads, one back-test per thread at a time, each in its own folder
+ * `<out>/<job id>`. Results come back in job order. A thread that dies is replaced and its job recorded as failed.
+ * From the TypeScript sources without a build (no compiled thread script) the jobs run one by one on this thread.
+ */
+export async function runSweepLocal(jobs: readonly SweepJob[], out: string, workers = availableParallelism(), onDone?: (r: SweepResult) => void): Promise<SweepResult[]> {
+  const results: SweepResult[] = new Array<SweepResult>(jobs.length);
+  const script = compiledModule(import.meta.url, 'sweep-thread.js');
+  if (script === null) {
+    for (let k = 0; k < jobs.length; k++) {
+      results[k] = await runSweepJob(jobs[k]!, join(out, jobs[k]!.id));
+      onDone?.(results[k]!);
+    }
+    return results;
+  }
+  let next = 0;
+  const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, error });
+  const runOn = (w: Worker, job: SweepJob): Promise<{ r: SweepResult; dead: boolean }> =>
+    new Promise((res) => {
+      const done = (r: SweepResult, dead: boolean) => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        res({ r, dead });
+      };
+      const onMessage = (m: SweepResult) => done(m, false);
+      const onError = (err: Error) => done(failed(job, `worker failed: ${err.message}`), true);
+      const onExit = (code: number) => done(failed(job, `worker exited (code ${code})`), true);
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage({ job, dir: join(out, job.id) });
+    });
+  const one = async (): Promise<void> => {
+    let w = new Worker(script);
+    try {
+      while (next < jobs.length) {
+        const k = next++;
+        const { r, dead } = await runOn(w, jobs[k]!);
+        results[k] = r;
+        onDone?.(r);
+        if (dead) {
+          await w.terminate();
+          w = new Worker(script);
+        }
+      }
+    } finally {
+      await w.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, jobs.length)) }, one));
+  return results;
+}
