@@ -13,7 +13,9 @@ import { stringify } from 'yaml';
 import { parseYamlText } from '../src/utils/config.js';
 import { UsageError } from '../src/utils/errors.js';
 import { arg, runAsScript } from './script-main.js';
-import { planSweep, runSweep, type SweepResult } from './sweep.js';
+import { planSweep } from '../src/research/sweep-grid.js';
+import type { SweepResult } from '../src/research/sweep-job.js';
+import { runSweepLocal } from '../src/research/sweep-local.js';
 
 export const GOAL = { medianSharpe: 2, medianHitRate: 0.6, maxHaltedSeeds: 3 };
 
@@ -53,8 +55,8 @@ export function formatGoal(results: readonly SweepResult[], v: GoalVerdict): str
   const head = '| seed | return % | Sharpe | max DD % | round trips | hit rate % | profit factor | halts (days halted) | BTC % | micro-caps EW % |';
   const rows = results.map((r) => {
     const s = r.summary;
-    if (s === null) return `| ${r.job.seed} | failed: ${r.error} |`;
-    return `| ${r.job.seed} | ${f(s.returnPct)} | ${f(s.sharpe)} | ${f(s.maxDrawdownPct)} | ${s.roundTrips} | ${s.hitRate === null ? 'n/a' : f(100 * s.hitRate, 1)} | ${f(s.profitFactor)} | ${s.halts} (${f(s.haltedDays, 1)}) | ${f(s.benchmarks.returnPct)} | ${f(s.benchmarks.universeReturnPct)} |`;
+    if (s === null) return `| ${r.seed} | failed: ${r.error} |`;
+    return `| ${r.seed} | ${f(s.returnPct)} | ${f(s.sharpe)} | ${f(s.maxDrawdownPct)} | ${s.roundTrips} | ${s.hitRate === null ? 'n/a' : f(100 * s.hitRate, 1)} | ${f(s.profitFactor)} | ${s.halts} (${f(s.haltedDays, 1)}) | ${f(s.benchmarks.returnPct)} | ${f(s.benchmarks.universeReturnPct)} |`;
   });
   const pass = (b: boolean) => (b ? 'met' : 'NOT met');
   return [
@@ -87,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   const jobs = planSweep({ gridFile, configFile: resolve(arg(argv, '--config') ?? 'config/base.yaml'), sleeveConfigFile: resolve('config/sleeve.yaml'), out: join(out, 'runs'), cwd: out });
   process.stdout.write(`goal: ${jobs.length} back-tests of ${days} days (seeds ${seeds.join(', ')})${Object.keys(set).length > 0 ? ` with ${JSON.stringify(set)}` : ''}\n`);
   const t0 = performance.now();
-  const results = await runSweep(jobs, Number(arg(argv, '--workers') ?? availableParallelism()));
+  const results = await runSweepLocal(jobs, join(out, 'runs'), Number(arg(argv, '--workers') ?? availableParallelism()));
   const v = goalVerdict(results);
   writeFileSync(join(out, 'goal.json'), JSON.stringify({ verdict: v, results }, null, 2) + '\n');
   process.stdout.write(`${formatGoal(results, v)}\n${((performance.now() - t0) / 1000).toFixed(0)} s; ${join(out, 'goal.json')}\n`);
