@@ -17,7 +17,7 @@ import { registerDataDownload } from './cli/data-download.js';
 import { registerEval, registerTrain } from './cli/train-eval.js';
 import { registerResume } from './cli/resume.js';
 import { registerStatus } from './cli/status.js';
-import { registerSweep, registerWorker } from './cli/sweep.js';
+import { registerOptimize, registerSweep, registerWorker } from './cli/sweep.js';
 
 export type { CliIo } from './cli/context.js';
 
@@ -77,6 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerStatus(program, ctx);
   registerSweep(program, ctx);
   registerWorker(program, ctx);
+  registerOptimize(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -46,6 +46,13 @@ export function sortino(returns: readonly number[], periodsPerYear: number): num
   return down === 0 ? null : (mean / down) * Math.sqrt(periodsPerYear);
 }
 
+/** The NAV at each UTC day's last bar (a bar closing at 00:00 belongs to the day before), from equity.jsonl lines. */
+export function dailyNavs(equity: readonly Record<string, unknown>[]): { day: string; navUsd: number }[] {
+  const byDay = new Map<string, number>();
+  for (const e of equity) byDay.set(new Date(Date.parse(e.ts as string) - 1).toISOString().slice(0, 10), e.navUsd as number);
+  return [...byDay].map(([day, navUsd]) => ({ day, navUsd }));
+}
+
 /**
  * The back-test's figures, from its logs alone (equity, trades, meta events) and, for the pump model, the market's
  * ground truth. Daily returns are from the NAV at each UTC day's last bar. One window decides both pump figures, the
@@ -61,9 +68,7 @@ export function summarizeBacktest(logDir: string, o: { startNavUsd: number; barM
   const firstMs = Date.parse(equity[0]!.ts) - o.barMs;
   const lastMs = Date.parse(equity.at(-1)!.ts);
   const days = (lastMs - firstMs) / 86_400_000;
-  const byDay = new Map<string, number>();
-  for (const e of equity) byDay.set(new Date(Date.parse(e.ts) - 1).toISOString().slice(0, 10), e.navUsd as number);
-  const dayNav = [...byDay.values()];
+  const dayNav = dailyNavs(equity).map((d) => d.navUsd);
   const startNavUsd = o.startNavUsd;
   const closes = [startNavUsd, ...dayNav];
   const daily = closes.slice(1).map((v, i) => v / closes[i]! - 1);

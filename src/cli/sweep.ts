@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { planSweep } from '../research/sweep-grid.js';
+import { planSweep, type SweepJob } from '../research/sweep-grid.js';
 import type { SweepResult } from '../research/sweep-job.js';
 import { runSweepLocal } from '../research/sweep-local.js';
 import { parseQueueUrl, runQueueWorker, runSweepOnQueue, safeQueueUrl } from '../research/sweep-queue.js';
 import { formatSweep, rankSweep } from '../research/sweep-table.js';
+import { dailyReturns, formatWalkForward, walkForward, type PointReturns } from '../research/walk-forward.js';
 import { SweepError } from '../utils/errors.js';
 import { configPath, type CliContext } from './context.js';
 import { configOption, intArg, noSleeveConfigOption, sleeveConfigOption } from './options.js';
@@ -14,6 +15,19 @@ import { configOption, intArg, noSleeveConfigOption, sleeveConfigOption } from '
 /** What a finished job prints on the producer's terminal. */
 const doneLine = (r: SweepResult, done: number, total: number, by: string | null) =>
   `  [${done}/${total}] ${r.id}${by === null ? '' : ` on ${by}`}${r.error === null ? '' : ` (failed: ${r.error})`}`;
+
+/** The jobs on this machine's threads, or on the queue's workers. */
+async function runJobs(jobs: readonly SweepJob[], out: string, url: string | null, workers: number | undefined, say: (s: string) => void): Promise<SweepResult[]> {
+  if (url === null) {
+    const threads = Math.min(workers ?? availableParallelism(), jobs.length);
+    say(`${jobs.length} back-tests on ${threads} worker threads; folders under ${out}`);
+    let done = 0;
+    return runSweepLocal(jobs, out, threads, (r) => say(doneLine(r, ++done, jobs.length, null)));
+  }
+  const sweepId = `${basename(out)}-${Date.now().toString(36)}`;
+  say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);
+  return runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
+}
 
 /** `coce sweep`: back-tests over a grid, on this machine's cores or on any number of `coce worker`s through Redis. */
 export function registerSweep(program: Command, ctx: CliContext): void {
@@ -40,17 +54,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
         cwd: io.cwd,
       });
       const t0 = performance.now();
-      let results: SweepResult[];
-      if (url === null) {
-        const workers = Math.min(f.workers ?? availableParallelism(), jobs.length);
-        say(`sweep: ${jobs.length} back-tests on ${workers} worker threads; folders under ${out}`);
-        let done = 0;
-        results = await runSweepLocal(jobs, out, workers, (r) => say(doneLine(r, ++done, jobs.length, null)));
-      } else {
-        const sweepId = `${basename(out)}-${Date.now().toString(36)}`;
-        say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);
-        results = await runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
-      }
+      const results = await runJobs(jobs, out, url, f.workers, say);
       const file = join(out, 'sweep.json');
       writeFileSync(file, JSON.stringify({ grid: gridFile, jobs: jobs.length, ranked: rankSweep(results).map((r) => r.id), results }, null, 2) + '\n');
       say(`\n${formatSweep(results)}\n\n${((performance.now() - t0) / 1000).toFixed(1)} s; results in ${file}`);
@@ -75,5 +79,51 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       say(`worker: ${concurrency} at a time from ${safeQueueUrl(url)} (lock ${f.lockMs} ms); Ctrl-C finishes the jobs in hand and stops`);
       await runQueueWorker({ url, concurrency, lockMs: f.lockMs, signal, onEvent: (what, job) => say(`  ${what} ${job.id}${job.error === undefined ? '' : `: ${job.error}`}`) });
       say('worker: stopped');
+    });
+}
+
+/** `coce optimize`: walk-forward optimisation over a grid; headline figures out of sample only. */
+export function registerOptimize(program: Command, ctx: CliContext): void {
+  const { io, say } = ctx;
+  program
+    .command('optimize')
+    .description('walk-forward optimisation: choose the grid point on each training window, score it on the next test window, roll; figures out of sample only')
+    .requiredOption('--grid <file>', 'grid file (as coce sweep reads it); its days (or data sets) are the whole span')
+    .requiredOption('--train-days <n>', 'days each choice is made on', intArg(2, '--train-days', 36_500))
+    .requiredOption('--test-days <n>', 'days each choice is then scored on (the windows roll by this much)', intArg(1, '--test-days', 36_500))
+    .option('--out <dir>', 'new or empty folder for the results (default: runs/optimize-<grid name>)')
+    .option('--queue <url>', 'Redis URL: run the back-tests on coce workers (as coce sweep --queue)')
+    .option('--workers <n>', 'worker threads without --queue (default: one per core)', intArg(1, '--workers', 256))
+    .addOption(configOption())
+    .addOption(sleeveConfigOption())
+    .addOption(noSleeveConfigOption())
+    .action(async (f: { grid: string; trainDays: number; testDays: number; out?: string; queue?: string; workers?: number; config?: string; sleeveConfig?: string | false }) => {
+      const gridFile = resolve(io.cwd, f.grid);
+      const out = resolve(io.cwd, f.out ?? join('runs', `optimize-${basename(gridFile).replace(/\.ya?ml$/, '')}`));
+      const url = f.queue === undefined ? null : parseQueueUrl(f.queue);
+      const jobs = planSweep({
+        gridFile,
+        configFile: configPath(f.config, 'config/base.yaml', io.cwd),
+        sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
+        out,
+        cwd: io.cwd,
+      });
+      const results = await runJobs(jobs, out, url, f.workers, say);
+      const failed = results.filter((r) => r.error !== null);
+      // a point is compared on every market or not at all
+      const broken = new Set(jobs.filter((j, k) => results[k]!.error !== null).map((j) => j.point));
+      const points = new Map<number, PointReturns>();
+      jobs.forEach((j, k) => {
+        const r = results[k]!;
+        if (broken.has(j.point) || r.summary === null) return;
+        const p = points.get(j.point) ?? { point: j.point, values: j.values, daily: {} };
+        p.daily[j.seed === null ? `d${j.id.slice(j.id.lastIndexOf('-d') + 2)}` : `s${j.seed}`] = dailyReturns(r.summary.startNavUsd, r.dailyNavUsd.map((d) => d.navUsd));
+        points.set(j.point, p);
+      });
+      const report = walkForward([...points.values()], f.trainDays, f.testDays);
+      const file = join(out, 'optimize.json');
+      writeFileSync(file, JSON.stringify({ grid: gridFile, trainDays: f.trainDays, testDays: f.testDays, failed: failed.map((r) => ({ id: r.id, error: r.error })), ...report }, null, 2) + '\n');
+      say(`\n${formatWalkForward(report)}\n\nresults in ${file}`);
+      if (failed.length > 0) throw new SweepError(`${failed.length} of ${results.length} back-tests failed; their points were left out (${file})`);
     });
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarizeBacktest, type BacktestSummary } from '../agent/backtest-summary.js';
+import { dailyNavs, summarizeBacktest, type BacktestSummary } from '../agent/backtest-summary.js';
+import { readJsonlLog } from '../state/jsonl-log.js';
 import { runAgent } from '../agent/run-agent.js';
 import { createLogger } from '../utils/logger.js';
 import { SecretScrubber } from '../utils/secret-scrubber.js';
@@ -12,6 +13,8 @@ export interface SweepResult {
   seed: number | null;
   dataDir: string | null;
   summary: BacktestSummary | null;
+  /** NAV at each UTC day's close (walk-forward windows are cut from it); empty when the back-test failed. */
+  dailyNavUsd: { day: string; navUsd: number }[];
   /** Why the back-test did not finish (a config the data refuses, a missing model); null when it did. */
   error: string | null;
 }
@@ -48,8 +51,8 @@ export async function runSweepJob(job: SweepJob, dir: string): Promise<SweepResu
       { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
     );
     const summary = summarizeBacktest(r.logDir, { startNavUsd: r.run.startNavUsd, barMs: r.run.barMs, horizonBars: r.run.horizonBars, pumps: r.groundTruthPumps });
-    return { ...base, summary, error: null };
+    return { ...base, summary, dailyNavUsd: dailyNavs(readJsonlLog(join(r.logDir, 'equity.jsonl'))), error: null };
   } catch (err) {
-    return { ...base, summary: null, error: (err as Error).message };
+    return { ...base, summary: null, dailyNavUsd: [], error: (err as Error).message };
   }
 }

@@ -21,7 +21,7 @@ export async function runSweepLocal(jobs: readonly SweepJob[], out: string, work
     return results;
   }
   let next = 0;
-  const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, error });
+  const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, dailyNavUsd: [], error });
   const runOn = (w: Worker, job: SweepJob): Promise<{ r: SweepResult; dead: boolean }> =>
     new Promise((res) => {
       const done = (r: SweepResult, dead: boolean) => {

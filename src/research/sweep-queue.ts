@@ -90,7 +90,7 @@ export async function runSweepOnQueue(jobs: readonly SweepJob[], o: QueueSweepOp
   }
 }
 
-const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, error });
+const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, dailyNavUsd: [], error });
 
 export interface WorkerOptions {
   url: string;
