@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from './utils/config.js';
 import { readEnv, SECRET_NAMES, type Env } from './utils/env.js';
-import { exitCodeOf } from './utils/errors.js';
+import { CoceError, exitCodeOf } from './utils/errors.js';
 import { createLogger } from './utils/logger.js';
 import { SecretScrubber } from './utils/secret-scrubber.js';
 import { configPath, mergedEnv, VERSION, type CliContext, type CliIo } from './cli/context.js';
@@ -18,6 +18,7 @@ import { registerEval, registerTrain } from './cli/train-eval.js';
 import { registerResume } from './cli/resume.js';
 import { registerStatus } from './cli/status.js';
 import { registerOptimize, registerSweep, registerWorker } from './cli/sweep.js';
+import { registerCheck } from './cli/check.js';
 
 export type { CliIo } from './cli/context.js';
 
@@ -40,7 +41,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const say = (s: string) => io.stdout.write(scrubber.scrub(s) + '\n');
   const fail = (err: unknown): number => {
     io.stderr.write(scrubber.scrub(`coce: ${(err as Error).message ?? String(err)}`) + '\n');
-    if (exitCodeOf(err) === 1 && err instanceof Error && err.stack) io.stderr.write(scrubber.scrub(err.stack) + '\n');
+    // a stack only for the unexpected: a typed error (a failed check, failed sweep jobs) has said all there is
+    if (exitCodeOf(err) === 1 && !(err instanceof CoceError) && err instanceof Error && err.stack) io.stderr.write(scrubber.scrub(err.stack) + '\n');
     return exitCodeOf(err);
   };
   const configFiles = (f: ConfigFlags) =>
@@ -78,6 +80,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   registerSweep(program, ctx);
   registerWorker(program, ctx);
   registerOptimize(program, ctx);
+  registerCheck(program, ctx);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

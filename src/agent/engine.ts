@@ -9,7 +9,7 @@ import { notificationOf, type Notifier } from '../utils/notifier.js';
 import { cloneData } from '../utils/clone-data.js';
 import { cycleCloseMs, isoOf } from '../utils/time.js';
 import type { Clock } from './clock.js';
-import { newCycleContext, type CycleStep } from './cycle-step.js';
+import { newCycleContext, type CycleContext, type CycleStep } from './cycle-step.js';
 
 export interface EngineDeps {
   clock: Clock;
@@ -30,6 +30,8 @@ export interface EngineDeps {
   notifier?: Notifier;
   /** Called after every completed cycle (a progress bar, the health endpoint). */
   onCycle?: (cycle: number, state: EngineState, stats: { ms: number; orders: number; errors: number }) => void;
+  /** After every step of every cycle, with the cycle's context (`coce check` records the decisions from it). */
+  onStep?: (step: string, ctx: CycleContext) => void;
 }
 
 /**
@@ -143,7 +145,10 @@ export class Engine {
       state: draftOf(state),
       emit: (log, type, fields = {}) => events[log].push({ ts, type, cycle, ...fields }),
     });
-    for (const step of this.d.steps) await step.run(ctx);
+    for (const step of this.d.steps) {
+      await step.run(ctx);
+      this.d.onStep?.(step.name, ctx);
+    }
     const next = ctx.state;
     next.lastCompletedCycle = cycle;
     next.lastCompletedTs = ts;

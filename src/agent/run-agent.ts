@@ -1,3 +1,4 @@
+import type { CycleContext } from './cycle-step.js';
 import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
 import { collectGarbage } from '../utils/collect-garbage.js';
@@ -67,6 +68,8 @@ export interface RunDeps {
   forceExit: () => void;
   /** After each completed cycle: how many of the run's cycles are done (total null when it runs until stopped). */
   progress?: (done: number, total: number | null) => void;
+  /** After every step of every cycle (`coce check lookahead` and `warmup` record the decisions). */
+  onStep?: (step: string, ctx: CycleContext) => void;
 }
 
 export interface RunResult {
@@ -345,6 +348,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       catchUp: cfg.schedule.catchUp,
       saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
       notifier: new FanOutNotifier([new LogNotifier(deps.log.child({ component: 'notifier' })), ...(slack ? [slack] : []), ...(sentry ? [sentry] : [])]),
+      ...(deps.onStep === undefined ? {} : { onStep: deps.onStep }),
       onCycle: (cycle, st, stats) => {
         health?.update(cycle, st, stats);
         deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);

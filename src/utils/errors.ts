@@ -110,6 +110,12 @@ export class SweepError extends CoceError {
   readonly exitCode = 1;
 }
 
+/** `coce check` found a decision that depends on later bars or on the warm-up: the report says where. */
+export class CheckFailedError extends CoceError {
+  override name = 'CheckFailedError';
+  readonly exitCode = 1;
+}
+
 /**
  * Names of an error's class and its ancestors, nearest first. ccxt's error classes name themselves, so adapters map
  * them by name without importing ccxt (which loads lazily).
