@@ -27,7 +27,7 @@ export function traceInto(trace: DecisionTrace): (step: string, ctx: CycleContex
     const fields = DECISIONS[step];
     if (fields === undefined) return;
     let m = trace.get(ctx.cycle);
-    if (m === undefined) trace.set(ctx.cycle, (m = new Map()));
+    if (m === undefined) trace.set(ctx.cycle, (m = new Map<string, string>()));
     for (const [field, read] of Object.entries(fields)) m.set(`${step}.${field}`, JSON.stringify(read(ctx)));
   };
 }
