@@ -229,7 +229,7 @@ describe('coce data import on the real pump-and-dump trades (SYM/BTC, ccxt fetch
 });
 
 describe('every mode on real data: train on the real pumps, back-test on real candles with both benchmarks', () => {
-  it('coce train --data (candle features only) and coce backtest --data without and with the model', async () => {
+  it('coce train --data (candle features only), coce backtest --data without and with the model, coce optimize on it', async () => {
     const cwd = tmp();
     const io = () => memoryIo(cwd, { LOG_LEVEL: 'error' });
     // 12 pairs of the 1h set, the first 35 days only warming up (the universe wants 14 days of listing)
@@ -266,6 +266,13 @@ describe('every mode on real data: train on the real pumps, back-test on real ca
     expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold BTC +${btcReturn.toFixed(2)} %\\n`));
     expect(withModel).toMatch(new RegExp(`\\nbuy-and-hold micro-caps \\(equal weight\\) +${microReturn.toFixed(2)} %\\n`));
     expect(readFileSync(join(cwd, 'bt-model', 'logs', 'equity.jsonl'), 'utf8').trim().split('\n')).toHaveLength(equity.length);
+
+    // walk-forward on the real import: out-of-sample figures for each window (issue 18)
+    writeFileSync(join(cwd, 'wf.yaml'), 'days: 20\ndata: [real]\nset:\n  exits.take_profit_pct: [12, 15]\n');
+    const opt = io();
+    expect(await main(['optimize', '--grid', 'wf.yaml', '--train-days', '8', '--test-days', '4', '--config', 'model.yaml', '--out', 'wf'], opt), opt.err()).toBe(0);
+    expect(opt.out().match(/^window \d: chose c[01] \{"exits.take_profit_pct":1[25]\} on days \d+-\d+ \(in-sample Sharpe (-?\d+\.\d\d|n\/a)\); out of sample, days \d+-\d+: d0 -?\d+\.\d\d %/gm)).toHaveLength(3);
+    expect(opt.out()).toMatch(/\n {2}d0: return -?\d+\.\d\d %, Sharpe (-?\d+\.\d\d|n\/a), max DD \d+\.\d\d % over 12 days\n/);
   }, 180_000);
 });
 
