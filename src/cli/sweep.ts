@@ -29,38 +29,60 @@ async function runJobs(jobs: readonly SweepJob[], out: string, url: string | nul
   return runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
 }
 
-/** `coce sweep`: back-tests over a grid, on this machine's cores or on any number of `coce worker`s through Redis. */
-export function registerSweep(program: Command, ctx: CliContext): void {
-  const { io, say } = ctx;
-  program
-    .command('sweep')
-    .description('back-tests over a grid of config values, seeds and data sets; ranked table and sweep.json under --out')
-    .requiredOption('--grid <file>', 'grid file: days, seeds, data, set (see README "Research")')
-    .option('--out <dir>', 'new or empty folder for the results (default: runs/sweep-<grid name>)')
+/** The flags `coce sweep` and `coce optimize` share. */
+interface GridFlags {
+  grid: string;
+  out?: string;
+  queue?: string;
+  workers?: number;
+  config?: string;
+  sleeveConfig?: string | false;
+}
+
+/** --out, --queue, --workers and the config files, after the command's own options. */
+const gridOptions = (c: Command, kind: string): Command =>
+  c
+    .option('--out <dir>', `new or empty folder for the results (default: runs/${kind}-<grid name>)`)
     .option('--queue <url>', 'Redis URL (redis://host:port): enqueue the jobs for `coce worker`s on any machine instead of running them here')
     .option('--workers <n>', 'worker threads without --queue (default: one per core)', intArg(1, '--workers', 256))
     .addOption(configOption())
     .addOption(sleeveConfigOption())
-    .addOption(noSleeveConfigOption())
-    .action(async (f: { grid: string; out?: string; queue?: string; workers?: number; config?: string; sleeveConfig?: string | false }) => {
-      const gridFile = resolve(io.cwd, f.grid);
-      const out = resolve(io.cwd, f.out ?? join('runs', `sweep-${basename(gridFile).replace(/\.ya?ml$/, '')}`));
-      const url = f.queue === undefined ? null : parseQueueUrl(f.queue);
-      const jobs = planSweep({
-        gridFile,
-        configFile: configPath(f.config, 'config/base.yaml', io.cwd),
-        sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
-        out,
-        cwd: io.cwd,
-      });
-      const t0 = performance.now();
-      const results = await runJobs(jobs, out, url, f.workers, say);
-      const file = join(out, 'sweep.json');
-      writeFileSync(file, JSON.stringify({ grid: gridFile, jobs: jobs.length, ranked: rankSweep(results).map((r) => r.id), results }, null, 2) + '\n');
-      say(`\n${formatSweep(results)}\n\n${((performance.now() - t0) / 1000).toFixed(1)} s; results in ${file}`);
-      const failed = results.filter((r) => r.error !== null).length;
-      if (failed > 0) throw new SweepError(`${failed} of ${results.length} back-tests failed (their errors are in the table and in ${file})`);
-    });
+    .addOption(noSleeveConfigOption());
+
+/** The grid's jobs (every point validated), its output folder and the queue, from the flags. */
+function planFromFlags(f: GridFlags, kind: string, cwd: string): { gridFile: string; out: string; url: string | null; jobs: SweepJob[] } {
+  const gridFile = resolve(cwd, f.grid);
+  const out = resolve(cwd, f.out ?? join('runs', `${kind}-${basename(gridFile).replace(/\.ya?ml$/, '')}`));
+  const url = f.queue === undefined ? null : parseQueueUrl(f.queue);
+  const jobs = planSweep({
+    gridFile,
+    configFile: configPath(f.config, 'config/base.yaml', cwd),
+    sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', cwd),
+    out,
+    cwd,
+  });
+  return { gridFile, out, url, jobs };
+}
+
+/** `coce sweep`: back-tests over a grid, on this machine's cores or on any number of `coce worker`s through Redis. */
+export function registerSweep(program: Command, ctx: CliContext): void {
+  const { io, say } = ctx;
+  gridOptions(
+    program
+      .command('sweep')
+      .description('back-tests over a grid of config values, seeds and data sets; ranked table and sweep.json under --out')
+      .requiredOption('--grid <file>', 'grid file: days, seeds, data, set (see README "Research")'),
+    'sweep',
+  ).action(async (f: GridFlags) => {
+    const { gridFile, out, url, jobs } = planFromFlags(f, 'sweep', io.cwd);
+    const t0 = performance.now();
+    const results = await runJobs(jobs, out, url, f.workers, say);
+    const file = join(out, 'sweep.json');
+    writeFileSync(file, JSON.stringify({ grid: gridFile, jobs: jobs.length, ranked: rankSweep(results).map((r) => r.id), results }, null, 2) + '\n');
+    say(`\n${formatSweep(results)}\n\n${((performance.now() - t0) / 1000).toFixed(1)} s; results in ${file}`);
+    const failed = results.filter((r) => r.error !== null).length;
+    if (failed > 0) throw new SweepError(`${failed} of ${results.length} back-tests failed (their errors are in the table and in ${file})`);
+  });
 }
 
 /** `coce worker`: runs sweep jobs from a Redis queue until stopped (SIGINT/SIGTERM finish the jobs in hand first). */
@@ -85,45 +107,32 @@ export function registerWorker(program: Command, ctx: CliContext): void {
 /** `coce optimize`: walk-forward optimisation over a grid; headline figures out of sample only. */
 export function registerOptimize(program: Command, ctx: CliContext): void {
   const { io, say } = ctx;
-  program
-    .command('optimize')
-    .description('walk-forward optimisation: choose the grid point on each training window, score it on the next test window, roll; figures out of sample only')
-    .requiredOption('--grid <file>', 'grid file (as coce sweep reads it); its days (or data sets) are the whole span')
-    .requiredOption('--train-days <n>', 'days each choice is made on', intArg(2, '--train-days', 36_500))
-    .requiredOption('--test-days <n>', 'days each choice is then scored on (the windows roll by this much)', intArg(1, '--test-days', 36_500))
-    .option('--out <dir>', 'new or empty folder for the results (default: runs/optimize-<grid name>)')
-    .option('--queue <url>', 'Redis URL: run the back-tests on coce workers (as coce sweep --queue)')
-    .option('--workers <n>', 'worker threads without --queue (default: one per core)', intArg(1, '--workers', 256))
-    .addOption(configOption())
-    .addOption(sleeveConfigOption())
-    .addOption(noSleeveConfigOption())
-    .action(async (f: { grid: string; trainDays: number; testDays: number; out?: string; queue?: string; workers?: number; config?: string; sleeveConfig?: string | false }) => {
-      const gridFile = resolve(io.cwd, f.grid);
-      const out = resolve(io.cwd, f.out ?? join('runs', `optimize-${basename(gridFile).replace(/\.ya?ml$/, '')}`));
-      const url = f.queue === undefined ? null : parseQueueUrl(f.queue);
-      const jobs = planSweep({
-        gridFile,
-        configFile: configPath(f.config, 'config/base.yaml', io.cwd),
-        sleeveConfigFile: f.sleeveConfig === false ? null : configPath(f.sleeveConfig, 'config/sleeve.yaml', io.cwd),
-        out,
-        cwd: io.cwd,
-      });
-      const results = await runJobs(jobs, out, url, f.workers, say);
-      const failed = results.filter((r) => r.error !== null);
-      // a point is compared on every market or not at all
-      const broken = new Set(jobs.filter((j, k) => results[k]!.error !== null).map((j) => j.point));
-      const points = new Map<number, PointReturns>();
-      jobs.forEach((j, k) => {
-        const r = results[k]!;
-        if (broken.has(j.point) || r.summary === null) return;
-        const p = points.get(j.point) ?? { point: j.point, values: j.values, daily: {} };
-        p.daily[j.seed === null ? `d${j.id.slice(j.id.lastIndexOf('-d') + 2)}` : `s${j.seed}`] = dailyReturns(r.summary.startNavUsd, r.dailyNavUsd.map((d) => d.navUsd));
-        points.set(j.point, p);
-      });
-      const report = walkForward([...points.values()], f.trainDays, f.testDays);
-      const file = join(out, 'optimize.json');
-      writeFileSync(file, JSON.stringify({ grid: gridFile, trainDays: f.trainDays, testDays: f.testDays, failed: failed.map((r) => ({ id: r.id, error: r.error })), ...report }, null, 2) + '\n');
-      say(`\n${formatWalkForward(report)}\n\nresults in ${file}`);
-      if (failed.length > 0) throw new SweepError(`${failed.length} of ${results.length} back-tests failed; their points were left out (${file})`);
+  gridOptions(
+    program
+      .command('optimize')
+      .description('walk-forward optimisation: choose the grid point on each training window, score it on the next test window, roll; figures out of sample only')
+      .requiredOption('--grid <file>', 'grid file (as coce sweep reads it); its days (or data sets) are the whole span')
+      .requiredOption('--train-days <n>', 'days each choice is made on', intArg(2, '--train-days', 36_500))
+      .requiredOption('--test-days <n>', 'days each choice is then scored on (the windows roll by this much)', intArg(1, '--test-days', 36_500)),
+    'optimize',
+  ).action(async (f: GridFlags & { trainDays: number; testDays: number }) => {
+    const { gridFile, out, url, jobs } = planFromFlags(f, 'optimize', io.cwd);
+    const results = await runJobs(jobs, out, url, f.workers, say);
+    const failed = results.filter((r) => r.error !== null);
+    // a point is compared on every market or not at all
+    const broken = new Set(jobs.filter((j, k) => results[k]!.error !== null).map((j) => j.point));
+    const points = new Map<number, PointReturns>();
+    jobs.forEach((j, k) => {
+      const r = results[k]!;
+      if (broken.has(j.point) || r.summary === null) return;
+      const p = points.get(j.point) ?? { point: j.point, values: j.values, daily: {} };
+      p.daily[j.seed === null ? `d${j.id.slice(j.id.lastIndexOf('-d') + 2)}` : `s${j.seed}`] = dailyReturns(r.summary.startNavUsd, r.dailyNavUsd.map((d) => d.navUsd));
+      points.set(j.point, p);
     });
+    const report = walkForward([...points.values()], f.trainDays, f.testDays);
+    const file = join(out, 'optimize.json');
+    writeFileSync(file, JSON.stringify({ grid: gridFile, trainDays: f.trainDays, testDays: f.testDays, failed: failed.map((r) => ({ id: r.id, error: r.error })), ...report }, null, 2) + '\n');
+    say(`\n${formatWalkForward(report)}\n\nresults in ${file}`);
+    if (failed.length > 0) throw new SweepError(`${failed.length} of ${results.length} back-tests failed; their points were left out (${file})`);
+  });
 }
