@@ -29,7 +29,7 @@ export interface EngineDeps {
   /** Audits, halts and reconciliation problems are sent here once their cycle has completed. */
   notifier?: Notifier;
   /** Called after every completed cycle (a progress bar, the health endpoint). */
-  onCycle?: (cycle: number, state: EngineState, stats: { ms: number; orders: number; errors: number }) => void;
+  onCycle?: (cycle: number, state: EngineState, stats: { ms: number; orders: number; errors: number }, events: readonly LogEvent[]) => void;
   /** After every step of every cycle, with the cycle's context (`coce check` records the decisions from it). */
   onStep?: (step: string, ctx: CycleContext) => void;
 }
@@ -107,7 +107,7 @@ export class Engine {
       if (signal.aborted) break;
       const startedMs = performance.now();
       state = await this.runCycle(state, next);
-      this.d.onCycle?.(next, state, { ms: performance.now() - startedMs, ...this.lastCounts });
+      this.d.onCycle?.(next, state, { ms: performance.now() - startedMs, ...this.lastCounts }, this.lastEvents);
       cyclesRun++;
       next++;
       if (++unsaved >= saveEvery) {
@@ -123,6 +123,8 @@ export class Engine {
   private pending: Record<LogName, LogEvent[]> = { trades: [], meta: [], equity: [] };
   /** Orders sent and errors met in the last cycle (for the metrics). */
   private lastCounts = { orders: 0, errors: 0 };
+  /** The last cycle's events (every log), for onCycle. */
+  private lastEvents: LogEvent[] = [];
 
   private save(state: EngineState): void {
     this.d.logs.append(this.pending);
@@ -153,6 +155,7 @@ export class Engine {
     next.lastCompletedCycle = cycle;
     next.lastCompletedTs = ts;
     for (const name of ['trades', 'meta', 'equity'] as const) for (const e of events[name]) this.pending[name].push(e);
+    this.lastEvents = [...events.trades, ...events.meta, ...events.equity];
     this.lastCounts = {
       orders: events.trades.filter((e) => e.type === 'order_placed' || e.type === 'option_fill').length,
       errors: [...events.trades, ...events.meta].filter((e) => e.type.endsWith('_failed') || e.type === 'sleeve_error' || e.type === 'order_unknown').length,

@@ -31,6 +31,7 @@ import { PaperOptionsVenue, type OptionsVenue } from '../options/options-venue.j
 import { createDeribitExchange, DeribitOptionsVenue } from '../options/deribit-venue.js';
 import { LogNotifier } from '../utils/notifier.js';
 import { HealthServer } from '../ops/health-server.js';
+import { OperatorConsole } from '../ops/console/operator-console.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { initSentry } from '../ops/sentry.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -46,6 +47,8 @@ export interface RunOptions {
   cycles?: number;
   /** Serve /healthz and /metrics on this port (overrides notify.health). */
   healthPort?: number;
+  /** Serve the operator console on this port (overrides notify.console). */
+  consolePort?: number;
   seed?: number;
   speed?: number;
   stateDir: string;
@@ -152,6 +155,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   const locks = [acquireRunLock(opts.stateDir)];
   const logs = new EventLogs(opts.logDir, deps.scrub, durable);
   let health: HealthServer | null = null;
+  let operatorConsole: OperatorConsole | null = null;
   try {
     logs.ensureWritable();
     if (resolve(opts.logDir) !== resolve(opts.stateDir)) locks.push(acquireRunLock(opts.logDir));
@@ -315,6 +319,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     // back-tests (and the sweep's) are not the daemon: they page nobody and listen on no port
     const ops = opts.mode !== 'backtest';
     health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
+    const consolePort = opts.consolePort ?? (cfg.notify.console.enabled ? cfg.notify.console.port : null);
+    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
@@ -349,14 +355,19 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       saveEveryCycles: opts.mode === 'backtest' ? cfg.schedule.backtestSaveEveryBars : 1,
       notifier: new FanOutNotifier([new LogNotifier(deps.log.child({ component: 'notifier' })), ...(slack ? [slack] : []), ...(sentry ? [sentry] : [])]),
       ...(deps.onStep === undefined ? {} : { onStep: deps.onStep }),
-      onCycle: (cycle, st, stats) => {
+      onCycle: (cycle, st, stats, events) => {
         health?.update(cycle, st, stats);
+        operatorConsole?.update(st, events);
         deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);
       },
     });
     if (health !== null) {
       const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
+    }
+    if (operatorConsole !== null) {
+      const port = await operatorConsole.start(cfg.notify.console.host, consolePort!, state);
+      log.info({ host: cfg.notify.console.host, port }, `operator console on http://${cfg.notify.console.host}:${port}/ (read-only)`);
     }
     // every start-up check has passed: only now is anything written (a new run's state, a crashed cycle's lines cut)
     if (opts.restoreBackup) {
@@ -392,6 +403,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         deps.signal.removeEventListener('abort', onAbort);
         clearTimeout(forceTimer);
         await health?.close();
+        await operatorConsole?.close();
       });
     await market.close?.();
     await venue.close?.();
@@ -410,6 +422,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     };
   } finally {
     await health?.close(); // a start-up that failed after the port was taken must not keep the process alive
+    await operatorConsole?.close();
     logs.close();
     for (const l of locks) l.release();
   }

@@ -23,6 +23,7 @@ interface RunFlags {
   data?: string;
   cycles?: number;
   healthPort?: number;
+  consolePort?: number;
 }
 
 /** `coce run`: the engine loop in any mode. */
@@ -40,6 +41,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'seed of every random choice, 0 .. 2^32-1 (default: sim.seed)', intArg(0, '--seed', MAX_SEED))
     .option('--cycles <n>', 'stop after this many cycles (a smoke run; overrides --days)', intArg(1, '--cycles', MAX_DAYS * 288))
     .option('--health-port <n>', 'serve /healthz and /metrics on 127.0.0.1:<n> (overrides notify.health; 0 = any free port)', intArg(0, '--health-port', 65535))
+    .option('--console-port <n>', 'serve the operator console on 127.0.0.1:<n> (overrides notify.console; 0 = any free port)', intArg(0, '--console-port', 65535))
     .option('--speed <x>', 'sim pacing: simulated seconds per wall second, 0 = unpaced (default: sim.speed)', nonNegativeArg)
     .option('--state-dir <dir>', 'where state.json lives', 'data')
     .option('--log-dir <dir>', 'where the JSONL logs go', 'logs')
@@ -60,6 +62,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ...(f.days === undefined ? {} : { days: f.days }),
         ...(f.cycles === undefined ? {} : { cycles: f.cycles }),
         ...(f.healthPort === undefined ? {} : { healthPort: f.healthPort }),
+        ...(f.consolePort === undefined ? {} : { consolePort: f.consolePort }),
         ...(f.seed === undefined ? {} : { seed: f.seed }),
         ...(f.speed === undefined ? {} : { speed: f.speed }),
         ...(f.data === undefined ? {} : { dataDir: resolve(io.cwd, f.data) }),

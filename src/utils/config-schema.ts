@@ -242,6 +242,8 @@ const notify = z.strictObject({
   sentry: z.strictObject({ environment: z.string().min(1), traces_sample_rate: fraction }),
   // port 0: any free port (the log says which)
   health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
+  // loopback only: from another machine, through an SSH tunnel (README), never a public bind
+  console: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
 });
 
 const sim = z.strictObject({

@@ -1,0 +1,107 @@
+/**
+ * The console's one page: figures pushed by /api/events (server-sent events), the NAV chart by uPlot (served from
+ * /assets), laid out for a phone first. Text from the engine is set with textContent, never as HTML.
+ */
+export const CONSOLE_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>COCE console</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/uPlot.min.css">
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1b1f24; }
+  header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 10px 14px; background: #1b1f24; color: #fff; }
+  header h1 { font-size: 16px; margin: 0 8px 0 0; }
+  .badge { border-radius: 10px; padding: 2px 8px; font-size: 12px; background: #2e7d32; }
+  .badge.halted { background: #c62828; } .badge.probation, .badge.reducing { background: #ef6c00; }
+  main { padding: 10px; display: grid; gap: 10px; grid-template-columns: 1fr; max-width: 1200px; margin: 0 auto; }
+  @media (min-width: 900px) { main { grid-template-columns: 1fr 1fr; } .wide { grid-column: 1 / -1; } }
+  section { background: #fff; border-radius: 8px; padding: 10px 12px; box-shadow: 0 1px 2px rgba(0,0,0,.08); min-width: 0; }
+  h2 { font-size: 14px; margin: 0 0 8px; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 8px; }
+  .card b { display: block; font-size: 18px; }
+  .scroll { overflow-x: auto; }
+  table { border-collapse: collapse; width: 100%; font-size: 13px; }
+  th, td { text-align: right; padding: 3px 6px; border-bottom: 1px solid #eee; white-space: nowrap; }
+  th:first-child, td:first-child { text-align: left; }
+  .neg { color: #c62828; } .pos { color: #2e7d32; } .muted { color: #6b7280; }
+  ul { margin: 0; padding-left: 18px; }
+</style>
+</head>
+<body>
+<header><h1>COCE</h1><span id="mode" class="muted"></span><span id="kill" class="badge">…</span><span id="bar" class="muted">waiting for the first cycle</span></header>
+<main>
+  <section class="wide"><div class="cards">
+    <div class="card">NAV<b id="nav">–</b></div>
+    <div class="card">return<b id="ret">–</b></div>
+    <div class="card">drawdown<b id="dd">–</b></div>
+    <div class="card">cash<b id="cash">–</b></div>
+    <div class="card">options sleeve<b id="sleeve">–</b></div>
+  </div><div id="killreason" class="muted"></div></section>
+  <section class="wide"><h2>NAV against buy-and-hold BTC and the micro-caps</h2><div id="chart"></div></section>
+  <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th></tr></thead><tbody></tbody></table></div></section>
+  <section><h2>Recent pump alarms</h2><div class="scroll"><table id="alarms"><thead><tr><th>asset</th><th>probability</th><th>candidate</th><th>bar</th></tr></thead><tbody></tbody></table></div></section>
+  <section><h2>Guardrail trips</h2><ul id="trips"></ul></section>
+  <section class="wide"><h2>Clusters</h2><ul id="clusters"></ul></section>
+</main>
+<script src="/assets/uPlot.iife.min.js"></script>
+<script>
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const usd = (x) => x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  const pct = (x) => (x === null ? 'n/a' : x.toFixed(2) + ' %');
+  const cell = (tr, text, cls) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
+  const sign = (x) => (x < 0 ? 'neg' : x > 0 ? 'pos' : '');
+  let plot = null;
+  const chartData = (s) => [s.equity.ts.map((t) => Date.parse(t) / 1000), s.equity.navUsd, s.equity.btcUsd, s.equity.microCapsUsd];
+  function drawChart(s) {
+    const el = $('chart');
+    const width = Math.max(240, el.clientWidth);
+    if (plot === null) {
+      plot = new uPlot({ width, height: 240, series: [{}, { label: 'NAV', stroke: '#1565c0', width: 2 }, { label: 'BTC', stroke: '#ef6c00' }, { label: 'micro-caps', stroke: '#6b7280' }], axes: [{}, { size: 70 }] }, chartData(s), el);
+      window.addEventListener('resize', () => plot.setSize({ width: Math.max(240, el.clientWidth), height: 240 }));
+    } else plot.setData(chartData(s));
+  }
+  function render(s) {
+    document.body.dataset.cycle = String(s.cycle);
+    $('mode').textContent = s.mode;
+    $('bar').textContent = s.ts === null ? 'no cycle yet' : 'bar closed ' + s.ts.replace('T', ' ').slice(0, 16) + ' UTC (cycle ' + s.cycle + ')';
+    $('kill').textContent = s.killSwitch.state;
+    $('kill').className = 'badge ' + s.killSwitch.state;
+    $('killreason').textContent = s.killSwitch.reason === null ? '' : 'kill-switch: ' + s.killSwitch.reason;
+    $('nav').textContent = usd(s.navUsd);
+    $('ret').textContent = pct(s.returnPct);
+    $('dd').textContent = pct(s.drawdownPct);
+    $('cash').textContent = usd(s.cashUsd);
+    $('sleeve').textContent = usd(s.sleeve.valueUsd);
+    const pos = $('positions').tBodies[0];
+    pos.replaceChildren();
+    for (const p of s.positions) {
+      const tr = document.createElement('tr');
+      cell(tr, p.symbol); cell(tr, p.qty.toPrecision(6)); cell(tr, p.avgEntryPriceUsd.toPrecision(6)); cell(tr, p.lastPriceUsd.toPrecision(6));
+      cell(tr, usd(p.valueUsd)); cell(tr, usd(p.pnlUsd), sign(p.pnlUsd)); cell(tr, pct(p.pnlPct), sign(p.pnlPct));
+      cell(tr, p.takeProfitUsd === null ? '–' : p.takeProfitUsd.toPrecision(6)); cell(tr, p.exit ?? '–');
+      pos.appendChild(tr);
+    }
+    const al = $('alarms').tBodies[0];
+    al.replaceChildren();
+    for (const a of s.alarms.slice(0, 20)) {
+      const tr = document.createElement('tr');
+      cell(tr, a.symbol); cell(tr, a.probability.toFixed(3)); cell(tr, a.candidate ? 'yes' : 'no'); cell(tr, a.ts.slice(5, 16).replace('T', ' '));
+      al.appendChild(tr);
+    }
+    const trips = $('trips');
+    trips.replaceChildren(...s.guardrailTrips.slice(0, 15).map((t) => { const li = document.createElement('li'); li.textContent = t.ts.slice(5, 16).replace('T', ' ') + ' ' + t.guardrail + ': ' + t.reason; return li; }));
+    const cl = $('clusters');
+    cl.replaceChildren(...s.clusters.map((c) => { const li = document.createElement('li'); li.textContent = 'cluster ' + c.cluster + ': ' + c.symbols.join(', '); return li; }));
+    if (typeof uPlot === 'function' && s.equity.ts.length > 0) drawChart(s);
+  }
+  const events = new EventSource('/api/events');
+  events.addEventListener('snapshot', (e) => render(JSON.parse(e.data)));
+})();
+</script>
+</body>
+</html>
+`;

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJsonlLog } from '../../src/state/jsonl-log.js';
+import type { EngineState } from '../../src/state/schema.js';
+import { REPO, tmp } from '../helpers.js';
+import { spawnCoce } from './process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.COCE_REQUIRE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
+/** Screenshots of the console, kept after the run (CI's artefacts). */
+const ARTIFACTS = join(REPO, 'artifacts', 'console');
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+const until = async (what: string, ok: () => Promise<boolean> | boolean, ms = 30_000) => {
+  const t0 = Date.now();
+  while (!(await ok())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+const usd = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+
+describe('the operator console of a paced sim', () => {
+  it('serves the figures as JSON and events; read-only; nothing before the first cycle', async () => {
+    const cwd = tmp('coce-console-');
+    const port = await freePort();
+    const run = spawnCoce(['run', '--mode', 'sim', '--days', '1', '--speed', '36000', '--console-port', String(port)], { cwd });
+    const base = `http://127.0.0.1:${port}`;
+    await until('the console to answer', async () => (await fetch(`${base}/api/status`).catch(() => null))?.status === 200);
+    const post = await fetch(`${base}/api/status`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<script src="/assets/uPlot.iife.min.js"></script>');
+    expect((await fetch(`${base}/assets/uPlot.iife.min.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const done = await run.done;
+    expect(done.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
+    expect(state.lastCompletedCycle).not.toBeNull();
+  }, 60_000);
+
+  it.skipIf(!haveChromium)('in headless Chromium: NAV, positions and alarms as in state and logs, updated without a reload, at phone and desktop widths', async () => {
+    const cwd = tmp('coce-console-');
+    const port = await freePort();
+    const run = spawnCoce(['run', '--mode', 'sim', '--days', '3', '--speed', '36000', '--console-port', String(port)], { cwd });
+    const base = `http://127.0.0.1:${port}`;
+    await until('the console to answer', async () => (await fetch(`${base}/api/status`).catch(() => null)) !== null);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    try {
+      const views = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
+      const pages = await Promise.all(
+        Object.entries(views).map(async ([name, viewport]) => {
+          const page = await browser.newPage({ viewport });
+          const problems: string[] = [];
+          page.on('console', (m) => {
+            if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+          });
+          page.on('pageerror', (e) => problems.push(e.message));
+          await page.goto(`${base}/`);
+          return { name, page, problems };
+        }),
+      );
+      for (const { name, page, problems } of pages) {
+        const cycle = async () => Number((await page.locator('body').getAttribute('data-cycle')) ?? 'NaN');
+        await until(`${name}: a first snapshot`, async () => Number.isFinite(await cycle()));
+        const first = await cycle();
+        // pushed by the server: the same page, not reloaded, moves on
+        await until(`${name}: an update without a reload`, async () => (await cycle()) >= first + 3);
+        expect(problems, name).toEqual([]);
+        const chart = await page.locator('#chart canvas').first().boundingBox();
+        expect(chart!.width, name).toBeGreaterThan(name === 'phone' ? 300 : 1000);
+        // nothing wider than the screen but the tables' own scroll boxes
+        expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth), name).toBeLessThanOrEqual(views[name as keyof typeof views].width);
+        await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+      }
+      // the run ends: its last snapshot is what the pages show, and it is what state and logs say
+      expect((await run.done).code).toBe(0);
+      const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
+      const alarms = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'pump_alarm');
+      expect(alarms.length).toBeGreaterThan(0);
+      for (const { name, page } of pages) {
+        await until(`${name}: the last cycle`, async () => Number(await page.locator('body').getAttribute('data-cycle')) === state.lastCompletedCycle);
+        expect(await page.locator('#nav').textContent(), name).toBe(usd(state.equityCurve.at(-1)!.navUsd));
+        expect(await page.locator('#kill').textContent(), name).toBe(state.killSwitch.state);
+        const rows = page.locator('#positions tbody tr');
+        expect(await rows.count(), name).toBe(Object.keys(state.positions).length);
+        for (const [i, sym] of Object.entries(state.positions).sort(([, a], [, b]) => b.qty * b.lastPriceUsd - a.qty * a.lastPriceUsd).map(([s]) => s).entries()) {
+          expect(await rows.nth(i).locator('td').first().textContent(), name).toBe(sym);
+        }
+        const alarmRows = page.locator('#alarms tbody tr');
+        expect(await alarmRows.count(), name).toBe(Math.min(20, alarms.length));
+        expect(await alarmRows.first().locator('td').first().textContent(), name).toBe(alarms.at(-1)!.symbol);
+        expect(await alarmRows.first().locator('td').nth(1).textContent(), name).toBe((alarms.at(-1)!.probability as number).toFixed(3));
+      }
+    } finally {
+      await browser.close();
+      run.kill('SIGKILL');
+    }
+  }, 90_000);
+});
