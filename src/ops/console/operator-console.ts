@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { LogEvent } from '../../state/jsonl-log.js';
 import { readJsonlLog } from '../../state/jsonl-log.js';
 import type { EngineState } from '../../state/schema.js';
-import { addEvents, consoleSnapshot, type ConsoleEvent, type ConsoleHistory } from './console-figures.js';
+import { addEvents, consoleSnapshot, type ConsoleHistory } from './console-figures.js';
 import { ConsoleServer } from './console-server.js';
 
 /**
@@ -22,7 +22,7 @@ export class OperatorConsole {
   async start(host: string, port: number, state: EngineState): Promise<number> {
     for (const name of ['equity.jsonl', 'meta_events.jsonl']) {
       const file = join(this.logDir, name);
-      if (existsSync(file)) addEvents(this.history, readJsonlLog(file) as ConsoleEvent[]);
+      if (existsSync(file)) addEvents(this.history, readJsonlLog(file));
     }
     if (state.lastCompletedCycle !== null) this.server.publish(consoleSnapshot(state, this.history, this.mode));
     return this.server.start(host, port);
