@@ -28,6 +28,8 @@ import { HistoryStep } from './steps/history-step.js';
 import { GuardrailStep } from './steps/guardrail-step.js';
 import { MetaStep } from './steps/meta-step.js';
 import { ExitStep } from './steps/exit-step.js';
+import { OperatorStep } from './steps/operator-step.js';
+import type { ControlQueue } from '../ops/console/operator-controls.js';
 import { alphaBars, hoursToBars } from './alpha-bars.js';
 import type { AlphaStep } from './steps/alpha-step.js';
 import type { PumpModel } from '../alpha/pump-model.js';
@@ -235,7 +237,7 @@ export function convexSettings(cfg: Config): Omit<ConvexSettings, 'trading'> {
   };
 }
 
-export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: ReturnHistory, exec: ExecutionDeps, sleeve: SleeveDeps = { choice: 'core', venue: new PaperOptionsVenue() }): CycleStep[] {
+export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: ReturnHistory, exec: ExecutionDeps, sleeve: SleeveDeps = { choice: 'core', venue: new PaperOptionsVenue() }, controls: ControlQueue | null = null): CycleStep[] {
   const p = cfg.portfolio;
   const e = cfg.execution;
   const place = { retries: e.retries.max, baseDelayMs: e.retries.baseDelayMs, maxDelayMs: e.retries.maxDelayMs, sleep: exec.wait, log: exec.log };
@@ -264,6 +266,8 @@ export function buildSteps(cfg: Config, alpha: AlphaStep | null, history: Return
       spike: () => spikeSettings(cfg, alpha?.model ?? null),
       noEntryAfterSpikeBars: hoursToBars(cfg, cfg.alpha.noEntryAfterSpikeHours),
     }),
+    // the operator's requests (with a console): after the exits, so a flattening sells like an exit
+    ...(controls === null ? [] : [new OperatorStep(controls)]),
     new ClusterStep(history, { ...cfg.clusters }),
     new AllocationStep(history, {
       linkage: p.linkage,

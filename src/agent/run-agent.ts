@@ -320,7 +320,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const ops = opts.mode !== 'backtest';
     health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
     const consolePort = opts.consolePort ?? (cfg.notify.console.enabled ? cfg.notify.console.port : null);
-    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir) : null;
+    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir, { token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000 }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
@@ -343,7 +343,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       store,
       logs,
       steps: [
-        ...buildSteps(stepConfig(cfg, opts.mode, log), step, history, exec, { choice: opts.sleeve, venue: optionsVenue }),
+        ...buildSteps(stepConfig(cfg, opts.mode, log), step, history, exec, { choice: opts.sleeve, venue: optionsVenue }, operatorConsole?.controls ?? null),
         // last: a model retrained on this bar's close scores from the next bar on
         ...(step === null || retrainEvery === null || opts.sleeve === 'convex'
           ? []
@@ -367,7 +367,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     }
     if (operatorConsole !== null) {
       const port = await operatorConsole.start(cfg.notify.console.host, consolePort!, state);
-      log.info({ host: cfg.notify.console.host, port }, `operator console on http://${cfg.notify.console.host}:${port}/ (read-only)`);
+      log.info({ host: cfg.notify.console.host, port }, `operator console on http://${cfg.notify.console.host}:${port}/${deps.env.secrets.COCE_CONSOLE_TOKEN === undefined ? ' (read-only: COCE_CONSOLE_TOKEN is not set)' : ''}`);
     }
     // every start-up check has passed: only now is anything written (a new run's state, a crashed cycle's lines cut)
     if (opts.restoreBackup) {

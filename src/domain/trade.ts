@@ -18,10 +18,11 @@ export const EXIT_REASONS = ['stop_loss', 'take_profit', 'spike', 'trailing_stop
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /**
- * What the exit step sells: a rule's exit, or a position no entry of COCE's opened (`adopted`: taken from the
- * exchange account at a new run's start, its cost unknown), sold at its first bar as the allocation never wanted it.
+ * What the exit step sells: a rule's exit, a flattening the operator asked for (`operator`: console or Telegram), or
+ * a position no entry of COCE's opened (`adopted`: taken from the exchange account at a new run's start, its cost
+ * unknown), sold at its first bar as the allocation never wanted it.
  */
-export const SALE_REASONS = [...EXIT_REASONS, 'adopted'] as const;
+export const SALE_REASONS = [...EXIT_REASONS, 'adopted', 'operator'] as const;
 export type SaleReason = (typeof SALE_REASONS)[number];
 
 /**

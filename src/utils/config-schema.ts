@@ -243,7 +243,7 @@ const notify = z.strictObject({
   // port 0: any free port (the log says which)
   health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
   // loopback only: from another machine, through an SSH tunnel (README), never a public bind
-  console: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
+  console: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535), session_minutes: z.number().int().min(1).max(24 * 60) }),
 });
 
 const sim = z.strictObject({

@@ -11,6 +11,7 @@ export const SECRET_NAMES = [
   'COINGECKO_API_KEY',
   'SENTRY_DSN',
   'SLACK_WEBHOOK_URL',
+  'COCE_CONSOLE_TOKEN',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

@@ -113,3 +113,53 @@ describe('the operator console of a paced sim', () => {
     }
   }, 90_000);
 });
+
+describe('controls from the console reach the engine', () => {
+  it('pause entries and flatten all: applied at the next cycle through the order path, audited once with who asked; the token in no log', async () => {
+    const cwd = tmp('coce-console-');
+    const port = await freePort();
+    const token = 'e2e-console-token-4f9c2b7d1a';
+    const run = spawnCoce(['run', '--mode', 'sim', '--days', '5', '--speed', '36000', '--console-port', String(port)], { cwd, env: { COCE_CONSOLE_TOKEN: token, LOG_LEVEL: 'info' } });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      type Status = { cycle: number; positions: { symbol: string }[] };
+      let status: Status | null = null;
+      await until('a position to flatten', async () => {
+        const r = await fetch(`${base}/api/status`).catch(() => null);
+        status = r?.status === 200 ? ((await r.json()) as Status) : null;
+        return (status?.positions.length ?? 0) > 0;
+      });
+      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const { csrf } = (await login.json()) as { csrf: string };
+      const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf };
+      expect((await fetch(`${base}/api/control/pause-entries`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
+      expect((await fetch(`${base}/api/control/flatten`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
+      const done = await run.done;
+      expect(done.code).toBe(0);
+      const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
+      const controls = meta.filter((e) => e.type === 'operator_control');
+      expect(controls.map((e) => [e.control, e.applied])).toEqual([
+        ['pause_entries', true],
+        ['flatten', true],
+      ]);
+      expect(controls[0]!.by).toMatch(/^console session [A-Za-z0-9_-]{6} from 127\.0\.0\.1$/);
+      const at = controls[0]!.cycle;
+      expect(controls[1]!.cycle).toBe(at); // both at the first cycle after they were asked
+      const trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl'));
+      // every position held then was sold as the operator's exit, through the order path
+      const flattened = trades.filter((e) => e.type === 'exit_signal' && e.cycle === at);
+      expect(flattened.length).toBeGreaterThan(0);
+      expect(flattened.every((e) => e.exit === 'operator')).toBe(true);
+      expect(trades.filter((e) => e.type === 'trade_closed' && e.exit === 'operator').length).toBe(flattened.length);
+      // paused from then on: no buy
+      expect(trades.filter((e) => e.type === 'order_placed' && e.side === 'buy' && (e.cycle) >= at)).toEqual([]);
+      const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
+      expect(state.operator).toMatchObject({ entriesPaused: true, sinceCycle: at });
+      for (const f of ['meta_events.jsonl', 'trades.jsonl', 'equity.jsonl']) expect(readFileSync(join(cwd, 'logs', f), 'utf8')).not.toContain(token);
+      expect(done.stdout + done.stderr).not.toContain(token);
+    } finally {
+      run.kill('SIGKILL');
+    }
+  }, 90_000);
+});

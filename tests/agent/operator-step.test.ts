@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { OperatorStep } from '../../src/agent/steps/operator-step.js';
+import { ControlQueue } from '../../src/ops/console/operator-controls.js';
+import { emptySnapshot, freshState, makeContext } from './context.js';
+
+describe('OperatorStep', () => {
+  const by = 'console session abcdef from 127.0.0.1';
+
+  it('pauses and resumes entries: while paused every candidate and held asset is kept out of the allocation', () => {
+    const st = freshState(10_000);
+    st.positions.HELD = { qty: 10, avgEntryPriceUsd: 2, lastPriceUsd: 2, openedCycle: 1, realizedPnlUsd: 0 };
+    const q = new ControlQueue();
+    const step = new OperatorStep(q);
+    q.push({ id: 'a', kind: 'pause_entries', by });
+    const one = makeContext({ cycle: 5, snapshot: emptySnapshot(5), state: st, candidates: ['NEW'] });
+    step.run(one.c);
+    expect(st.operator).toEqual({ entriesPaused: true, by, sinceCycle: 5 });
+    expect([...one.c.noEntry].sort()).toEqual(['HELD', 'NEW']);
+    expect(one.events).toEqual([{ log: 'meta', type: 'operator_control', fields: { id: 'a', control: 'pause_entries', by, applied: true } }]);
+    // still paused the cycle after, with no request
+    const two = makeContext({ cycle: 6, snapshot: emptySnapshot(6), state: st, candidates: ['OTHER'] });
+    step.run(two.c);
+    expect([...two.c.noEntry].sort()).toEqual(['HELD', 'OTHER']);
+    q.push({ id: 'b', kind: 'resume_entries', by });
+    const three = makeContext({ cycle: 7, snapshot: emptySnapshot(7), state: st, candidates: ['OTHER'] });
+    step.run(three.c);
+    expect(st.operator).toBeUndefined();
+    expect([...three.c.noEntry]).toEqual([]);
+  });
+
+  it('flattens as an exit, refuses what it cannot do, and lifts a halt as coce resume does', () => {
+    const st = freshState(10_000);
+    st.positions.A = { qty: 10, avgEntryPriceUsd: 2, lastPriceUsd: 2.5, openedCycle: 1, realizedPnlUsd: 0 };
+    const q = new ControlQueue();
+    const step = new OperatorStep(q);
+    q.push({ id: 'f1', kind: 'flatten', symbol: 'B', by });
+    q.push({ id: 'f2', kind: 'flatten', symbol: 'A', by });
+    q.push({ id: 'h1', kind: 'lift_halt', reason: 'checked the venue', by });
+    const r = makeContext({ cycle: 9, snapshot: emptySnapshot(9), state: st });
+    step.run(r.c);
+    expect(r.events.map((e) => [e.type, e.fields.id ?? e.fields.symbol, e.fields.applied ?? null, e.fields.why ?? null])).toEqual([
+      ['operator_control', 'f1', false, 'no position in B'],
+      ['exit_signal', 'A', null, null],
+      ['operator_control', 'f2', true, null],
+      ['operator_control', 'h1', false, 'trading is not halted (kill-switch active)'],
+    ]);
+    expect(st.openTrades.A!.exit).toEqual({ reason: 'operator', cycle: 9, detail: `flatten asked by ${by}` });
+    expect([...r.c.exiting]).toEqual(['A']);
+    st.killSwitch = { state: 'halted', reason: '7-day Sharpe 0.1 < 1.2', sinceCycle: 8 };
+    q.push({ id: 'h2', kind: 'lift_halt', reason: 'checked the venue', by });
+    const h = makeContext({ cycle: 10, snapshot: emptySnapshot(10), state: st });
+    step.run(h.c);
+    expect(st.killSwitch).toEqual({ state: 'active', reason: 'resumed: checked the venue', sinceCycle: 10 });
+    expect(h.events.map((e) => e.type)).toEqual(['resume', 'operator_control']);
+    expect(h.events[0]!.fields).toEqual({ reason: 'checked the venue', by, haltedSinceCycle: 8, previousReason: '7-day Sharpe 0.1 < 1.2' });
+    q.push({ id: 'f3', kind: 'flatten', symbol: null, by });
+    delete st.positions.A;
+    const none = makeContext({ cycle: 11, snapshot: emptySnapshot(11), state: st });
+    step.run(none.c);
+    expect(none.events[0]!.fields).toMatchObject({ id: 'f3', applied: false, why: 'no position to flatten' });
+  });
+});
