@@ -39,8 +39,9 @@ describe('the operator console of a paced sim', () => {
     const run = spawnCoce(['run', '--mode', 'sim', '--days', '1', '--speed', '36000', '--console-port', String(port)], { cwd });
     const base = `http://127.0.0.1:${port}`;
     await until('the console to answer', async () => (await fetch(`${base}/api/status`).catch(() => null))?.status === 200);
-    const post = await fetch(`${base}/api/status`, { method: 'POST' });
-    expect(post.status).toBe(405);
+    const post = await fetch(`${base}/api/control/pause-entries`, { method: 'POST' });
+    expect(post.status).toBe(403); // no COCE_CONSOLE_TOKEN: read-only
+    expect((await fetch(`${base}/api/status`, { method: 'PUT' })).status).toBe(405);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     const page = await fetch(`${base}/`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -133,22 +134,39 @@ describe('controls from the console reach the engine', () => {
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const { csrf } = (await login.json()) as { csrf: string };
       const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf };
-      expect((await fetch(`${base}/api/control/pause-entries`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
+      // flatten at once (the position is there now), then pause from the page
       expect((await fetch(`${base}/api/control/flatten`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
+      if (haveChromium) {
+        // the page's own controls: log in with the token, press "Pause entries"
+        const { chromium } = await import('playwright-core');
+        const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+        try {
+          const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+          await page.goto(`${base}/`);
+          await page.locator('#token').fill(token);
+          await page.locator('#login button').click();
+          await page.locator('#actions').waitFor({ state: 'visible' });
+          await page.locator('[data-control="pause-entries"]').click();
+          await until('the page to confirm', async () => ((await page.locator('#said').textContent()) ?? '') === 'pause-entries: applied at the next cycle');
+        } finally {
+          await browser.close();
+        }
+      } else expect((await fetch(`${base}/api/control/pause-entries`, { method: 'POST', headers, body: '{}' })).status).toBe(202);
       const done = await run.done;
       expect(done.code).toBe(0);
       const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl'));
       const controls = meta.filter((e) => e.type === 'operator_control');
       expect(controls.map((e) => [e.control, e.applied])).toEqual([
-        ['pause_entries', true],
         ['flatten', true],
+        ['pause_entries', true],
       ]);
-      expect(controls[0]!.by).toMatch(/^console session [A-Za-z0-9_-]{6} from 127\.0\.0\.1$/);
-      const at = controls[0]!.cycle;
-      expect(controls[1]!.cycle).toBe(at); // both at the first cycle after they were asked
+      for (const c of controls) expect(c.by).toMatch(/^console session [A-Za-z0-9_-]{6} from 127\.0\.0\.1$/);
+      const flattenAt = controls[0]!.cycle;
+      const at = controls[1]!.cycle;
+      expect(at).toBeGreaterThanOrEqual(flattenAt);
       const trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl'));
       // every position held then was sold as the operator's exit, through the order path
-      const flattened = trades.filter((e) => e.type === 'exit_signal' && e.cycle === at);
+      const flattened = trades.filter((e) => e.type === 'exit_signal' && e.cycle === flattenAt);
       expect(flattened.length).toBeGreaterThan(0);
       expect(flattened.every((e) => e.exit === 'operator')).toBe(true);
       expect(trades.filter((e) => e.type === 'trade_closed' && e.exit === 'operator').length).toBe(flattened.length);

@@ -31,6 +31,7 @@ export class OperatorStep implements CycleStep {
         }
         for (const s of symbols) {
           const trade = (st.openTrades[s] ??= { highWaterUsd: st.positions[s]!.avgEntryPriceUsd, lastCloseUsd: null, exit: null });
+          if (trade.exit !== null) continue; // an exit rule is already selling it: it keeps its reason
           trade.exit = { reason: 'operator', cycle: ctx.cycle, detail: `flatten asked by ${r.by}` };
           ctx.exiting.add(s);
           const p = st.positions[s]!;

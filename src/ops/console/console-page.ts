@@ -28,6 +28,10 @@ export const CONSOLE_PAGE = `<!doctype html>
   th:first-child, td:first-child { text-align: left; }
   .neg { color: #c62828; } .pos { color: #2e7d32; } .muted { color: #6b7280; }
   ul { margin: 0; padding-left: 18px; }
+  #controls form, #controls .buttons { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+  button, input { font: inherit; padding: 6px 10px; border-radius: 6px; border: 1px solid #c5cad3; background: #fff; }
+  button { cursor: pointer; } button.danger { border-color: #c62828; color: #c62828; }
+  #controls[hidden] { display: none; }
 </style>
 </head>
 <body>
@@ -40,8 +44,14 @@ export const CONSOLE_PAGE = `<!doctype html>
     <div class="card">cash<b id="cash">–</b></div>
     <div class="card">options sleeve<b id="sleeve">–</b></div>
   </div><div id="killreason" class="muted"></div></section>
+  <section class="wide" id="controls" hidden><h2>Controls <span class="muted">(applied at the next cycle, logged with who asked)</span></h2>
+    <form id="login"><input id="token" type="password" autocomplete="current-password" placeholder="console token" aria-label="console token"><button>Log in</button></form>
+    <div class="buttons" id="actions" hidden>
+      <button data-control="pause-entries">Pause entries</button><button data-control="resume-entries">Resume entries</button>
+      <button data-control="flatten" class="danger">Flatten all</button><button data-control="lift-halt">Lift halt…</button><button id="logout">Log out</button>
+    </div><div id="said" class="muted"></div></section>
   <section class="wide"><h2>NAV against buy-and-hold BTC and the micro-caps</h2><div id="chart"></div></section>
-  <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th></tr></thead><tbody></tbody></table></div></section>
+  <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th><th></th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Recent pump alarms</h2><div class="scroll"><table id="alarms"><thead><tr><th>asset</th><th>probability</th><th>candidate</th><th>bar</th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Guardrail trips</h2><ul id="trips"></ul></section>
   <section class="wide"><h2>Clusters</h2><ul id="clusters"></ul></section>
@@ -83,6 +93,9 @@ export const CONSOLE_PAGE = `<!doctype html>
       cell(tr, p.symbol); cell(tr, p.qty.toPrecision(6)); cell(tr, p.avgEntryPriceUsd.toPrecision(6)); cell(tr, p.lastPriceUsd.toPrecision(6));
       cell(tr, usd(p.valueUsd)); cell(tr, usd(p.pnlUsd), sign(p.pnlUsd)); cell(tr, pct(p.pnlPct), sign(p.pnlPct));
       cell(tr, p.takeProfitUsd === null ? '–' : p.takeProfitUsd.toPrecision(6)); cell(tr, p.exit ?? '–');
+      const td = document.createElement('td');
+      if (csrf !== null) { const b = document.createElement('button'); b.textContent = 'Flatten'; b.className = 'danger'; b.onclick = () => control('flatten', { symbol: p.symbol }); td.appendChild(b); }
+      tr.appendChild(td);
       pos.appendChild(tr);
     }
     const al = $('alarms').tBodies[0];
@@ -98,6 +111,38 @@ export const CONSOLE_PAGE = `<!doctype html>
     cl.replaceChildren(...s.clusters.map((c) => { const li = document.createElement('li'); li.textContent = 'cluster ' + c.cluster + ': ' + c.symbols.join(', '); return li; }));
     if (typeof uPlot === 'function' && s.equity.ts.length > 0) drawChart(s);
   }
+  let csrf = null;
+  const said = (t) => { $('said').textContent = t; };
+  async function control(name, body) {
+    if (name === 'flatten' && !confirm(body.symbol ? 'Sell all of ' + body.symbol + '?' : 'Sell every position?')) return;
+    const r = await fetch('/api/control/' + name, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) });
+    const j = await r.json();
+    said(r.ok ? name + ': ' + j.queued : name + ': ' + j.error);
+    if (r.status === 401) session();
+  }
+  async function session() {
+    const s = await (await fetch('/api/session')).json();
+    $('controls').hidden = !s.controls;
+    csrf = s.loggedIn ? s.csrf : null;
+    $('login').hidden = s.loggedIn;
+    $('actions').hidden = !s.loggedIn;
+  }
+  $('login').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const r = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: $('token').value }) });
+    $('token').value = '';
+    said(r.ok ? 'logged in' : (await r.json()).error);
+    await session();
+  });
+  for (const b of document.querySelectorAll('#actions [data-control]')) {
+    b.addEventListener('click', () => {
+      const name = b.dataset.control;
+      if (name === 'lift-halt') { const reason = prompt('Why is it safe to trade again?'); if (reason) control(name, { reason }); }
+      else control(name, {});
+    });
+  }
+  $('logout').addEventListener('click', async () => { await fetch('/api/logout', { method: 'POST', headers: { 'x-csrf-token': csrf } }); said('logged out'); await session(); });
+  session();
   const events = new EventSource('/api/events');
   events.addEventListener('snapshot', (e) => render(JSON.parse(e.data)));
 })();
