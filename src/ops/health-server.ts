@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';
 import type { EngineState } from '../state/schema.js';
 import { currentDrawdown } from '../risk_guardrails/drawdown.js';
-import { UsageError } from '../utils/errors.js';
+import { closeNow, listen } from './http-listen.js';
 
 /** What one completed cycle reports to the health endpoint and the metrics. */
 export interface CycleStats {
@@ -74,20 +73,13 @@ export class HealthServer {
       })();
     });
     this.startedMs = this.now();
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new UsageError(`health port ${host}:${port} cannot be used (${err.code}): choose another --health-port or notify.health.port`) : err),
-      );
-      this.server!.listen(port, host, resolve);
-    });
-    return (this.server.address() as AddressInfo).port;
+    return listen(this.server, host, port, { name: 'health', flag: '--health-port', key: 'notify.health.port' });
   }
 
   async close(): Promise<void> {
     const s = this.server;
     if (s === null) return;
     this.server = null;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
+    await closeNow(s);
   }
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { UsageError } from '../../utils/errors.js';
+import { closeNow, listen } from '../http-listen.js';
 import { LoginLimiter, SessionStore, sessionCookie, tokenMatches, type Session } from './console-auth.js';
 import type { ConsoleSnapshot } from './console-figures.js';
 import { CONSOLE_PAGE } from './console-page.js';
@@ -184,13 +183,7 @@ export class ConsoleServer {
   /** Listens on host:port (0 = any free port); resolves to the port. */
   async start(host: string, port: number): Promise<number> {
     this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new UsageError(`console port ${host}:${port} cannot be used (${err.code}): choose another --console-port or notify.console.port`) : err),
-      );
-      this.server!.listen(port, host, resolve);
-    });
-    return (this.server.address() as AddressInfo).port;
+    return listen(this.server, host, port, { name: 'console', flag: '--console-port', key: 'notify.console.port' });
   }
 
   async close(): Promise<void> {
@@ -199,7 +192,6 @@ export class ConsoleServer {
     this.server = null;
     for (const res of this.streams) res.end();
     this.streams.clear();
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
+    await closeNow(s);
   }
 }
