@@ -32,6 +32,8 @@ import { createDeribitExchange, DeribitOptionsVenue } from '../options/deribit-v
 import { LogNotifier } from '../utils/notifier.js';
 import { HealthServer } from '../ops/health-server.js';
 import { OperatorConsole } from '../ops/console/operator-console.js';
+import { ControlQueue } from '../ops/console/operator-controls.js';
+import { TelegramControl } from '../ops/telegram/telegram-control.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { initSentry } from '../ops/sentry.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -156,6 +158,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   const logs = new EventLogs(opts.logDir, deps.scrub, durable);
   let health: HealthServer | null = null;
   let operatorConsole: OperatorConsole | null = null;
+  let telegram: TelegramControl | null = null;
   try {
     logs.ensureWritable();
     if (resolve(opts.logDir) !== resolve(opts.stateDir)) locks.push(acquireRunLock(opts.logDir));
@@ -320,7 +323,13 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const ops = opts.mode !== 'backtest';
     health = ops && healthPort !== null ? new HealthServer({ mode: opts.mode, staleAfterMs: Math.max(3 * wallMsPerBar, 60_000) }) : null;
     const consolePort = opts.consolePort ?? (cfg.notify.console.enabled ? cfg.notify.console.port : null);
-    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir, { token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000 }) : null;
+    // the operator's requests (console, Telegram) share one queue, applied by the operator step at the next cycle
+    const telegramToken = deps.env.secrets.TELEGRAM_BOT_TOKEN;
+    if (ops && cfg.notify.telegram.enabled && telegramToken === undefined) log.warn('notify.telegram.enabled, but TELEGRAM_BOT_TOKEN is not set: no Telegram commands');
+    const wantsTelegram = ops && cfg.notify.telegram.enabled && telegramToken !== undefined;
+    const controls = (ops && consolePort !== null) || wantsTelegram ? new ControlQueue() : null;
+    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir, { token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, controls: controls! }) : null;
+    telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, mode: opts.mode, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
@@ -343,7 +352,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       store,
       logs,
       steps: [
-        ...buildSteps(stepConfig(cfg, opts.mode, log), step, history, exec, { choice: opts.sleeve, venue: optionsVenue }, operatorConsole?.controls ?? null),
+        ...buildSteps(stepConfig(cfg, opts.mode, log), step, history, exec, { choice: opts.sleeve, venue: optionsVenue }, controls),
         // last: a model retrained on this bar's close scores from the next bar on
         ...(step === null || retrainEvery === null || opts.sleeve === 'convex'
           ? []
@@ -358,12 +367,18 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       onCycle: (cycle, st, stats, events) => {
         health?.update(cycle, st, stats);
         operatorConsole?.update(st, events);
+        telegram?.update(st);
         deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);
       },
     });
     if (health !== null) {
       const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
+    }
+    if (telegram !== null) {
+      telegram.update(state);
+      await telegram.start();
+      log.info({ chats: cfg.notify.telegram.allowedChatIds.length }, 'telegram commands on (/status, /pause, /resume, /flatten, /lift)');
     }
     if (operatorConsole !== null) {
       const port = await operatorConsole.start(cfg.notify.console.host, consolePort!, state);
@@ -404,6 +419,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         clearTimeout(forceTimer);
         await health?.close();
         await operatorConsole?.close();
+    await telegram?.stop();
+        await telegram?.stop();
       });
     await market.close?.();
     await venue.close?.();

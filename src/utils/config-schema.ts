@@ -244,6 +244,7 @@ const notify = z.strictObject({
   health: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535) }),
   // loopback only: from another machine, through an SSH tunnel (README), never a public bind
   console: z.strictObject({ enabled: z.boolean(), host: z.literal('127.0.0.1'), port: z.number().int().min(0).max(65535), session_minutes: z.number().int().min(1).max(24 * 60) }),
+  telegram: z.strictObject({ enabled: z.boolean(), allowed_chat_ids: z.array(z.number().int()).max(100), api_root: z.url({ protocol: /^https?$/ }).nullable() }),
 });
 
 const sim = z.strictObject({

@@ -12,6 +12,7 @@ export const SECRET_NAMES = [
   'SENTRY_DSN',
   'SLACK_WEBHOOK_URL',
   'COCE_CONSOLE_TOKEN',
+  'TELEGRAM_BOT_TOKEN',
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

@@ -5,24 +5,22 @@ import { readJsonlLog } from '../../state/jsonl-log.js';
 import type { EngineState } from '../../state/schema.js';
 import { addEvents, consoleSnapshot, type ConsoleHistory } from './console-figures.js';
 import { ConsoleServer } from './console-server.js';
-import { ControlQueue } from './operator-controls.js';
+import type { ControlQueue } from './operator-controls.js';
 
 /**
  * The daemon's side of the console: the recent history (from the logs at start, then from each cycle's events) and
  * the server the page talks to. A restarted daemon shows what its logs hold, not an empty page.
  */
 export class OperatorConsole {
-  /** What a logged-in operator asked for, applied by the operator step at the next cycle. */
-  readonly controls = new ControlQueue();
   private readonly server: ConsoleServer;
   private readonly history: ConsoleHistory = { equity: [], alarms: [], guardrailTrips: [] };
 
   constructor(
     private readonly mode: string,
     private readonly logDir: string,
-    o: { token: string | null; sessionTtlMs: number },
+    o: { token: string | null; sessionTtlMs: number; controls: ControlQueue },
   ) {
-    this.server = new ConsoleServer({ ...o, onControl: (r) => this.controls.push(r) });
+    this.server = new ConsoleServer({ token: o.token, sessionTtlMs: o.sessionTtlMs, onControl: (r) => o.controls.push(r) });
   }
 
   async start(host: string, port: number, state: EngineState): Promise<number> {
