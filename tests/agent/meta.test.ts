@@ -168,7 +168,7 @@ describe('coce resume', () => {
     // the run goes on after a resume
     const after = await spawnCoce(['run', '--days', '2'], { cwd }).done;
     expect(after.code).toBe(0);
-    expect(JSON.parse(readFileSync(file, 'utf8')).lastCompletedCycle).toBe(490_943); // 2 days from the first cycle
+    expect((JSON.parse(readFileSync(file, 'utf8')) as EngineState).lastCompletedCycle).toBe(490_943); // 2 days from the first cycle
   });
 });
 
