@@ -7,7 +7,20 @@ import { isoOf } from '../utils/time.js';
 import { notificationOf, type Notifier } from '../utils/notifier.js';
 
 /** The shortest reason a resume accepts: enough for a word an auditor can read later. */
-export const MIN_REASON_CHARS = 3;
+import { MIN_REASON_CHARS } from '../ops/console/operator-controls.js';
+import type { EngineState } from '../state/schema.js';
+
+export { MIN_REASON_CHARS };
+
+/**
+ * Lifts a halt in `state` from `cycle` on (the audits then judge only what happens from there: no instant re-halt on
+ * old data) and returns the `resume` event's fields. The one way a halt is lifted: `coce resume`, the console, Telegram.
+ */
+export function liftHalt(state: EngineState, cycle: number, reason: string): { reason: string; haltedSinceCycle: number | null; previousReason: string | null } {
+  const was = state.killSwitch;
+  state.killSwitch = { state: 'active', reason: `resumed: ${reason.trim()}`, sinceCycle: cycle };
+  return { reason: reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
+}
 
 export interface ResumeResult {
   cycle: number;
@@ -34,16 +47,13 @@ export function resumeTrading(o: { stateDir: string; logDir: string; reason: str
     logs.open();
     logs.cut(logs.check({ offsets: state.logOffsets, tails: state.logTails }, state.lastCompletedCycle, store.path));
     const cycle = state.lastCompletedCycle ?? state.run.firstCycle;
-    const was = state.killSwitch;
-    const event = { ts: isoOf(o.nowMs), type: 'resume', cycle, reason: o.reason.trim(), haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
+    const event = { ts: isoOf(o.nowMs), type: 'resume', cycle, ...liftHalt(state, cycle, o.reason) };
     logs.append({ trades: [], equity: [], meta: [event] });
-    // active again since this cycle: the audits judge only what happens from here (no instant re-halt on old data)
-    state.killSwitch = { state: 'active', reason: `resumed: ${o.reason.trim()}`, sinceCycle: cycle };
     logs.stamp(state);
     store.save(state);
     const n = notificationOf(event);
     if (n !== null) o.notifier?.notify(n);
-    return { cycle, haltedSinceCycle: was.sinceCycle, previousReason: was.reason };
+    return { cycle, haltedSinceCycle: event.haltedSinceCycle, previousReason: event.previousReason };
   } finally {
     logs.close();
     for (const l of locks) l.release();

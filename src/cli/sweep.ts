@@ -126,7 +126,8 @@ export function registerOptimize(program: Command, ctx: CliContext): void {
       const r = results[k]!;
       if (broken.has(j.point) || r.summary === null) return;
       const p = points.get(j.point) ?? { point: j.point, values: j.values, daily: {} };
-      p.daily[j.seed === null ? `d${j.id.slice(j.id.lastIndexOf('-d') + 2)}` : `s${j.seed}`] = dailyReturns(r.summary.startNavUsd, r.dailyNavUsd.map((d) => d.navUsd));
+      // the market is the job id's second part: s<seed> or d<data set>
+      p.daily[j.id.slice(j.id.indexOf('-') + 1)] = dailyReturns(r.summary.startNavUsd, r.dailyNavUsd.map((d) => d.navUsd));
       points.set(j.point, p);
     });
     const report = walkForward([...points.values()], f.trainDays, f.testDays);

@@ -5,10 +5,10 @@ import type { CycleContext } from '../agent/cycle-step.js';
 import { runAgent } from '../agent/run-agent.js';
 import { readMarketMeta } from '../data_ingest/recorded/recorded-market.js';
 import { UsageError } from '../utils/errors.js';
-import { createLogger } from '../utils/logger.js';
-import { SecretScrubber } from '../utils/secret-scrubber.js';
+import { DAY_MS } from '../utils/time.js';
 import { describeDifference, firstDifference, traceInto, type DecisionDifference, type DecisionTrace } from './decision-trace.js';
 import { cutRecordedFolder } from './market-cut.js';
+import { quietRunDeps } from './sweep-job.js';
 
 export interface CheckOptions {
   /** A recorded folder (coce data generate / import): the data the engine runs on. */
@@ -24,7 +24,6 @@ export interface CheckOptions {
   say?: (s: string) => void;
 }
 
-const silent = createLogger({ level: 'silent', pretty: false, scrubber: new SecretScrubber([]), out: { write: () => undefined } });
 
 /** One back-test on `dataDir`, its decisions recorded after every step. */
 async function traceRun(o: CheckOptions, dataDir: string, days: number | undefined): Promise<DecisionTrace> {
@@ -35,17 +34,10 @@ async function traceRun(o: CheckOptions, dataDir: string, days: number | undefin
   try {
     await runAgent(
       { mode: 'backtest', configFile: o.configFile, sleeveConfigFile: o.sleeveConfigFile, sleeve: 'core', ...(days === undefined ? {} : { days }), dataDir, stateDir: join(dir, 'data'), logDir: join(dir, 'logs'), restoreBackup: false, confirmLive: false, cwd: o.cwd },
-      {
-        env: { secrets: {}, logLevel: 'silent' },
-        log: silent,
-        signal: new AbortController().signal,
-        scrub: (l) => l,
-        forceExit: () => undefined,
-        onStep: (step, ctx) => {
-          hook?.(step, ctx);
-          record(step, ctx);
-        },
-      },
+      quietRunDeps((step, ctx) => {
+        hook?.(step, ctx);
+        record(step, ctx);
+      }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -55,7 +47,7 @@ async function traceRun(o: CheckOptions, dataDir: string, days: number | undefin
 
 function runDays(o: CheckOptions): { days: number; firstCycle: number; barMs: number; historyStartCycle: number } {
   const meta = readMarketMeta(o.dataDir);
-  const barsPerDay = 86_400_000 / meta.barMs;
+  const barsPerDay = DAY_MS / meta.barMs;
   const whole = Math.floor((meta.lastCycle - meta.firstCycle + 1) / barsPerDay);
   const days = o.days ?? whole;
   if (days < 1 || days > whole) throw new UsageError(`--days must be between 1 and the ${whole} whole days of ${o.dataDir} (got ${days})`);
@@ -75,7 +67,7 @@ export interface LookaheadReport {
  */
 export async function checkLookahead(o: CheckOptions & { cuts: number }): Promise<LookaheadReport> {
   const { days, firstCycle, barMs } = runDays(o);
-  const totalCycles = days * (86_400_000 / barMs);
+  const totalCycles = days * (DAY_MS / barMs);
   o.say?.(`look-ahead: the engine on ${days} days of ${o.dataDir}, then on copies cut at ${o.cuts} points`);
   const full = await traceRun(o, o.dataDir, days);
   const cuts: LookaheadReport['cuts'] = [];
@@ -119,7 +111,7 @@ export interface WarmupReport {
  */
 export async function checkWarmup(o: CheckOptions & { minDays: number; stepDays: number }): Promise<WarmupReport> {
   const { days, firstCycle, barMs, historyStartCycle } = runDays(o);
-  const barsPerDay = 86_400_000 / barMs;
+  const barsPerDay = DAY_MS / barMs;
   const longest = Math.floor((firstCycle - historyStartCycle) / barsPerDay);
   if (o.minDays > longest) throw new UsageError(`--min-days ${o.minDays} is longer than the ${longest} days of history in ${o.dataDir}`);
   o.say?.(`warm-up: the engine on ${days} days of ${o.dataDir} after ${longest} days of history, then after shorter ones`);

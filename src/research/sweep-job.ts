@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dailyNavs, summarizeBacktest, type BacktestSummary } from '../agent/backtest-summary.js';
 import { readJsonlLog } from '../state/jsonl-log.js';
-import { runAgent } from '../agent/run-agent.js';
+import { runAgent, type RunDeps } from '../agent/run-agent.js';
 import { createLogger } from '../utils/logger.js';
 import { SecretScrubber } from '../utils/secret-scrubber.js';
 import type { SweepJob } from './sweep-grid.js';
@@ -20,6 +20,19 @@ export interface SweepResult {
 }
 
 const silent = createLogger({ level: 'silent', pretty: false, scrubber: new SecretScrubber([]), out: { write: () => undefined } });
+
+/**
+ * What a research back-test (a sweep job, a check's run) gives the engine: no secrets, no log, never stopped; `onStep`
+ * when the caller records the decisions.
+ */
+export function quietRunDeps(onStep?: RunDeps['onStep']): RunDeps {
+  return { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined, ...(onStep === undefined ? {} : { onStep }) };
+}
+
+/** The result of a job whose back-test did not finish: why. */
+export function failedResult(job: SweepJob, error: string): SweepResult {
+  return { id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, dailyNavUsd: [], error };
+}
 
 /**
  * One sweep job: `coce backtest` with the job's config in `dir` (its config files, state and logs), answered with
@@ -48,11 +61,11 @@ export async function runSweepJob(job: SweepJob, dir: string): Promise<SweepResu
         confirmLive: false,
         cwd: job.cwd,
       },
-      { env: { secrets: {}, logLevel: 'silent' }, log: silent, signal: new AbortController().signal, scrub: (l) => l, forceExit: () => undefined },
+      quietRunDeps(),
     );
     const summary = summarizeBacktest(r.logDir, { startNavUsd: r.run.startNavUsd, barMs: r.run.barMs, horizonBars: r.run.horizonBars, pumps: r.groundTruthPumps });
     return { ...base, summary, dailyNavUsd: dailyNavs(readJsonlLog(join(r.logDir, 'equity.jsonl'))), error: null };
   } catch (err) {
-    return { ...base, summary: null, dailyNavUsd: [], error: (err as Error).message };
+    return failedResult(job, (err as Error).message);
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../utils/compiled-module.js';
 import type { SweepJob } from './sweep-grid.js';
-import { runSweepJob, type SweepResult } from './sweep-job.js';
+import { failedResult, runSweepJob, type SweepResult } from './sweep-job.js';
 
 /**
  * A sweep on this machine: the jobs on `workers` threads, one back-test per thread at a time, each in its own folder
@@ -21,7 +21,6 @@ export async function runSweepLocal(jobs: readonly SweepJob[], out: string, work
     return results;
   }
   let next = 0;
-  const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, dailyNavUsd: [], error });
   const runOn = (w: Worker, job: SweepJob): Promise<{ r: SweepResult; dead: boolean }> =>
     new Promise((res) => {
       const done = (r: SweepResult, dead: boolean) => {
@@ -31,8 +30,8 @@ export async function runSweepLocal(jobs: readonly SweepJob[], out: string, work
         res({ r, dead });
       };
       const onMessage = (m: SweepResult) => done(m, false);
-      const onError = (err: Error) => done(failed(job, `worker failed: ${err.message}`), true);
-      const onExit = (code: number) => done(failed(job, `worker exited (code ${code})`), true);
+      const onError = (err: Error) => done(failedResult(job, `worker failed: ${err.message}`), true);
+      const onExit = (code: number) => done(failedResult(job, `worker exited (code ${code})`), true);
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);

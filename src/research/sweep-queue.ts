@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { compiledModule } from '../utils/compiled-module.js';
 import { UsageError } from '../utils/errors.js';
 import type { SweepJob } from './sweep-grid.js';
-import type { SweepResult } from './sweep-job.js';
+import { failedResult, type SweepResult } from './sweep-job.js';
 
 /** The one queue every sweep and worker shares; each job's id carries its sweep's id. */
 export const SWEEP_QUEUE = 'coce-sweep';
@@ -76,7 +76,7 @@ export async function runSweepOnQueue(jobs: readonly SweepJob[], o: QueueSweepOp
       for (const { job, ok } of finished) {
         const j = job.id === undefined ? undefined : byQueueId.get(job.id);
         if (j === undefined || results.has(j.id)) continue;
-        const r = ok ? (job.returnvalue as SweepResult) : failed(j, `failed on every attempt: ${job.failedReason}`);
+        const r = ok ? (job.returnvalue as SweepResult) : failedResult(j, `failed on every attempt: ${job.failedReason}`);
         results.set(j.id, r);
         o.onDone?.(r, results.size, jobs.length, job.processedBy ?? null);
         await job.remove().catch(() => undefined);
@@ -89,8 +89,6 @@ export async function runSweepOnQueue(jobs: readonly SweepJob[], o: QueueSweepOp
     connection.disconnect();
   }
 }
-
-const failed = (job: SweepJob, error: string): SweepResult => ({ id: job.id, values: job.values, seed: job.seed, dataDir: job.dataDir, summary: null, dailyNavUsd: [], error });
 
 export interface WorkerOptions {
   url: string;

@@ -1,5 +1,6 @@
 import type { ControlQueue } from '../../ops/console/operator-controls.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
+import { liftHalt } from '../resume.js';
 
 /**
  * The operator's requests (console, Telegram), applied at the cycle after they were made, through the normal path:
@@ -42,9 +43,7 @@ export class OperatorStep implements CycleStep {
           refuse(`trading is not halted (kill-switch ${st.killSwitch.state})`);
           continue;
         }
-        const was = st.killSwitch;
-        st.killSwitch = { state: 'active', reason: `resumed: ${r.reason ?? ''}`.trim(), sinceCycle: ctx.cycle };
-        ctx.emit('meta', 'resume', { reason: r.reason ?? '', by: r.by, haltedSinceCycle: was.sinceCycle, previousReason: was.reason });
+        ctx.emit('meta', 'resume', { ...liftHalt(st, ctx.cycle, r.reason ?? ''), by: r.by });
       }
       ctx.emit('meta', 'operator_control', { ...event, applied: true });
     }

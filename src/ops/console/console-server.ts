@@ -6,7 +6,7 @@ import { closeNow, listen } from '../http-listen.js';
 import { LoginLimiter, SessionStore, sessionCookie, tokenMatches, type Session } from './console-auth.js';
 import type { ConsoleSnapshot } from './console-figures.js';
 import { CONSOLE_PAGE } from './console-page.js';
-import type { ControlKind, ControlRequest } from './operator-controls.js';
+import { ASSET_PATTERN, MIN_REASON_CHARS, type ControlKind, type ControlRequest } from './operator-controls.js';
 
 export interface ConsoleServerOptions {
   /** COCE_CONSOLE_TOKEN; null: the console is read-only (no login, no control). */
@@ -19,8 +19,6 @@ export interface ConsoleServerOptions {
 
 const CONTROLS: Record<string, ControlKind> = { 'pause-entries': 'pause_entries', 'resume-entries': 'resume_entries', flatten: 'flatten', 'lift-halt': 'lift_halt' };
 const MAX_BODY_BYTES = 4096;
-/** Why a reason must be given, and how long: as `coce resume --reason`. */
-const MIN_REASON_CHARS = 3;
 
 /** uPlot, served from the package's own copy: the page works offline and loads nothing from elsewhere. */
 const require = createRequire(import.meta.url);
@@ -124,7 +122,7 @@ export class ConsoleServer {
     const id = randomUUID();
     if (kind === 'flatten') {
       const symbol = body.symbol ?? null;
-      if (symbol !== null && (typeof symbol !== 'string' || !/^[A-Za-z0-9._-]{1,20}$/.test(symbol))) return 'symbol must be an asset ticker, or absent for every position';
+      if (symbol !== null && (typeof symbol !== 'string' || !ASSET_PATTERN.test(symbol))) return 'symbol must be an asset ticker, or absent for every position';
       return { id, kind, symbol, by };
     }
     if (kind === 'lift_halt') {

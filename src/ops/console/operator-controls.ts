@@ -1,3 +1,9 @@
+/** Why a halt is lifted must be said, in at least this many characters (`coce resume --reason`, console, Telegram). */
+export const MIN_REASON_CHARS = 3;
+
+/** An asset a control may name: a ticker, nothing a log line or a page could mistake for markup. */
+export const ASSET_PATTERN = /^[A-Za-z0-9._-]{1,20}$/;
+
 /** What an operator can ask of the running engine (console or Telegram); applied at the next cycle. */
 export type ControlKind = 'pause_entries' | 'resume_entries' | 'flatten' | 'lift_halt';
 

@@ -3,7 +3,7 @@ import { Bot, type Context } from 'grammy';
 import type { EngineState } from '../../state/schema.js';
 import type { Logger } from '../../utils/logger.js';
 import { consoleSnapshot, type ConsoleSnapshot } from '../console/console-figures.js';
-import type { ControlKind, ControlQueue } from '../console/operator-controls.js';
+import { ASSET_PATTERN, MIN_REASON_CHARS, type ControlKind, type ControlQueue } from '../console/operator-controls.js';
 
 export interface TelegramOptions {
   /** TELEGRAM_BOT_TOKEN (a secret). */
@@ -55,12 +55,12 @@ export class TelegramControl {
     this.bot.command('resume', (ctx) => this.queue(ctx, 'resume_entries', {}));
     this.bot.command('flatten', (ctx) => {
       const symbol = ctx.match.trim();
-      if (symbol !== '' && !/^[A-Za-z0-9._-]{1,20}$/.test(symbol)) return ctx.reply('Usage: /flatten (every position) or /flatten ASSET');
+      if (symbol !== '' && !ASSET_PATTERN.test(symbol)) return ctx.reply('Usage: /flatten (every position) or /flatten ASSET');
       return this.queue(ctx, 'flatten', { symbol: symbol === '' ? null : symbol.toUpperCase() });
     });
     this.bot.command('lift', (ctx) => {
       const reason = ctx.match.trim();
-      if (reason.length < 3) return ctx.reply('Usage: /lift <why it is safe to trade again>');
+      if (reason.length < MIN_REASON_CHARS) return ctx.reply('Usage: /lift <why it is safe to trade again>');
       return this.queue(ctx, 'lift_halt', { reason });
     });
     this.bot.catch((err) => o.log.warn({ err: err.message }, 'telegram: a command failed'));
