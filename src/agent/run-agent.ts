@@ -31,7 +31,8 @@ import { PaperOptionsVenue, type OptionsVenue } from '../options/options-venue.j
 import { createDeribitExchange, DeribitOptionsVenue } from '../options/deribit-venue.js';
 import { LogNotifier } from '../utils/notifier.js';
 import { HealthServer } from '../ops/health-server.js';
-import { OperatorConsole } from '../ops/console/operator-console.js';
+import { ConsoleServer } from '../ops/console/console-server.js';
+import { OperatorFeed } from '../ops/console/operator-feed.js';
 import { ControlQueue } from '../ops/console/operator-controls.js';
 import { TelegramControl } from '../ops/telegram/telegram-control.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
@@ -157,7 +158,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
   const locks = [acquireRunLock(opts.stateDir)];
   const logs = new EventLogs(opts.logDir, deps.scrub, durable);
   let health: HealthServer | null = null;
-  let operatorConsole: OperatorConsole | null = null;
+  let operatorConsole: ConsoleServer | null = null;
   let telegram: TelegramControl | null = null;
   try {
     logs.ensureWritable();
@@ -328,8 +329,10 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     if (ops && cfg.notify.telegram.enabled && telegramToken === undefined) log.warn('notify.telegram.enabled, but TELEGRAM_BOT_TOKEN is not set: no Telegram commands');
     const wantsTelegram = ops && cfg.notify.telegram.enabled && telegramToken !== undefined;
     const controls = (ops && consolePort !== null) || wantsTelegram ? new ControlQueue() : null;
-    operatorConsole = ops && consolePort !== null ? new OperatorConsole(opts.mode, opts.logDir, { token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, controls: controls! }) : null;
-    telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, mode: opts.mode, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
+    operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: (r) => controls!.push(r) }) : null;
+    telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
+    // one set of figures for the console and Telegram (and the same code as `coce report`)
+    const feed = controls === null ? null : new OperatorFeed(opts.mode, opts.logDir);
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;
@@ -366,8 +369,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       ...(deps.onStep === undefined ? {} : { onStep: deps.onStep }),
       onCycle: (cycle, st, stats, events) => {
         health?.update(cycle, st, stats);
-        operatorConsole?.update(st, events);
-        telegram?.update(st);
+        if (feed !== null) {
+          const snapshot = feed.update(st, events);
+          operatorConsole?.publish(snapshot);
+          telegram?.update(snapshot);
+        }
         deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);
       },
     });
@@ -375,13 +381,15 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
     }
+    const started = feed?.load(state) ?? null;
+    if (started !== null) operatorConsole?.publish(started);
     if (telegram !== null) {
-      telegram.update(state);
+      telegram.update(started);
       await telegram.start();
       log.info({ chats: cfg.notify.telegram.allowedChatIds.length }, 'telegram commands on (/status, /pause, /resume, /flatten, /lift)');
     }
     if (operatorConsole !== null) {
-      const port = await operatorConsole.start(cfg.notify.console.host, consolePort!, state);
+      const port = await operatorConsole.start(cfg.notify.console.host, consolePort!);
       log.info({ host: cfg.notify.console.host, port }, `operator console on http://${cfg.notify.console.host}:${port}/${deps.env.secrets.COCE_CONSOLE_TOKEN === undefined ? ' (read-only: COCE_CONSOLE_TOKEN is not set)' : ''}`);
     }
     // every start-up check has passed: only now is anything written (a new run's state, a crashed cycle's lines cut)
@@ -419,7 +427,6 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
         clearTimeout(forceTimer);
         await health?.close();
         await operatorConsole?.close();
-    await telegram?.stop();
         await telegram?.stop();
       });
     await market.close?.();

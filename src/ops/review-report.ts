@@ -2,12 +2,13 @@ import { money } from '../utils/money.js';
 import { existsSync } from 'node:fs';
 import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
-import { maxDrawdown } from '../risk_guardrails/drawdown.js';
 import type { EngineState } from '../state/schema.js';
 import { EventLogs } from '../state/event-logs.js';
 import { readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
 import { feesPaidUsd, tradeFigureRows, tradeFigures, tripsByGuardrail, type TradeFigures } from './log-figures.js';
 import { barChart, esc, lineChart } from './svg-chart.js';
+import { addEvents, consoleSnapshot, newHistory, SERIES, SERIES_FIELDS, type ConsoleSnapshot, type EquityPoint, type SeriesName } from './console/console-figures.js';
+import { SeriesTrack, type SeriesFigures } from './series-track.js';
 
 
 export interface ReviewData {
@@ -21,6 +22,10 @@ export interface ReviewData {
   startNavUsd: number;
   /** The benchmarks' values at the start of the window (the bar before it), where the run had them. */
   startBenchmarks: Record<string, number>;
+  /** The window's bars as the console charts them (drawdowns from the peaks since the run's start). */
+  points: EquityPoint[];
+  /** What the console shows now for this state and these logs (positions, clusters, kill-switch, since-start figures). */
+  snapshot: ConsoleSnapshot;
 }
 
 
@@ -59,7 +64,12 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
     const v = before === undefined ? state.startNavUsd : before[k];
     if (typeof v === 'number') startBenchmarks[k] = v;
   }
-  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state };
+  // the console's figures from the same lines: the whole run, so drawdowns are from the run's peaks as on the console
+  const history = newHistory();
+  addEvents(history, equity, state.startNavUsd, { equity: Infinity, alarms: 0, guardrailTrips: 0 });
+  const snapshot = consoleSnapshot(state, history, state.run.mode);
+  const points = history.equity.filter((p) => Date.parse(p.ts) > fromMs);
+  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state, points, snapshot };
 }
 
 export interface ReviewFigures extends TradeFigures {
@@ -67,6 +77,8 @@ export interface ReviewFigures extends TradeFigures {
   navEndUsd: number | null;
   returnPct: number | null;
   maxDrawdownPct: number;
+  /** The NAV and the buy-and-hold benchmarks over the window (null: no data), from the value the window opened at. */
+  window: Record<SeriesName, SeriesFigures | null>;
   fills: number;
   closedTrades: number;
   winners: number;
@@ -76,40 +88,28 @@ export interface ReviewFigures extends TradeFigures {
   halts: number;
   resumes: number;
   sleevePnlUsd: number;
-  clusterExposure: { cluster: string; weight: number }[];
-  /** Buy-and-hold over the window: the first major (BTC) and the micro-caps at equal weight (null without data). */
-  benchmarkReturnPct: number | null;
-  universeBenchmarkReturnPct: number | null;
 }
 
-/** A benchmark's return over the window: its last value in the window over its value when the window opened. */
-function benchmarkReturn(d: ReviewData, field: string): number | null {
-  const inWin = d.equity.filter((e) => typeof e[field] === 'number');
-  const from = d.startBenchmarks[field] ?? (inWin[0]?.[field] as number | undefined);
-  const to = inWin.at(-1)?.[field] as number | undefined;
-  return from === undefined || to === undefined || !(from > 0) ? null : 100 * (to / from - 1);
-}
-
-/** The figures the page and the terminal summary share. Pure. */
+/** The figures the page and the terminal summary share; what the console also shows comes from `d.snapshot`. Pure. */
 export function reviewFigures(d: ReviewData): ReviewFigures {
-  const nav = [d.startNavUsd, ...d.equity.map((e) => e.navUsd as number)];
+  const start: Record<SeriesName, number | null> = { nav: d.startNavUsd, btc: d.startBenchmarks[SERIES_FIELDS.btc] ?? null, microCaps: d.startBenchmarks[SERIES_FIELDS.microCaps] ?? null };
+  const window = {} as Record<SeriesName, SeriesFigures | null>;
+  for (const k of SERIES) {
+    // the console's tracking, from the value the window opened at
+    const track = new SeriesTrack(start[k]);
+    for (const e of d.equity) track.add(typeof e[SERIES_FIELDS[k]] === 'number' ? (e[SERIES_FIELDS[k]] as number) : null);
+    window[k] = track.figures();
+  }
   const closed = d.trades.filter((e) => e.type === 'trade_closed');
   const fills = d.trades.filter((e) => e.type === 'fill');
-  // what is held now (state.json) by its last cluster, as a share of the last NAV
-  const byCluster = new Map<string, number>();
-  const lastNav = nav.at(-1)!;
-  for (const [s, p] of Object.entries(d.state.positions)) {
-    const c = d.state.clusters[s];
-    const key = c === undefined ? 'unclustered' : `cluster ${c}`;
-    if (lastNav > 0 && p.qty * p.lastPriceUsd > 0) byCluster.set(key, (byCluster.get(key) ?? 0) + (p.qty * p.lastPriceUsd) / lastNav);
-  }
   const sleeve = d.trades.filter((e) => e.type === 'option_settled' || (e.type === 'option_fill' && e.side === 'sell')).reduce((a, e) => a + (e.pnlUsd as number), 0);
   return {
-    navStartUsd: nav[0] ?? null,
-    navEndUsd: nav.at(-1) ?? null,
+    navStartUsd: window.nav?.startUsd ?? d.startNavUsd,
+    navEndUsd: window.nav?.lastUsd ?? d.startNavUsd,
     // a window that starts from nothing has no return to show (never Infinity)
-    returnPct: nav[0]! > 0 ? 100 * (nav.at(-1)! / nav[0]! - 1) : null,
-    maxDrawdownPct: nav.length > 0 ? 100 * maxDrawdown(nav) : 0,
+    returnPct: window.nav === null ? null : window.nav.returnPct,
+    maxDrawdownPct: window.nav?.maxDrawdownPct ?? 0,
+    window,
     fills: fills.length,
     closedTrades: closed.length,
     winners: closed.filter((e) => (e.pnlUsd as number) > 0).length,
@@ -119,9 +119,6 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     halts: d.meta.filter((e) => e.type === 'halt').length,
     resumes: d.meta.filter((e) => e.type === 'resume').length,
     sleevePnlUsd: sleeve,
-    clusterExposure: [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, weight]) => ({ cluster, weight })),
-    benchmarkReturnPct: benchmarkReturn(d, 'benchmarkNavUsd'),
-    universeBenchmarkReturnPct: benchmarkReturn(d, 'universeBenchmarkNavUsd'),
     ...tradeFigures(d.trades, d.equity),
   };
 }
@@ -134,6 +131,20 @@ function table(id: string, head: string[], rows: (string | number)[][], cap = 30
   const shown = rows.slice(-cap);
   const more = rows.length > shown.length ? `<p>${rows.length - shown.length} earlier rows not shown (see the JSONL logs).</p>` : '';
   return `${more}<table data-table="${esc(id)}" data-rows="${rows.length}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${shown.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
+}
+
+const ddOf = (x: SeriesFigures | null) => (x === null ? 'n/a' : `${pct(x.returnPct)} (max drawdown ${pct(x.maxDrawdownPct)})`);
+
+/** The benchmarks over the window: return and max drawdown from the value the window opened at. */
+function benchmarkLine(d: ReviewData, w: ReviewFigures['window']): string {
+  return `${d.state.benchmark.symbol} ${ddOf(w.btc)}, micro-caps at equal weight ${ddOf(w.microCaps)}`;
+}
+
+/** What the console shows since the run's first bar: return and drawdown now, the NAV beside the benchmarks. */
+function sinceStartLine(d: ReviewData): string {
+  const p = d.snapshot.performance;
+  const one = (x: SeriesFigures | null) => (x === null ? 'n/a' : `${pct(x.returnPct)}, drawdown ${pct(x.drawdownPct)}`);
+  return `NAV ${one(p.nav)}; ${d.state.benchmark.symbol} ${one(p.btc)}; micro-caps ${one(p.microCaps)}`;
 }
 
 /** An earlier review page (what `coce report` may replace). */
@@ -153,8 +164,18 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
     ],
     { xLabel: day },
   );
-  const ddChart = lineChart('drawdown', 'Drawdown from peak, %', [{ name: 'drawdown %', color: '#d62728', points: d.equity.map((e) => ({ x: t(e), y: -(e.drawdownPct as number) })) }], { xLabel: day, fill: true, height: 180 });
-  const clusters = barChart('clusters', 'Exposure per cluster (held now), % of NAV', f.clusterExposure.map((c) => ({ label: c.cluster, value: c.weight })));
+  // the console's drawdown series: each from its peak since the run's start (the NAV's is equity.jsonl's drawdownPct)
+  const pt = (p: EquityPoint) => Date.parse(p.ts);
+  const ddSeries = (name: string, color: string, k: 'navDrawdownPct' | 'btcDrawdownPct' | 'microCapsDrawdownPct') => ({ name, color, points: d.points.filter((p) => p[k] !== null).map((p) => ({ x: pt(p), y: -p[k]! })) });
+  const ddChart = lineChart(
+    'drawdown',
+    'Drawdown from the peak since the run began, %: NAV and the buy-and-hold benchmarks',
+    [ddSeries('NAV drawdown %', '#d62728', 'navDrawdownPct'), ddSeries(`${d.state.benchmark.symbol} drawdown %`, '#aaa', 'btcDrawdownPct'), ddSeries('micro-caps drawdown %', '#2ca02c', 'microCapsDrawdownPct')],
+    { xLabel: day, fill: true, height: 200 },
+  );
+  const snap = d.snapshot;
+  const clusters = barChart('clusters', 'Exposure per cluster (held now), % of NAV', snap.exposure.map((c) => ({ label: c.cluster, valuePct: c.weightPct })));
+  const positions = snap.positions.map((p) => [p.symbol, p.qty.toPrecision(6), p.avgEntryPriceUsd.toPrecision(6), p.lastPriceUsd.toPrecision(6), p.valueUsd.toFixed(2), p.pnlUsd.toFixed(2), `${p.pnlPct.toFixed(2)} %`, p.takeProfitUsd === null ? '' : p.takeProfitUsd.toPrecision(6), p.exit ?? '']);
   const closed = d.trades.filter((e) => e.type === 'trade_closed').map((e) => [e.ts.slice(0, 16), String(e.symbol), String(e.openedCycle), (e.pnlUsd as number).toFixed(2)]);
   const trips = d.meta.filter((e) => e.type === 'guardrail_trip').map((e) => [e.ts.slice(0, 16), String(e.guardrail), String(e.reason)]);
   const kill = d.meta.filter((e) => ['daily_audit', 'weekly_audit', 'halt', 'resume', 'reconcile_mismatch'].includes(e.type)).map((e) => [e.ts.slice(0, 16), e.type, String((e.verdict ?? e.reason ?? '') as string), e.sharpe == null ? '' : (e.sharpe as number).toFixed(2), e.hitRate == null ? '' : `${(100 * (e.hitRate as number)).toFixed(1)} %`]);
@@ -168,17 +189,20 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
 <table class="kv" data-table="summary"><tbody>
 <tr><td>mode</td><td>${esc(s.run.mode)}${s.run.seed === null ? '' : ` (seed ${s.run.seed})`}</td></tr>
 <tr><td>NAV</td><td>${esc(usd(f.navStartUsd))} to ${esc(usd(f.navEndUsd))} (${esc(pct(f.returnPct))})</td></tr>
-<tr><td>buy-and-hold benchmarks</td><td>${esc(d.state.benchmark.symbol)} ${esc(pct(f.benchmarkReturnPct))}, micro-caps at equal weight ${esc(pct(f.universeBenchmarkReturnPct))}</td></tr>
 <tr><td>max drawdown in the window</td><td>${esc(pct(f.maxDrawdownPct))}</td></tr>
+<tr><td>buy-and-hold in the window</td><td>${esc(benchmarkLine(d, f.window))}</td></tr>
+<tr><td>since the run began</td><td>${esc(sinceStartLine(d))}</td></tr>
 <tr><td>closed trades</td><td>${f.closedTrades} (${f.winners} winners), P&amp;L ${esc(usd(f.tradePnlUsd))}, ${f.fills} fills, fees ${esc(usd(f.feesUsd))}</td></tr>
 ${tradeFigureRows(f, usd).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('\n')}
 <tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
-<tr><td>kill-switch</td><td>${esc(s.killSwitch.state)}${s.killSwitch.reason ? esc(`: ${s.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
-<tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${s.sleevePositions.length} option(s) held</td></tr>
+<tr><td>kill-switch</td><td>${esc(snap.killSwitch.state)}${snap.killSwitch.reason ? esc(`: ${snap.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
+<tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${snap.sleeve.positions.length} option(s) held, worth ${esc(usd(snap.sleeve.valueUsd))}</td></tr>
 </tbody></table>
 <h2>Equity and drawdown</h2>
 ${equityChart}
 ${ddChart}
+<h2>Open positions</h2>
+${table('positions', ['asset', 'qty', 'entry', 'last', 'value USD', 'P&L USD', 'P&L %', 'take-profit', 'exit'], positions)}
 <h2>Exposure per cluster</h2>
 ${clusters}
 <h2>Closed trades</h2>
@@ -200,11 +224,13 @@ export function reviewText(d: ReviewData, f: ReviewFigures): string {
   return [
     `COCE review ${day(d.fromMs)} to ${day(d.toMs)} UTC`,
     `NAV              ${usd(f.navStartUsd)} -> ${usd(f.navEndUsd)} (${pct(f.returnPct)}), max drawdown ${pct(f.maxDrawdownPct)}`,
-    `benchmarks       ${d.state.benchmark.symbol} buy-and-hold ${pct(f.benchmarkReturnPct)}, micro-caps at equal weight ${pct(f.universeBenchmarkReturnPct)}`,
+    `buy-and-hold     ${benchmarkLine(d, f.window)}`,
+    `since start      ${sinceStartLine(d)}`,
     `closed trades    ${f.closedTrades} (${f.winners} winners), P&L ${usd(f.tradePnlUsd)}; fills ${f.fills}, fees ${usd(f.feesUsd)}`,
     ...tradeFigureRows(f, usd).map(([k, v]) => `${k.padEnd(16)} ${v}`),
     `guardrail trips  ${Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
-    `kill-switch      ${d.state.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,
-    `options sleeve   realised ${usd(f.sleevePnlUsd)}, ${d.state.sleevePositions.length} held`,
+    `kill-switch      ${d.snapshot.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,
+    `positions        ${d.snapshot.positions.length} open, ${usd(d.snapshot.positions.reduce((a, p) => a + p.pnlUsd, 0))} unrealised; ${d.snapshot.exposure.map((c) => `${c.cluster} ${c.weightPct.toFixed(1)} %`).join(', ') || 'nothing held'}`,
+    `options sleeve   realised ${usd(f.sleevePnlUsd)}, ${d.snapshot.sleeve.positions.length} held`,
   ].join('\n');
 }

@@ -41,14 +41,15 @@ ${paths.join('\n')}</svg></figure>`;
 }
 
 /** Horizontal bars, one per label (values as fractions shown in %). */
-export function barChart(id: string, title: string, bars: readonly { label: string; value: number }[]): string {
+/** Horizontal bars of percentages, one row each. */
+export function barChart(id: string, title: string, bars: readonly { label: string; valuePct: number }[]): string {
   const w = 860;
   const row = 22;
   const h = 20 + row * Math.max(1, bars.length);
-  const max = Math.max(1e-12, ...bars.map((b) => b.value));
+  const max = Math.max(1e-12, ...bars.map((b) => b.valuePct));
   const items = bars.map((b, i) => {
-    const bw = (b.value / max) * (w - 260);
-    return `<text x="150" y="${20 + i * row + 14}" text-anchor="end">${esc(b.label)}</text><rect x="160" y="${20 + i * row + 3}" width="${bw.toFixed(1)}" height="${row - 6}" fill="#4c78a8" data-bar="${esc(b.label)}"/><text x="${(166 + bw).toFixed(1)}" y="${20 + i * row + 14}">${(100 * b.value).toFixed(2)} %</text>`;
+    const bw = (b.valuePct / max) * (w - 260);
+    return `<text x="150" y="${20 + i * row + 14}" text-anchor="end">${esc(b.label)}</text><rect x="160" y="${20 + i * row + 3}" width="${bw.toFixed(1)}" height="${row - 6}" fill="#4c78a8" data-bar="${esc(b.label)}"/><text x="${(166 + bw).toFixed(1)}" y="${20 + i * row + 14}">${b.valuePct.toFixed(2)} %</text>`;
   });
   return `<figure data-chart="${esc(id)}"><figcaption>${esc(title)}</figcaption><svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">${items.join('') || '<text x="10" y="30">nothing held</text>'}</svg></figure>`;
 }

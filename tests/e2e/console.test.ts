@@ -93,6 +93,7 @@ describe('the operator console of a paced sim', () => {
       expect((await run.done).code).toBe(0);
       const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
       const alarms = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'pump_alarm');
+      const equity = readJsonlLog(join(cwd, 'logs', 'equity.jsonl'));
       expect(alarms.length).toBeGreaterThan(0);
       for (const { name, page } of pages) {
         await until(`${name}: the last cycle`, async () => Number(await page.locator('body').getAttribute('data-cycle')) === state.lastCompletedCycle);
@@ -107,7 +108,29 @@ describe('the operator console of a paced sim', () => {
         expect(await alarmRows.count(), name).toBe(Math.min(20, alarms.length));
         expect(await alarmRows.first().locator('td').first().textContent(), name).toBe(alarms.at(-1)!.symbol);
         expect(await alarmRows.first().locator('td').nth(1).textContent(), name).toBe((alarms.at(-1)!.probability as number).toFixed(3));
+        // the NAV beside the benchmarks since the run began, worked out here from equity.jsonl alone
+        for (const [key, field] of [['nav', 'navUsd'], ['btc', 'benchmarkNavUsd'], ['microCaps', 'universeBenchmarkNavUsd']] as const) {
+          const v = equity.map((e) => e[field] as number);
+          const peak = Math.max(state.startNavUsd, ...v);
+          const worst = Math.max(...v.map((x, i) => 100 * ((Math.max(state.startNavUsd, ...v.slice(0, i + 1)) - x) / Math.max(state.startNavUsd, ...v.slice(0, i + 1)))));
+          const cells = page.locator(`#performance tr[data-series="${key}"] td`);
+          expect(await cells.allTextContents(), `${name} ${key}`).toEqual([
+            expect.any(String),
+            `${(100 * (v.at(-1)! / state.startNavUsd - 1)).toFixed(2)} %`,
+            `${(100 * ((peak - v.at(-1)!) / peak)).toFixed(2)} %`,
+            `${worst.toFixed(2)} %`,
+          ]);
+        }
+        expect(await page.locator('#performance tr[data-series="nav"] td').nth(2).textContent(), name).toBe(`${(equity.at(-1)!.drawdownPct as number).toFixed(2)} %`);
+        expect((await page.locator('#ddchart canvas').first().boundingBox())!.width, name).toBeGreaterThan(name === 'phone' ? 300 : 1000);
       }
+      // the weekly review of the same folder prints the figures the console shows (one source of numbers)
+      const report = spawnCoce(['report', '--since', 'all'], { cwd });
+      const rep = await report.done;
+      expect(rep.code).toBe(0);
+      const row = async (key: string) => (await pages[0]!.page.locator(`#performance tr[data-series="${key}"] td`).allTextContents()).slice(1, 3);
+      const [[navRet, navDd], [btcRet, btcDd], [mcRet, mcDd]] = [await row('nav'), await row('btc'), await row('microCaps')];
+      expect(rep.stdout).toContain(`since start      NAV ${navRet}, drawdown ${navDd}; BTC ${btcRet}, drawdown ${btcDd}; micro-caps ${mcRet}, drawdown ${mcDd}`);
     } finally {
       await browser.close();
       run.kill('SIGKILL');

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trainFromConfig } from '../../src/agent/pump-training.js';
 import { writeModelFile } from '../../src/alpha/model-file.js';
 import { main } from '../../src/cli.js';
-import { parseSince } from '../../src/ops/review-report.js';
+import { loadReview, parseSince } from '../../src/ops/review-report.js';
+import { FileStateStore } from '../../src/state/state-store.js';
 import type { Config } from '../../src/utils/config.js';
 import { baseConfig, BASE_YAML, memoryIo, tmp } from '../helpers.js';
 
@@ -41,7 +42,14 @@ describe('coce report on a 180-day run', () => {
     const week = equity.filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
     expect(week).toHaveLength(7 * 24);
     expect(html).toContain(`data-series="NAV" data-points="${week.length}"`);
-    expect(html).toContain(`data-series="drawdown %" data-points="${week.length}"`);
+    // the NAV's and both benchmarks' drawdowns, one point a bar (the benchmarks from the run's first bar on)
+    for (const series of ['NAV drawdown %', 'BTC drawdown %', 'micro-caps drawdown %']) expect(html).toContain(`data-series="${series}" data-points="${week.length}"`);
+    // the console's tracking of the run reproduces the engine's own drawdown, bar by bar, over 180 days
+    const st0 = new FileStateStore(join(cwd, 'data')).load()!;
+    const all = loadReview(join(cwd, 'logs'), st0, 'all');
+    expect(all.points.map((p) => p.navDrawdownPct)).toEqual(equity.map((e) => e.drawdownPct));
+    expect(all.snapshot.performance.nav!.drawdownPct).toBe(equity.at(-1)!.drawdownPct);
+    expect(html).toContain(`data-table="positions" data-rows="${Object.keys(st0.positions).length}"`);
     const trades = readJsonlLog(join(cwd, 'logs', 'trades.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
     const meta = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => Date.parse(e.ts) > lastMs - 7 * 86_400_000);
     expect(html).toContain(`data-table="trades" data-rows="${trades.filter((e) => e.type === 'trade_closed').length}"`);

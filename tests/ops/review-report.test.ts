@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReview, reviewFigures, reviewHtml, reviewText } from '../../src/ops/review-report.js';
 import { tradeFigures } from '../../src/ops/log-figures.js';
+import { currentDrawdown } from '../../src/risk_guardrails/drawdown.js';
 import { freshState } from '../agent/context.js';
 import { tmp } from '../helpers.js';
 
@@ -31,6 +32,7 @@ describe('review report from hand-made logs', () => {
     const st = freshState(100_000);
     st.positions = { A: { qty: 10, avgEntryPriceUsd: 100, lastPriceUsd: 101, openedCycle: 1, realizedPnlUsd: 0 } };
     st.clusters = { A: 2 };
+    st.equityCurve.push({ cycle: 48, ts: new Date(D0 + 48 * H).toISOString(), navUsd: 101_000 });
     const d = loadReview(dir, st, '24h');
     expect(new Date(d.toMs).toISOString()).toBe('2026-01-03T00:00:00.000Z');
     expect(d.equity).toHaveLength(24);
@@ -39,7 +41,11 @@ describe('review report from hand-made logs', () => {
     expect(f).toMatchObject({ navStartUsd: 100_000, navEndUsd: 101_000, closedTrades: 1, winners: 1, tradePnlUsd: 12.5, halts: 1, resumes: 1, sleevePnlUsd: 150, guardrailTrips: { var: 1 } });
     expect(f.returnPct).toBeCloseTo(1, 12);
     expect(f.feesUsd).toBeCloseTo(18, 9); // the option sale's 0.0003 BTC at 60 000
-    expect(f.clusterExposure).toEqual([{ cluster: 'cluster 2', weight: 1_010 / 101_000 }]);
+    // what the console shows comes from its own snapshot of this state and these lines
+    expect(d.snapshot.exposure).toEqual([{ cluster: 'cluster 2', weightPct: (100 * 1_010) / 101_000 }]);
+    expect(d.snapshot.positions.map((p) => [p.symbol, p.pnlUsd])).toEqual([['A', 10]]);
+    expect(reviewText(d, f)).toContain('positions        1 open, 10.00 USD unrealised; cluster 2 1.0 %');
+    expect(reviewHtml(d, f)).toContain('data-table="positions" data-rows="1"');
     const html = reviewHtml(d, f);
     expect(html).toContain('A&lt;B&gt;');
     expect(html).toContain('VaR 3.5 % &gt; 3 % &amp; more');
@@ -58,6 +64,43 @@ describe('review report from hand-made logs', () => {
     writeFileSync(join(dir, 'trades.jsonl'), '{"ts":"x","type":"fill"\n');
     st.logOffsets = {};
     expect(() => loadReview(dir, st, 'all')).toThrow(/trades\.jsonl line 1 is not JSON/);
+  });
+});
+
+describe('the NAV beside the benchmarks: the window in the review, the run in the console, one tracking', () => {
+  it('returns and drawdowns of the NAV, BTC and the micro-caps: from the values the window opened at, and from the peaks since the run began', () => {
+    const dir = tmp();
+    // NAV 100k -> 104k -> 98.8k -> 101k; BTC 100k -> 120k -> 90k -> 96k; micro-caps 100k -> 95k -> 99k -> 110k
+    const rows = [
+      [104_000, 120_000, 95_000],
+      [98_800, 90_000, 99_000],
+      [101_000, 96_000, 110_000],
+    ];
+    let eq = '';
+    rows.forEach(([nav, btc, mc], i) => {
+      eq += line({ ts: new Date(D0 + (i + 1) * 24 * H).toISOString(), type: 'equity', cycle: i + 1, navUsd: nav, drawdownPct: 100 * currentDrawdown(nav!, Math.max(100_000, ...rows.slice(0, i + 1).map((r) => r[0]!))), benchmarkNavUsd: btc, universeBenchmarkNavUsd: mc });
+    });
+    writeFileSync(join(dir, 'equity.jsonl'), eq);
+    const st = freshState(100_000);
+    st.equityCurve.push({ cycle: 3, ts: new Date(D0 + 72 * H).toISOString(), navUsd: 101_000 });
+    st.peakEquityUsd = 104_000;
+    // the last two days: the window opens at day 1's values
+    const d = loadReview(dir, st, '2d');
+    const f = reviewFigures(d);
+    expect(f.window.nav).toEqual({ startUsd: 104_000, lastUsd: 101_000, peakUsd: 104_000, returnPct: 100 * (101_000 / 104_000 - 1), drawdownPct: 100 * (3_000 / 104_000), maxDrawdownPct: 100 * (5_200 / 104_000) });
+    expect(f.window.btc).toEqual({ startUsd: 120_000, lastUsd: 96_000, peakUsd: 120_000, returnPct: 100 * (96_000 / 120_000 - 1), drawdownPct: 100 * (24_000 / 120_000), maxDrawdownPct: 100 * (30_000 / 120_000) });
+    expect(f.window.microCaps).toEqual({ startUsd: 95_000, lastUsd: 110_000, peakUsd: 110_000, returnPct: 100 * (110_000 / 95_000 - 1), drawdownPct: 0, maxDrawdownPct: 0 });
+    expect([f.returnPct, f.maxDrawdownPct]).toEqual([f.window.nav!.returnPct, f.window.nav!.maxDrawdownPct]);
+    // since the run began, as the console shows it: from 100k, drawdowns from the run's peaks
+    expect(d.snapshot.performance.btc).toEqual({ startUsd: 100_000, lastUsd: 96_000, peakUsd: 120_000, returnPct: 100 * (96_000 / 100_000 - 1), drawdownPct: 100 * (24_000 / 120_000), maxDrawdownPct: 100 * (30_000 / 120_000) });
+    expect(d.snapshot.performance.microCaps).toMatchObject({ returnPct: 100 * (110_000 / 100_000 - 1), drawdownPct: 0, maxDrawdownPct: 100 * (5_000 / 100_000) });
+    // the chart's NAV drawdown is equity.jsonl's own drawdownPct, bar by bar
+    expect(d.points.map((p) => p.navDrawdownPct)).toEqual(d.equity.map((e) => e.drawdownPct));
+    expect(d.points.map((p) => p.btcDrawdownPct)).toEqual([100 * (30_000 / 120_000), 100 * (24_000 / 120_000)]);
+    expect(reviewText(d, f)).toContain('buy-and-hold     BTC -20.00 % (max drawdown 25.00 %), micro-caps at equal weight 15.79 % (max drawdown 0.00 %)');
+    expect(reviewText(d, f)).toContain('since start      NAV 1.00 %, drawdown 2.88 %; BTC -4.00 %, drawdown 20.00 %; micro-caps 10.00 %, drawdown 0.00 %');
+    const html = reviewHtml(d, f);
+    for (const s of ['NAV drawdown %', 'BTC drawdown %', 'micro-caps drawdown %']) expect(html).toContain(`data-series="${s}" data-points="2"`);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readJsonlLog } from '../../src/state/jsonl-log.js';
 import { spawnCoce } from '../e2e/process.js';
 import { BASE_YAML, tmp } from '../helpers.js';
+import { addEvents, consoleSnapshot, newHistory } from '../../src/ops/console/console-figures.js';
 import { ControlQueue } from '../../src/ops/console/operator-controls.js';
 import { TelegramControl } from '../../src/ops/telegram/telegram-control.js';
 import { freshState } from '../agent/context.js';
@@ -29,7 +30,7 @@ describe('Telegram commands against a loopback Bot API (grammY)', () => {
     api = await new LoopbackTelegram(TOKEN).start();
     const controls = new ControlQueue();
     const { log, lines } = memoryLogger([TOKEN]);
-    bot = new TelegramControl({ token: TOKEN, allowedChatIds: [111], apiRoot: api.base, mode: 'sim', controls, log });
+    bot = new TelegramControl({ token: TOKEN, allowedChatIds: [111], apiRoot: api.base, controls, log });
     const st = freshState(100_000);
     st.lastCompletedCycle = 5;
     st.lastCompletedTs = '2026-01-01T06:00:00.000Z';
@@ -37,8 +38,18 @@ describe('Telegram commands against a loopback Bot API (grammY)', () => {
     st.startNavUsd = 100_000;
     st.peakEquityUsd = 102_000;
     st.positions.MC001 = { qty: 1000, avgEntryPriceUsd: 1, lastPriceUsd: 1.1, openedCycle: 3, realizedPnlUsd: 0 };
-    bot.update(st);
+    // the figures come from the console's snapshot, benchmarks from the equity lines since the run's start
+    const history = newHistory();
+    addEvents(history, [
+      { ts: '2026-01-01T05:00:00.000Z', type: 'equity', navUsd: 102_000, benchmarkNavUsd: 110_000, universeBenchmarkNavUsd: 95_000 },
+      { ts: '2026-01-01T06:00:00.000Z', type: 'equity', navUsd: 101_000, benchmarkNavUsd: 99_000, universeBenchmarkNavUsd: 97_000 },
+    ], st.startNavUsd);
+    bot.update(null);
     await bot.start();
+    api.say(111, '/status');
+    await until(() => api!.sent.length === 1);
+    expect(api.sent.shift()).toEqual({ chatId: 111, text: 'No cycle has completed yet.' });
+    bot.update(consoleSnapshot(st, history, 'sim'));
     api.say(111, '/status');
     api.say(111, '/pause');
     api.say(111, '/flatten mc001');
@@ -47,7 +58,7 @@ describe('Telegram commands against a loopback Bot API (grammY)', () => {
     await until(() => api!.sent.length === 5);
     expect(api.sent[0]).toEqual({
       chatId: 111,
-      text: ['COCE sim, bar 2026-01-01 06:00 UTC', 'NAV 101,000.00 USD (return 1.00 %, drawdown 0.98 %)', 'kill-switch active', '1 position(s):', '  MC001 1,100.00 USD, P&L 10.00 %'].join('\n'),
+      text: ['COCE sim, bar 2026-01-01 06:00 UTC', 'NAV 101,000.00 USD (return 1.00 %, drawdown 0.98 %)', 'buy-and-hold since start: BTC -1.00 % (drawdown 10.00 %), micro-caps -3.00 % (drawdown 3.00 %)', 'kill-switch active', '1 position(s):', '  MC001 1,100.00 USD, P&L 10.00 %'].join('\n'),
     });
     expect(api.sent.slice(1, 4).map((m) => m.text.replace(/\(request [0-9a-f]{8}\)/, '(request x)'))).toEqual([
       'pause entries: queued, applied at the next cycle (request x).',

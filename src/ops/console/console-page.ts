@@ -50,11 +50,13 @@ export const CONSOLE_PAGE = `<!doctype html>
       <button data-control="pause-entries">Pause entries</button><button data-control="resume-entries">Resume entries</button>
       <button data-control="flatten" class="danger">Flatten all</button><button data-control="lift-halt">Lift halt…</button><button id="logout">Log out</button>
     </div><div id="said" class="muted"></div></section>
-  <section class="wide"><h2>NAV against buy-and-hold BTC and the micro-caps</h2><div id="chart"></div></section>
+  <section class="wide"><h2>NAV against buy-and-hold BTC and the micro-caps</h2><div id="chart"></div>
+    <div class="scroll"><table id="performance"><thead><tr><th>since start</th><th>return</th><th>drawdown now</th><th>max drawdown</th></tr></thead><tbody></tbody></table></div></section>
+  <section class="wide"><h2>Drawdown from each one's peak, %</h2><div id="ddchart"></div></section>
   <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th><th></th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Recent pump alarms</h2><div class="scroll"><table id="alarms"><thead><tr><th>asset</th><th>probability</th><th>candidate</th><th>bar</th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Guardrail trips</h2><ul id="trips"></ul></section>
-  <section class="wide"><h2>Clusters</h2><ul id="clusters"></ul></section>
+  <section class="wide"><h2>Clusters <span class="muted">(held now, % of NAV)</span></h2><ul id="clusters"></ul></section>
 </main>
 <script src="/assets/uPlot.iife.min.js"></script>
 <script>
@@ -64,15 +66,15 @@ export const CONSOLE_PAGE = `<!doctype html>
   const pct = (x) => (x === null ? 'n/a' : x.toFixed(2) + ' %');
   const cell = (tr, text, cls) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
   const sign = (x) => (x < 0 ? 'neg' : x > 0 ? 'pos' : '');
-  let plot = null;
-  const chartData = (s) => [s.equity.ts.map((t) => Date.parse(t) / 1000), s.equity.navUsd, s.equity.btcUsd, s.equity.microCapsUsd];
-  function drawChart(s) {
-    const el = $('chart');
-    const width = Math.max(240, el.clientWidth);
-    if (plot === null) {
-      plot = new uPlot({ width, height: 240, series: [{}, { label: 'NAV', stroke: '#1565c0', width: 2 }, { label: 'BTC', stroke: '#ef6c00' }, { label: 'micro-caps', stroke: '#6b7280' }], axes: [{}, { size: 70 }] }, chartData(s), el);
-      window.addEventListener('resize', () => plot.setSize({ width: Math.max(240, el.clientWidth), height: 240 }));
-    } else plot.setData(chartData(s));
+  const plots = {};
+  const SERIES = [{ label: 'NAV', stroke: '#1565c0', width: 2 }, { label: 'BTC', stroke: '#ef6c00' }, { label: 'micro-caps', stroke: '#6b7280' }];
+  // one uPlot per chart, made on the first snapshot and fed the new columns after
+  function drawChart(id, height, data) {
+    const el = $(id);
+    if (plots[id] === undefined) {
+      plots[id] = new uPlot({ width: Math.max(240, el.clientWidth), height, series: [{}, ...SERIES], axes: [{}, { size: 70 }] }, data, el);
+      window.addEventListener('resize', () => plots[id].setSize({ width: Math.max(240, el.clientWidth), height }));
+    } else plots[id].setData(data);
   }
   function render(s) {
     document.body.dataset.cycle = String(s.cycle);
@@ -107,9 +109,28 @@ export const CONSOLE_PAGE = `<!doctype html>
     }
     const trips = $('trips');
     trips.replaceChildren(...s.guardrailTrips.slice(0, 15).map((t) => { const li = document.createElement('li'); li.textContent = t.ts.slice(5, 16).replace('T', ' ') + ' ' + t.guardrail + ': ' + t.reason; return li; }));
+    if (s.guardrailTrips.length === 0) { const li = document.createElement('li'); li.className = 'muted'; li.textContent = 'none'; trips.appendChild(li); }
+    const perf = $('performance').tBodies[0];
+    perf.replaceChildren();
+    for (const [key, label] of [['nav', 'NAV'], ['btc', 'BTC buy-and-hold'], ['microCaps', 'micro-caps, equal weight']]) {
+      const f = s.performance[key];
+      const tr = document.createElement('tr');
+      tr.dataset.series = key;
+      cell(tr, label);
+      if (f === null) { cell(tr, 'n/a'); cell(tr, 'n/a'); cell(tr, 'n/a'); }
+      else { cell(tr, pct(f.returnPct), sign(f.returnPct ?? 0)); cell(tr, pct(f.drawdownPct), f.drawdownPct > 0 ? 'neg' : ''); cell(tr, pct(f.maxDrawdownPct)); }
+      perf.appendChild(tr);
+    }
+    const held = new Map(s.exposure.map((c) => [c.cluster, c.weightPct]));
     const cl = $('clusters');
-    cl.replaceChildren(...s.clusters.map((c) => { const li = document.createElement('li'); li.textContent = 'cluster ' + c.cluster + ': ' + c.symbols.join(', '); return li; }));
-    if (typeof uPlot === 'function' && s.equity.ts.length > 0) drawChart(s);
+    cl.replaceChildren(...s.clusters.map((c) => { const li = document.createElement('li'); const w = held.get('cluster ' + c.cluster); li.textContent = 'cluster ' + c.cluster + (w === undefined ? '' : ' (' + w.toFixed(1) + ' %)') + ': ' + c.symbols.join(', '); return li; }));
+    if (held.has('unclustered')) { const li = document.createElement('li'); li.textContent = 'unclustered: ' + held.get('unclustered').toFixed(1) + ' %'; cl.appendChild(li); }
+    if (typeof uPlot === 'function' && s.equity.ts.length > 0) {
+      const x = s.equity.ts.map((t) => Date.parse(t) / 1000);
+      const neg = (a) => a.map((v) => (v === null ? null : -v));
+      drawChart('chart', 240, [x, s.equity.navUsd, s.equity.btcUsd, s.equity.microCapsUsd]);
+      drawChart('ddchart', 180, [x, neg(s.equity.navDrawdownPct), neg(s.equity.btcDrawdownPct), neg(s.equity.microCapsDrawdownPct)]);
+    }
   }
   let csrf = null;
   const said = (t) => { $('said').textContent = t; };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Bot, type Context } from 'grammy';
-import type { EngineState } from '../../state/schema.js';
 import type { Logger } from '../../utils/logger.js';
-import { consoleSnapshot, type ConsoleSnapshot } from '../console/console-figures.js';
+import type { ConsoleSnapshot } from '../console/console-figures.js';
 import { ASSET_PATTERN, MIN_REASON_CHARS, type ControlKind, type ControlQueue } from '../console/operator-controls.js';
 
 export interface TelegramOptions {
@@ -12,7 +11,6 @@ export interface TelegramOptions {
   allowedChatIds: readonly number[];
   /** The Bot API server (notify.telegram.api_root); null: Telegram's own. */
   apiRoot: string | null;
-  mode: string;
   controls: ControlQueue;
   log: Logger;
 }
@@ -25,6 +23,9 @@ export function statusText(s: ConsoleSnapshot): string {
   const lines = [
     `COCE ${s.mode}, bar ${s.ts === null ? 'none yet' : s.ts.replace('T', ' ').slice(0, 16)} UTC`,
     `NAV ${usd(s.navUsd)} USD (return ${f2(s.returnPct)} %, drawdown ${f2(s.drawdownPct)} %)`,
+    ...(s.performance.btc === null && s.performance.microCaps === null
+      ? []
+      : [`buy-and-hold since start: ${[['BTC', s.performance.btc] as const, ['micro-caps', s.performance.microCaps] as const].filter(([, b]) => b !== null).map(([n, b]) => `${n} ${f2(b!.returnPct)} % (drawdown ${f2(b!.drawdownPct)} %)`).join(', ')}`]),
     `kill-switch ${s.killSwitch.state}${s.killSwitch.reason === null ? '' : `: ${s.killSwitch.reason}`}`,
     `${s.positions.length} position(s)${s.positions.length === 0 ? '' : ':'}`,
     ...s.positions.slice(0, 10).map((p) => `  ${p.symbol} ${usd(p.valueUsd)} USD, P&L ${p.pnlPct.toFixed(2)} %${p.exit === null ? '' : `, exiting (${p.exit})`}`),
@@ -39,7 +40,7 @@ export function statusText(s: ConsoleSnapshot): string {
  */
 export class TelegramControl {
   private readonly bot: Bot;
-  private state: EngineState | null = null;
+  private latest: ConsoleSnapshot | null = null;
   private running: Promise<void> | null = null;
 
   constructor(private readonly o: TelegramOptions) {
@@ -50,7 +51,7 @@ export class TelegramControl {
       o.log.warn({ chat: chat ?? null }, 'telegram: a command from a chat not in notify.telegram.allowed_chat_ids was refused');
       if (chat !== undefined) await ctx.reply('Not authorised: this chat is not in notify.telegram.allowed_chat_ids.');
     });
-    this.bot.command('status', (ctx) => ctx.reply(this.state === null ? 'No cycle has completed yet.' : statusText(consoleSnapshot(this.state, { equity: [], alarms: [], guardrailTrips: [] }, o.mode))));
+    this.bot.command('status', (ctx) => ctx.reply(this.latest === null ? 'No cycle has completed yet.' : statusText(this.latest)));
     this.bot.command('pause', (ctx) => this.queue(ctx, 'pause_entries', {}));
     this.bot.command('resume', (ctx) => this.queue(ctx, 'resume_entries', {}));
     this.bot.command('flatten', (ctx) => {
@@ -72,9 +73,9 @@ export class TelegramControl {
     await ctx.reply(`${kind.replace('_', ' ')}${extra.symbol ? ` ${extra.symbol}` : ''}: queued, applied at the next cycle (request ${r.id.slice(0, 8)}).`);
   }
 
-  /** The state after each cycle (what /status reports). */
-  update(state: EngineState): void {
-    this.state = state;
+  /** The console's figures after each cycle (what /status reports; null before the first). */
+  update(snapshot: ConsoleSnapshot | null): void {
+    this.latest = snapshot;
   }
 
   /** Starts long polling; resolves once the bot is connected (getMe answered). */
