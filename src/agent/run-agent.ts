@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { CycleContext } from './cycle-step.js';
 import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
@@ -328,11 +329,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const telegramToken = deps.env.secrets.TELEGRAM_BOT_TOKEN;
     if (ops && cfg.notify.telegram.enabled && telegramToken === undefined) log.warn('notify.telegram.enabled, but TELEGRAM_BOT_TOKEN is not set: no Telegram commands');
     const wantsTelegram = ops && cfg.notify.telegram.enabled && telegramToken !== undefined;
-    const controls = (ops && consolePort !== null) || wantsTelegram ? new ControlQueue() : null;
+    // saved in the state folder: a request the operator was told is queued survives a crash (ControlQueue), and is
+    // applied after a restart even when the console and Telegram are off now
+    const requestFile = join(opts.stateDir, 'operator-requests.json');
+    const controls = (ops && consolePort !== null) || wantsTelegram || (ops && existsSync(requestFile)) ? new ControlQueue(requestFile) : null;
+    const waiting = controls?.waiting(state.operatorApplied ?? []) ?? 0;
+    if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
     operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: (r) => controls!.push(r) }) : null;
     telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
     // one set of figures for the console and Telegram (and the same code as `coce report`)
-    const feed = controls === null ? null : new OperatorFeed(opts.mode, opts.logDir);
+    const feed = operatorConsole === null && telegram === null ? null : new OperatorFeed(opts.mode, opts.logDir);
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { OperatorStep } from '../../src/agent/steps/operator-step.js';
 import { ControlQueue } from '../../src/ops/console/operator-controls.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateError } from '../../src/utils/errors.js';
+import { tmp } from '../helpers.js';
 import { emptySnapshot, freshState, makeContext } from './context.js';
 
 describe('OperatorStep', () => {
@@ -58,5 +62,56 @@ describe('OperatorStep', () => {
     const none = makeContext({ cycle: 11, snapshot: emptySnapshot(11), state: st });
     step.run(none.c);
     expect(none.events[0]!.fields).toMatchObject({ id: 'f3', applied: false, why: 'no position to flatten' });
+  });
+});
+
+describe('operator requests survive a crash: saved before "queued" is said, applied once in the saved history', () => {
+  const by = 'telegram chat 111';
+
+  it('a request queued, then the daemon dies before or during the cycle that applies it', () => {
+    const dir = tmp();
+    const file = join(dir, 'operator-requests.json');
+    const q = new ControlQueue(file);
+    q.push({ id: 'p1', kind: 'pause_entries', by });
+    q.push({ id: 'f1', kind: 'flatten', symbol: 'A', by });
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { pending: { id: string }[] }).pending.map((r) => r.id)).toEqual(['p1', 'f1']);
+    // the daemon dies before the next cycle; a new one reads the file
+    const saved = freshState(10_000);
+    saved.positions.A = { qty: 10, avgEntryPriceUsd: 2, lastPriceUsd: 2, openedCycle: 1, realizedPnlUsd: 0 };
+    const again = new ControlQueue(file);
+    expect(again.waiting(saved.operatorApplied ?? [])).toBe(2);
+    // cycle 5 applies both, then dies before its state is saved: the redone cycle 5 applies both again
+    const crashed = structuredClone(saved);
+    const first = makeContext({ cycle: 5, snapshot: emptySnapshot(5), state: crashed });
+    new OperatorStep(again).run(first.c);
+    expect(crashed.operatorApplied).toEqual(['p1', 'f1']);
+    const redone = structuredClone(saved);
+    const second = makeContext({ cycle: 5, snapshot: emptySnapshot(5), state: redone });
+    new OperatorStep(new ControlQueue(file)).run(second.c);
+    expect(second.events.filter((e) => e.type === 'operator_control').map((e) => [e.fields.id, e.fields.applied])).toEqual([
+      ['p1', true],
+      ['f1', true],
+    ]);
+    // that cycle was saved; a restart before cycle 6 waits for nothing, and cycle 6 applies nothing and empties the file
+    const afterSave = new ControlQueue(file);
+    expect(afterSave.waiting(redone.operatorApplied!)).toBe(0);
+    const six = makeContext({ cycle: 6, snapshot: emptySnapshot(6), state: redone });
+    new OperatorStep(afterSave).run(six.c);
+    expect(six.events.filter((e) => e.type === 'operator_control')).toEqual([]);
+    expect(redone.operatorApplied).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, pending: [] });
+  });
+
+  it('a damaged request file stops the start with its name; a request that cannot be saved is refused, not kept', () => {
+    const dir = tmp();
+    const file = join(dir, 'operator-requests.json');
+    writeFileSync(file, '{"version":1,"pending":[{"id":"x","kind":"sell_everything","by":"me"}]}');
+    expect(() => new ControlQueue(file)).toThrow(StateError);
+    expect(() => new ControlQueue(file)).toThrow(/operator-requests\.json is damaged \(pending\.0\.kind: .*\): move it away to drop the operator requests it holds/);
+    writeFileSync(file, 'not json');
+    expect(() => new ControlQueue(file)).toThrow(/is damaged \(.*JSON.*\)/);
+    const nowhere = new ControlQueue(join(dir, 'missing-folder', 'operator-requests.json'));
+    expect(() => nowhere.push({ id: 'a', kind: 'pause_entries', by })).toThrow(/could not save the operator request to .*missing-folder.*ENOENT/);
+    expect(nowhere.waiting([])).toBe(0);
   });
 });

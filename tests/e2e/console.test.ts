@@ -203,4 +203,38 @@ describe('controls from the console reach the engine', () => {
       run.kill('SIGKILL');
     }
   }, 90_000);
+
+  it('a request queued just before the daemon is killed is applied once after the restart, even without the console', async () => {
+    const cwd = tmp('coce-console-');
+    const port = await freePort();
+    const token = 'e2e-console-token-crash-77d1';
+    // 10 s a bar: the request goes in right after the first cycle, seconds before the second
+    const run = spawnCoce(['run', '--mode', 'sim', '--days', '2', '--speed', '360', '--console-port', String(port)], { cwd, env: { COCE_CONSOLE_TOKEN: token } });
+    const base = `http://127.0.0.1:${port}`;
+    let id = '';
+    try {
+      await until('a first cycle', async () => (await fetch(`${base}/api/status`).catch(() => null))?.status === 200);
+      const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const { csrf } = (await login.json()) as { csrf: string };
+      const r = await fetch(`${base}/api/control/pause-entries`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: '{}' });
+      expect(r.status).toBe(202);
+      id = ((await r.json()) as { id: string }).id;
+    } finally {
+      run.kill('SIGKILL');
+    }
+    await run.done;
+    const file = join(cwd, 'data', 'operator-requests.json');
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { pending: { id: string }[] }).pending.map((p) => p.id)).toEqual([id]);
+    expect(readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'operator_control')).toEqual([]);
+    // restarted without a console: the request is still applied, once
+    const again = await spawnCoce(['run', '--mode', 'sim', '--days', '2', '--speed', '36000'], { cwd, env: { LOG_LEVEL: 'info' } }).done;
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).toContain('operator requests made before the last stop, not applied yet: applied at the next cycle');
+    const applied = readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'operator_control');
+    expect(applied.map((e) => [e.id, e.control, e.applied])).toEqual([[id, 'pause_entries', true]]);
+    const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
+    expect(state.operator).toMatchObject({ entriesPaused: true, sinceCycle: applied[0]!.cycle });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, pending: [] });
+  }, 60_000);
 });

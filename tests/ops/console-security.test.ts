@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleServer } from '../../src/ops/console/console-server.js';
 import type { ControlRequest } from '../../src/ops/console/operator-controls.js';
+import { StateError } from '../../src/utils/errors.js';
 
 const TOKEN = 'console-token-0123456789abcdef';
 
@@ -28,6 +29,16 @@ describe('the console: sessions, CSRF, rate-limited login, read-only without a t
     expect(cookie).toMatch(/^coce_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=1800$/);
     return { cookie: cookie.split(';')[0]!, csrf: ((await r.json()) as { csrf: string }).csrf };
   };
+
+  it('a request that cannot be saved is answered 503 "not queued", never 202', async () => {
+    server = new ConsoleServer({ token: TOKEN, sessionTtlMs: 30 * 60_000, onControl: () => { throw new StateError('could not save the operator request to /x/operator-requests.json: ENOSPC'); } });
+    const base = `http://127.0.0.1:${await server.start('127.0.0.1', 0)}`;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const s = await login(post);
+    const r = await post('/api/control/flatten', {}, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+    expect(r.status).toBe(503);
+    expect(await r.json()).toEqual({ error: 'not queued: could not save the operator request to /x/operator-requests.json: ENOSPC' });
+  });
 
   it('without a token: no login, no control, and says why', async () => {
     const { base, post } = await start(null);

@@ -16,7 +16,11 @@ export class OperatorStep implements CycleStep {
 
   run(ctx: CycleContext): void {
     const st = ctx.state;
-    for (const r of this.queue.drain()) {
+    // what the last saved cycle applied leaves the queue; the rest is this cycle's (see ControlQueue)
+    const requests = this.queue.take(st.operatorApplied ?? []);
+    if (requests.length > 0) st.operatorApplied = requests.map((r) => r.id);
+    else delete st.operatorApplied;
+    for (const r of requests) {
       const event = { id: r.id, control: r.kind, by: r.by, ...(r.symbol === undefined ? {} : { symbol: r.symbol }), ...(r.reason === undefined ? {} : { reason: r.reason }) };
       const refuse = (why: string) => ctx.emit('meta', 'operator_control', { ...event, applied: false, why });
       if (r.kind === 'pause_entries') {

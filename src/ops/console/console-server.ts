@@ -112,7 +112,12 @@ export class ConsoleServer {
     if (body === null) return this.json(res, 400, { error: 'the body must be a JSON object of at most 4 KB' });
     const r = this.control(kind, body, session, client);
     if (typeof r === 'string') return this.json(res, 400, { error: r });
-    this.o.onControl(r);
+    try {
+      this.o.onControl(r);
+    } catch (err) {
+      // not queued (the request file could not be written): the operator must know it will not happen
+      return this.json(res, 503, { error: `not queued: ${(err as Error).message}` });
+    }
     return this.json(res, 202, { id: r.id, control: kind, queued: 'applied at the next cycle' });
   }
 

@@ -1,3 +1,7 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { z } from 'zod';
+import { StateError } from '../../utils/errors.js';
+
 /** Why a halt is lifted must be said, in at least this many characters (`coce resume --reason`, console, Telegram). */
 export const MIN_REASON_CHARS = 3;
 
@@ -19,21 +23,72 @@ export interface ControlRequest {
   by: string;
 }
 
-/** Requests waiting for the next cycle, in arrival order; the operator step takes them all at once. */
+const requestSchema = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(['pause_entries', 'resume_entries', 'flatten', 'lift_halt']),
+  symbol: z.string().regex(ASSET_PATTERN).nullable().optional(),
+  reason: z.string().optional(),
+  by: z.string().min(1),
+});
+const fileSchema = z.strictObject({ version: z.literal(1), pending: z.array(requestSchema) });
+
+/**
+ * Requests waiting for a cycle, in arrival order. With a file (`<state dir>/operator-requests.json`) a request the
+ * operator was told is queued survives a crash or restart: it leaves the file only once a saved state says a cycle
+ * applied it (`state.operatorApplied`), so a cycle that crashed after applying it applies it again when redone, and
+ * a saved one never twice.
+ */
 export class ControlQueue {
   private pending: ControlRequest[] = [];
 
+  constructor(private readonly file: string | null = null) {
+    if (file === null || !existsSync(file)) return;
+    let parsed: z.infer<typeof fileSchema>;
+    try {
+      parsed = fileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw new StateError(`${file} is damaged (${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message}): move it away to drop the operator requests it holds`);
+    }
+    this.pending = parsed.pending.map((r) => ({ ...r }));
+  }
+
+  /** Queues a request, saved before this returns (a request that cannot be saved is refused with a StateError). */
   push(r: ControlRequest): void {
     this.pending.push(r);
+    try {
+      this.persist();
+    } catch (err) {
+      this.pending.pop();
+      throw new StateError(`could not save the operator request to ${this.file}: ${(err as Error).message}`);
+    }
   }
 
-  drain(): ControlRequest[] {
-    const out = this.pending;
-    this.pending = [];
-    return out;
+  /**
+   * The requests for this cycle: every pending one but those the last saved cycle applied (`appliedIds`), which
+   * leave the queue now.
+   */
+  take(appliedIds: readonly string[]): ControlRequest[] {
+    const before = this.pending.length;
+    if (appliedIds.length > 0) this.pending = this.pending.filter((r) => !appliedIds.includes(r.id));
+    if (this.pending.length !== before) this.persist();
+    return [...this.pending];
   }
 
-  get size(): number {
-    return this.pending.length;
+  /** How many requests the next cycle will apply, given the ids the last saved cycle applied (changes nothing). */
+  waiting(appliedIds: readonly string[]): number {
+    return this.pending.filter((r) => !appliedIds.includes(r.id)).length;
+  }
+
+  private persist(): void {
+    if (this.file === null) return;
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify({ version: 1, pending: this.pending }) + '\n');
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
   }
 }

@@ -69,7 +69,13 @@ export class TelegramControl {
 
   private async queue(ctx: Context, kind: ControlKind, extra: { symbol?: string | null; reason?: string }): Promise<void> {
     const r = { id: randomUUID(), kind, by: `telegram chat ${ctx.chat!.id}`, ...extra };
-    this.o.controls.push(r);
+    try {
+      this.o.controls.push(r);
+    } catch (err) {
+      this.o.log.error({ err: (err as Error).message, control: kind }, 'telegram: a request could not be queued');
+      await ctx.reply(`${kind.replace('_', ' ')}: NOT queued (${(err as Error).message}).`);
+      return;
+    }
     await ctx.reply(`${kind.replace('_', ' ')}${extra.symbol ? ` ${extra.symbol}` : ''}: queued, applied at the next cycle (request ${r.id.slice(0, 8)}).`);
   }
 
