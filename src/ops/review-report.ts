@@ -196,7 +196,7 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
 ${tradeFigureRows(f, usd).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('\n')}
 <tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
 <tr><td>kill-switch</td><td>${esc(snap.killSwitch.state)}${snap.killSwitch.reason ? esc(`: ${snap.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
-<tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${snap.sleeve.positions.length} option(s) held, worth ${esc(usd(snap.sleeve.valueUsd))}</td></tr>
+<tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${snap.sleeve.positions.length} option(s) held, net ${esc(usd(snap.sleeve.valueUsd))} (marks plus the sleeve's cash)</td></tr>
 </tbody></table>
 <h2>Equity and drawdown</h2>
 ${equityChart}

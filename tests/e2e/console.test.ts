@@ -56,7 +56,8 @@ describe('the operator console of a paced sim', () => {
   it.skipIf(!haveChromium)('in headless Chromium: NAV, positions and alarms as in state and logs, updated without a reload, at phone and desktop widths', async () => {
     const cwd = tmp('coce-console-');
     const port = await freePort();
-    const run = spawnCoce(['run', '--mode', 'sim', '--days', '3', '--speed', '36000', '--console-port', String(port)], { cwd });
+    // with the options sleeve: it buys on the first day
+    const run = spawnCoce(['run', '--mode', 'sim', '--days', '3', '--sleeve', 'all', '--speed', '36000', '--console-port', String(port)], { cwd });
     const base = `http://127.0.0.1:${port}`;
     await until('the console to answer', async () => (await fetch(`${base}/api/status`).catch(() => null)) !== null);
     const { chromium } = await import('playwright-core');
@@ -108,6 +109,10 @@ describe('the operator console of a paced sim', () => {
         expect(await alarmRows.count(), name).toBe(Math.min(20, alarms.length));
         expect(await alarmRows.first().locator('td').first().textContent(), name).toBe(alarms.at(-1)!.symbol);
         expect(await alarmRows.first().locator('td').nth(1).textContent(), name).toBe((alarms.at(-1)!.probability as number).toFixed(3));
+        const sleeveRows = page.locator('#sleevepos tbody tr');
+        expect(state.sleevePositions.length, name).toBeGreaterThan(0);
+        expect(await sleeveRows.count(), name).toBe(state.sleevePositions.length);
+        expect(await sleeveRows.first().locator('td').allTextContents(), name).toEqual([state.sleevePositions[0]!.instrument, String(state.sleevePositions[0]!.qty), usd(state.sleevePositions[0]!.markUsd)]);
         // the NAV beside the benchmarks since the run began, worked out here from equity.jsonl alone
         for (const [key, field] of [['nav', 'navUsd'], ['btc', 'benchmarkNavUsd'], ['microCaps', 'universeBenchmarkNavUsd']] as const) {
           const v = equity.map((e) => e[field] as number);

@@ -112,6 +112,7 @@ export interface ConsoleSnapshot {
   alarms: { ts: string; symbol: string; probability: number; candidate: boolean }[];
   clusters: { cluster: number; symbols: string[] }[];
   guardrailTrips: { ts: string; guardrail: string; reason: string }[];
+  /** The options sleeve: cash and marks; `markUsd` is a position's whole value at the last mark. */
   sleeve: { valueUsd: number; positions: { instrument: string; qty: number; markUsd: number }[] };
 }
 

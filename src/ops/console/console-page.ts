@@ -42,7 +42,7 @@ export const CONSOLE_PAGE = `<!doctype html>
     <div class="card">return<b id="ret">–</b></div>
     <div class="card">drawdown<b id="dd">–</b></div>
     <div class="card">cash<b id="cash">–</b></div>
-    <div class="card">options sleeve<b id="sleeve">–</b></div>
+    <div class="card" title="marks of the options held plus the sleeve's cash (premiums paid, sales, settlements)">options sleeve, net<b id="sleeve">–</b></div>
   </div><div id="killreason" class="muted"></div></section>
   <section class="wide" id="controls" hidden><h2>Controls <span class="muted">(applied at the next cycle, logged with who asked)</span></h2>
     <form id="login"><input id="token" type="password" autocomplete="current-password" placeholder="console token" aria-label="console token"><button>Log in</button></form>
@@ -56,6 +56,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th><th></th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Recent pump alarms</h2><div class="scroll"><table id="alarms"><thead><tr><th>asset</th><th>probability</th><th>candidate</th><th>bar</th></tr></thead><tbody></tbody></table></div></section>
   <section><h2>Guardrail trips</h2><ul id="trips"></ul></section>
+  <section class="wide"><h2>Options sleeve</h2><div class="scroll"><table id="sleevepos"><thead><tr><th>instrument</th><th>qty</th><th>marked value USD</th></tr></thead><tbody></tbody></table></div></section>
   <section class="wide"><h2>Clusters <span class="muted">(held now, % of NAV)</span></h2><ul id="clusters"></ul></section>
 </main>
 <script src="/assets/uPlot.iife.min.js"></script>
@@ -121,6 +122,10 @@ export const CONSOLE_PAGE = `<!doctype html>
       else { cell(tr, pct(f.returnPct), sign(f.returnPct ?? 0)); cell(tr, pct(f.drawdownPct), f.drawdownPct > 0 ? 'neg' : ''); cell(tr, pct(f.maxDrawdownPct)); }
       perf.appendChild(tr);
     }
+    const sl = $('sleevepos').tBodies[0];
+    sl.replaceChildren();
+    for (const o of s.sleeve.positions) { const tr = document.createElement('tr'); cell(tr, o.instrument); cell(tr, String(o.qty)); cell(tr, usd(o.markUsd)); sl.appendChild(tr); }
+    if (s.sleeve.positions.length === 0) { const tr = document.createElement('tr'); cell(tr, 'no option held', 'muted'); sl.appendChild(tr); }
     const held = new Map(s.exposure.map((c) => [c.cluster, c.weightPct]));
     const cl = $('clusters');
     cl.replaceChildren(...s.clusters.map((c) => { const li = document.createElement('li'); const w = held.get('cluster ' + c.cluster); li.textContent = 'cluster ' + c.cluster + (w === undefined ? '' : ' (' + w.toFixed(1) + ' %)') + ': ' + c.symbols.join(', '); return li; }));
