@@ -334,7 +334,11 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const requestFile = join(opts.stateDir, 'operator-requests.json');
     const controls = (ops && consolePort !== null) || wantsTelegram || (ops && existsSync(requestFile)) ? new ControlQueue(requestFile) : null;
     const waiting = controls?.waiting(state.operatorApplied ?? []) ?? 0;
-    if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
+    // requests belong to the run they were made to: a new run in the folder drops them (before the console listens)
+    if (waiting > 0 && newRun) {
+      log.warn({ requests: waiting, file: requestFile }, 'operator requests left by an earlier run in this folder: dropped, not applied to this new run');
+      controls!.clear();
+    } else if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
     operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: (r) => controls!.push(r) }) : null;
     telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
     // one set of figures for the console and Telegram (and the same code as `coce report`)

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -240,6 +240,18 @@ describe('controls from the console reach the engine', () => {
     expect(applied.map((e) => [e.id, e.control, e.applied])).toEqual([[id, 'pause_entries', true]]);
     const state = JSON.parse(readFileSync(join(cwd, 'data', 'state.json'), 'utf8')) as EngineState;
     expect(state.operator).toMatchObject({ entriesPaused: true, sinceCycle: applied[0]!.cycle });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, pending: [] });
+  }, 60_000);
+
+  it('a new run does not inherit the waiting requests of an earlier run', async () => {
+    const cwd = tmp('coce-console-');
+    mkdirSync(join(cwd, 'data'));
+    const file = join(cwd, 'data', 'operator-requests.json');
+    writeFileSync(file, JSON.stringify({ version: 1, pending: [{ id: 'old-run', kind: 'flatten', symbol: null, by: 'telegram chat 111' }] }));
+    const done = await spawnCoce(['run', '--mode', 'sim', '--days', '1'], { cwd, env: { LOG_LEVEL: 'info' } }).done;
+    expect(done.code).toBe(0);
+    expect(done.stdout + done.stderr).toContain('operator requests left by an earlier run in this folder: dropped, not applied to this new run');
+    expect(readJsonlLog(join(cwd, 'logs', 'meta_events.jsonl')).filter((e) => e.type === 'operator_control')).toEqual([]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, pending: [] });
   }, 60_000);
 });

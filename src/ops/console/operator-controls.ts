@@ -74,6 +74,13 @@ export class ControlQueue {
     return [...this.pending];
   }
 
+  /** Drops every waiting request (a new run does not inherit an earlier run's). */
+  clear(): void {
+    if (this.pending.length === 0) return;
+    this.pending = [];
+    this.persist();
+  }
+
   /** How many requests the next cycle will apply, given the ids the last saved cycle applied (changes nothing). */
   waiting(appliedIds: readonly string[]): number {
     return this.pending.filter((r) => !appliedIds.includes(r.id)).length;
