@@ -35,7 +35,7 @@ import { HealthServer } from '../ops/health-server.js';
 import { ConsoleServer } from '../ops/console/console-server.js';
 import { OperatorFeed } from '../ops/console/operator-feed.js';
 import { ControlQueue } from '../ops/console/operator-controls.js';
-import { TelegramControl } from '../ops/telegram/telegram-control.js';
+import type { TelegramControl } from '../ops/telegram/telegram-control.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { initSentry } from '../ops/sentry.js';
 import { reportState, type StateReport } from './state-report.js';
@@ -333,14 +333,16 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     // applied after a restart even when the console and Telegram are off now
     const requestFile = join(opts.stateDir, 'operator-requests.json');
     const controls = (ops && consolePort !== null) || wantsTelegram || (ops && existsSync(requestFile)) ? new ControlQueue(requestFile) : null;
-    const waiting = controls?.waiting(state.operatorApplied ?? []) ?? 0;
-    // requests belong to the run they were made to: a new run in the folder drops them (before the console listens)
+    const waiting = controls?.waiting((state.operatorApplied ?? []).map((a) => a.id)) ?? 0;
+    // requests belong to the run they were made to: a new run in the folder drops them, before the console listens
+    // (so no request made to this run is dropped), even if a later start-up check fails (they are no run's then)
     if (waiting > 0 && newRun) {
       log.warn({ requests: waiting, file: requestFile }, 'operator requests left by an earlier run in this folder: dropped, not applied to this new run');
       controls!.clear();
     } else if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
     operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: (r) => controls!.push(r) }) : null;
-    telegram = wantsTelegram ? new TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
+    // grammY loads only when Telegram is on (it would add to every start)
+    telegram = wantsTelegram ? new (await import('../ops/telegram/telegram-control.js')).TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
     // one set of figures for the console and Telegram (and the same code as `coce report`)
     const feed = operatorConsole === null && telegram === null ? null : new OperatorFeed(opts.mode, opts.logDir);
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { planSweep, type SweepJob } from '../research/sweep-grid.js';
 import type { SweepResult } from '../research/sweep-job.js';
 import { runSweepLocal } from '../research/sweep-local.js';
-import { parseQueueUrl, runQueueWorker, runSweepOnQueue, safeQueueUrl } from '../research/sweep-queue.js';
+import { parseQueueUrl, safeQueueUrl } from '../research/queue-url.js';
 import { formatSweep, rankSweep } from '../research/sweep-table.js';
 import { dailyReturns, formatWalkForward, walkForward, type PointReturns } from '../research/walk-forward.js';
 import { SweepError } from '../utils/errors.js';
@@ -26,6 +26,8 @@ async function runJobs(jobs: readonly SweepJob[], out: string, url: string | nul
   }
   const sweepId = `${basename(out)}-${Date.now().toString(36)}`;
   say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);
+  // bullmq and ioredis load only for the queue (they would add ~0.1 s to every coce start)
+  const { runSweepOnQueue } = await import('../research/sweep-queue.js');
   return runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
 }
 
@@ -99,6 +101,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       const concurrency = f.concurrency ?? availableParallelism();
       const signal = io.signal ?? new AbortController().signal;
       say(`worker: ${concurrency} at a time from ${safeQueueUrl(url)} (lock ${f.lockMs} ms); Ctrl-C finishes the jobs in hand and stops`);
+      const { runQueueWorker } = await import('../research/sweep-queue.js');
       await runQueueWorker({ url, concurrency, lockMs: f.lockMs, signal, onEvent: (what, job) => say(`  ${what} ${job.id}${job.error === undefined ? '' : `: ${job.error}`}`) });
       say('worker: stopped');
     });

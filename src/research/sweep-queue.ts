@@ -3,30 +3,12 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { compiledModule } from '../utils/compiled-module.js';
 import { UsageError } from '../utils/errors.js';
+import { safeQueueUrl } from './queue-url.js';
 import type { SweepJob } from './sweep-grid.js';
 import { failedResult, type SweepResult } from './sweep-job.js';
 
 /** The one queue every sweep and worker shares; each job's id carries its sweep's id. */
 export const SWEEP_QUEUE = 'coce-sweep';
-
-/** A Redis URL as `--queue` takes it: redis://[user:password@]host:port[/db]. */
-export function parseQueueUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`--queue must be a Redis URL such as redis://127.0.0.1:6379 (got ${url})`);
-  }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new UsageError(`--queue must be a redis:// or rediss:// URL (got ${u.protocol}//)`);
-  return url;
-}
-
-/** The URL as it may be printed: never its password. */
-export function safeQueueUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password !== '') u.password = '***';
-  return u.toString();
-}
 
 /** A connection that gives up at once when Redis is not there (a clear error instead of retrying forever). */
 async function connect(url: string, forWorker: boolean): Promise<Redis> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DataFileError, describeFsError, PathError } from '../utils/errors.js';
 
@@ -109,14 +109,52 @@ export class JsonlLog {
  * is not JSON is named.
  */
 export function readJsonlLog(file: string, bytes?: number): LogEvent[] {
-  if (!existsSync(file)) return [];
-  const buf = readFileSync(file);
-  const text = buf.subarray(0, bytes ?? buf.length).toString('utf8');
-  return text.split('\n').filter(Boolean).map((l, i) => {
-    try {
-      return JSON.parse(l) as LogEvent;
-    } catch {
-      throw new DataFileError(`${file} line ${i + 1} is not JSON: the log is damaged`);
+  const out: LogEvent[] = [];
+  forEachJsonlEvent(file, bytes, (e) => out.push(e));
+  return out;
+}
+
+/**
+ * The same events one at a time, read in chunks: a daemon's logs grow without bound and one string of a whole log
+ * would not fit in memory (nor in V8's largest string). `keep` sees a line's text first: a line it refuses is not
+ * parsed (a reader that wants a few event types skips the rest cheaply).
+ */
+export function forEachJsonlEvent(file: string, bytes: number | undefined, each: (e: LogEvent) => void, keep: (line: string) => boolean = () => true): void {
+  if (!existsSync(file)) return;
+  const fd = openSync(file, 'r');
+  try {
+    const end = Math.min(bytes ?? Infinity, fstatSync(fd).size);
+    const chunk = Buffer.alloc(Math.min(4 << 20, Math.max(1, end)));
+    let rest = Buffer.alloc(0);
+    let pos = 0;
+    let lineNo = 0;
+    const line = (buf: Buffer) => {
+      lineNo++;
+      if (buf.length === 0) return;
+      const text = buf.toString('utf8');
+      if (!keep(text)) return;
+      let e: LogEvent;
+      try {
+        e = JSON.parse(text) as LogEvent;
+      } catch {
+        throw new DataFileError(`${file} line ${lineNo} is not JSON: the log is damaged`);
+      }
+      each(e);
+    };
+    while (pos < end) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      let buf = rest.length === 0 ? chunk.subarray(0, n) : Buffer.concat([rest, chunk.subarray(0, n)]);
+      let nl: number;
+      while ((nl = buf.indexOf(10)) >= 0) {
+        line(buf.subarray(0, nl));
+        buf = buf.subarray(nl + 1);
+      }
+      rest = Buffer.from(buf); // a copy: the chunk is reused
     }
-  });
+    line(rest);
+  } finally {
+    closeSync(fd);
+  }
 }

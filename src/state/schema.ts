@@ -187,8 +187,11 @@ export const engineStateSchema = z.strictObject({
   /** The pump model retraining made last (alpha.classifier.retrain_every_days): its file under the state folder. */
   /** Entries paused by the operator (console, Telegram): present only while paused. */
   operator: z.strictObject({ entriesPaused: z.literal(true), by: z.string().min(1), sinceCycle: cycleId }).optional(),
-  /** The operator requests this cycle applied (ids): they leave the request file once this state is saved. */
-  operatorApplied: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The operator requests applied in the last two cycles that applied any (ids, cycle): the operator step skips them
+   * and lets the request file drop them once the backup state holds them too (ControlQueue).
+   */
+  operatorApplied: z.array(z.strictObject({ id: z.string().min(1), cycle: cycleId })).min(1).optional(),
   retrainedModel: z.strictObject({ cycle: cycleId, file: z.string().regex(/^models\/model-c\d+\.json$/), version: z.string().regex(/^[0-9a-f]{16}$/) }).nullable().default(null),
   /**
    * sim/backtest: the paper venue's own balances. The venue keeps its book apart from state (as an exchange does) and

@@ -68,38 +68,44 @@ describe('OperatorStep', () => {
 describe('operator requests survive a crash: saved before "queued" is said, applied once in the saved history', () => {
   const by = 'telegram chat 111';
 
-  it('a request queued, then the daemon dies before or during the cycle that applies it', () => {
+  it('a request queued, then the daemon dies before or during the cycle that applies it, or the backup state is restored', () => {
     const dir = tmp();
     const file = join(dir, 'operator-requests.json');
+    const pending = () => (JSON.parse(readFileSync(file, 'utf8')) as { pending: { id: string }[] }).pending.map((r) => r.id);
     const q = new ControlQueue(file);
     q.push({ id: 'p1', kind: 'pause_entries', by });
     q.push({ id: 'f1', kind: 'flatten', symbol: 'A', by });
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { pending: { id: string }[] }).pending.map((r) => r.id)).toEqual(['p1', 'f1']);
+    expect(pending()).toEqual(['p1', 'f1']);
     // the daemon dies before the next cycle; a new one reads the file
     const saved = freshState(10_000);
+    saved.lastCompletedCycle = 4;
     saved.positions.A = { qty: 10, avgEntryPriceUsd: 2, lastPriceUsd: 2, openedCycle: 1, realizedPnlUsd: 0 };
     const again = new ControlQueue(file);
-    expect(again.waiting(saved.operatorApplied ?? [])).toBe(2);
+    expect(again.waiting([])).toBe(2);
+    const applyAt = (cycle: number, state: typeof saved, queue = new ControlQueue(file)) => {
+      const r = makeContext({ cycle, snapshot: emptySnapshot(cycle), state });
+      new OperatorStep(queue).run(r.c);
+      state.lastCompletedCycle = cycle; // the cycle completes (and is saved, outside back-tests)
+      return r.events.filter((e) => e.type === 'operator_control').map((e) => [e.fields.id, e.fields.applied]);
+    };
     // cycle 5 applies both, then dies before its state is saved: the redone cycle 5 applies both again
     const crashed = structuredClone(saved);
-    const first = makeContext({ cycle: 5, snapshot: emptySnapshot(5), state: crashed });
-    new OperatorStep(again).run(first.c);
-    expect(crashed.operatorApplied).toEqual(['p1', 'f1']);
+    expect(applyAt(5, crashed, again)).toEqual([['p1', true], ['f1', true]]);
+    expect(crashed.operatorApplied).toEqual([{ id: 'p1', cycle: 5 }, { id: 'f1', cycle: 5 }]);
     const redone = structuredClone(saved);
-    const second = makeContext({ cycle: 5, snapshot: emptySnapshot(5), state: redone });
-    new OperatorStep(new ControlQueue(file)).run(second.c);
-    expect(second.events.filter((e) => e.type === 'operator_control').map((e) => [e.fields.id, e.fields.applied])).toEqual([
-      ['p1', true],
-      ['f1', true],
-    ]);
-    // that cycle was saved; a restart before cycle 6 waits for nothing, and cycle 6 applies nothing and empties the file
-    const afterSave = new ControlQueue(file);
-    expect(afterSave.waiting(redone.operatorApplied!)).toBe(0);
-    const six = makeContext({ cycle: 6, snapshot: emptySnapshot(6), state: redone });
-    new OperatorStep(afterSave).run(six.c);
-    expect(six.events.filter((e) => e.type === 'operator_control')).toEqual([]);
+    expect(applyAt(5, redone)).toEqual([['p1', true], ['f1', true]]);
+    // saved: a restart waits for nothing; cycle 6 applies nothing, and the file keeps both while state.json.bak
+    // (the state after cycle 4) does not hold them
+    expect(new ControlQueue(file).waiting(redone.operatorApplied!.map((a) => a.id))).toBe(0);
+    const backup = structuredClone(saved);
+    expect(applyAt(6, redone)).toEqual([]);
+    expect(pending()).toEqual(['p1', 'f1']);
+    // `coce run --restore-backup` then: the state after cycle 4 applies them at its cycle 5, once
+    expect(applyAt(5, structuredClone(backup))).toEqual([['p1', true], ['f1', true]]);
+    // on the main line, cycle 7: state and backup both hold them now; they leave the file and the state
+    expect(applyAt(7, redone)).toEqual([]);
+    expect(pending()).toEqual([]);
     expect(redone.operatorApplied).toBeUndefined();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, pending: [] });
   });
 
   it('a damaged request file stops the start with its name; a request that cannot be saved is refused, not kept', () => {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQueueUrl, safeQueueUrl } from '../../src/research/sweep-queue.js';
+import { parseQueueUrl, safeQueueUrl } from '../../src/research/queue-url.js';
 import { spawnCoce, type Spawned } from '../e2e/process.js';
 import { tmp } from '../helpers.js';
 import { haveRedis, startRedis, type RedisServer } from './redis-server.js';

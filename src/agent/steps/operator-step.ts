@@ -16,9 +16,14 @@ export class OperatorStep implements CycleStep {
 
   run(ctx: CycleContext): void {
     const st = ctx.state;
-    // what the last saved cycle applied leaves the queue; the rest is this cycle's (see ControlQueue)
-    const requests = this.queue.take(st.operatorApplied ?? []);
-    if (requests.length > 0) st.operatorApplied = requests.map((r) => r.id);
+    // A request leaves the queue's file once both state.json and its backup hold its effect: applied before the last
+    // completed cycle (state is saved every cycle outside back-tests, and back-tests take no request). One applied in
+    // the last completed cycle stays in the file but is not applied again.
+    const applied = st.operatorApplied ?? [];
+    const last = st.lastCompletedCycle ?? -Infinity;
+    const requests = this.queue.take(applied.filter((a) => a.cycle < last).map((a) => a.id)).filter((r) => !applied.some((a) => a.id === r.id));
+    const remembered = [...applied.filter((a) => a.cycle >= last), ...requests.map((r) => ({ id: r.id, cycle: ctx.cycle }))];
+    if (remembered.length > 0) st.operatorApplied = remembered;
     else delete st.operatorApplied;
     for (const r of requests) {
       const event = { id: r.id, control: r.kind, by: r.by, ...(r.symbol === undefined ? {} : { symbol: r.symbol }), ...(r.reason === undefined ? {} : { reason: r.reason }) };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJsonlLog } from '../../state/jsonl-log.js';
+import { forEachJsonlEvent } from '../../state/jsonl-log.js';
 import type { EngineState } from '../../state/schema.js';
 import { sleeveValueUsd } from '../../state/schema.js';
 import { SeriesTrack, type SeriesFigures } from '../series-track.js';
@@ -10,10 +10,10 @@ export type ConsoleEvent = Record<string, unknown> & { ts: string; type: string 
 /** One bar of the NAV chart: the NAV and the benchmarks, and each one's drawdown from its peak since the run began. */
 export interface EquityPoint {
   ts: string;
-  navUsd: number;
+  navUsd: number | null;
   btcUsd: number | null;
   microCapsUsd: number | null;
-  navDrawdownPct: number;
+  navDrawdownPct: number | null;
   btcDrawdownPct: number | null;
   microCapsDrawdownPct: number | null;
 }
@@ -50,18 +50,31 @@ export function addEvents(h: ConsoleHistory, events: readonly ConsoleEvent[], st
   for (const e of events) {
     if (e.type === 'equity') {
       const t = (h.tracks ??= { nav: new SeriesTrack(startNavUsd), btc: new SeriesTrack(startNavUsd), microCaps: new SeriesTrack(startNavUsd) });
-      const v = { nav: num(e.navUsd) ?? 0, btc: num(e.benchmarkNavUsd), microCaps: num(e.universeBenchmarkNavUsd) };
-      h.equity.push({ ts: e.ts, navUsd: v.nav, btcUsd: v.btc, microCapsUsd: v.microCaps, navDrawdownPct: t.nav.add(v.nav)!, btcDrawdownPct: t.btc.add(v.btc), microCapsDrawdownPct: t.microCaps.add(v.microCaps) });
+      const v = { nav: num(e.navUsd), btc: num(e.benchmarkNavUsd), microCaps: num(e.universeBenchmarkNavUsd) };
+      h.equity.push({ ts: e.ts, navUsd: v.nav, btcUsd: v.btc, microCapsUsd: v.microCaps, navDrawdownPct: t.nav.add(v.nav), btcDrawdownPct: t.btc.add(v.btc), microCapsDrawdownPct: t.microCaps.add(v.microCaps) });
     } else if (e.type === 'pump_alarm') h.alarms.push(e);
     else if (e.type === 'guardrail_trip') h.guardrailTrips.push(e);
   }
   for (const k of ['equity', 'alarms', 'guardrailTrips'] as const) if (h[k].length > limits[k]) h[k].splice(0, h[k].length - limits[k]);
 }
 
-/** A run's history from its logs, read only as far as state.json recorded them (a crashed cycle's lines are not in). */
+/**
+ * A run's history from its logs, read only as far as state.json recorded them (a crashed cycle's lines are not in),
+ * streamed: memory stays within the limits however long the run (meta lines other than alarms and trips unparsed).
+ */
 export function historyFromLogs(logDir: string, state: EngineState, limits = HISTORY_LIMITS): ConsoleHistory {
   const h = newHistory();
-  for (const name of ['equity.jsonl', 'meta_events.jsonl']) addEvents(h, readJsonlLog(join(logDir, name), state.logOffsets[name]), state.startNavUsd, limits);
+  let batch: ConsoleEvent[] = [];
+  const add = (e: ConsoleEvent) => {
+    batch.push(e);
+    if (batch.length >= 10_000) {
+      addEvents(h, batch, state.startNavUsd, limits);
+      batch = [];
+    }
+  };
+  forEachJsonlEvent(join(logDir, 'equity.jsonl'), state.logOffsets['equity.jsonl'], add);
+  forEachJsonlEvent(join(logDir, 'meta_events.jsonl'), state.logOffsets['meta_events.jsonl'], add, (l) => l.includes('"type":"pump_alarm"') || l.includes('"type":"guardrail_trip"'));
+  addEvents(h, batch, state.startNavUsd, limits);
   return h;
 }
 
@@ -86,6 +99,8 @@ export interface ConsolePosition {
  */
 export interface ConsoleSnapshot {
   mode: string;
+  /** The buy-and-hold benchmark's asset (universe.majors[0], BTC by default). */
+  benchmark: string;
   cycle: number | null;
   ts: string | null;
   navUsd: number;
@@ -99,10 +114,10 @@ export interface ConsoleSnapshot {
   /** The recent bars, as columns for the charts. */
   equity: {
     ts: string[];
-    navUsd: number[];
+    navUsd: (number | null)[];
     btcUsd: (number | null)[];
     microCapsUsd: (number | null)[];
-    navDrawdownPct: number[];
+    navDrawdownPct: (number | null)[];
     btcDrawdownPct: (number | null)[];
     microCapsDrawdownPct: (number | null)[];
   };
@@ -149,6 +164,7 @@ export function consoleSnapshot(state: EngineState, history: ConsoleHistory, mod
   for (const [s, c] of Object.entries(state.clusters)) groups.set(c, [...(groups.get(c) ?? []), s]);
   return {
     mode,
+    benchmark: state.benchmark.symbol,
     cycle: state.lastCompletedCycle,
     ts: state.lastCompletedTs,
     navUsd,

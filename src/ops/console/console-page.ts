@@ -50,7 +50,7 @@ export const CONSOLE_PAGE = `<!doctype html>
       <button data-control="pause-entries">Pause entries</button><button data-control="resume-entries">Resume entries</button>
       <button data-control="flatten" class="danger">Flatten all</button><button data-control="lift-halt">Lift halt…</button><button id="logout">Log out</button>
     </div><div id="said" class="muted"></div></section>
-  <section class="wide"><h2>NAV against buy-and-hold BTC and the micro-caps</h2><div id="chart"></div>
+  <section class="wide"><h2>NAV against buy-and-hold <span class="benchmark">BTC</span> and the micro-caps</h2><div id="chart"></div>
     <div class="scroll"><table id="performance"><thead><tr><th>since start</th><th>return</th><th>drawdown now</th><th>max drawdown</th></tr></thead><tbody></tbody></table></div></section>
   <section class="wide"><h2>Drawdown from each one's peak, %</h2><div id="ddchart"></div></section>
   <section class="wide"><h2>Open positions</h2><div class="scroll"><table id="positions"><thead><tr><th>asset</th><th>qty</th><th>entry</th><th>last</th><th>value USD</th><th>P&amp;L USD</th><th>P&amp;L %</th><th>take-profit</th><th>exit</th><th></th></tr></thead><tbody></tbody></table></div></section>
@@ -68,18 +68,19 @@ export const CONSOLE_PAGE = `<!doctype html>
   const cell = (tr, text, cls) => { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); };
   const sign = (x) => (x < 0 ? 'neg' : x > 0 ? 'pos' : '');
   const plots = {};
-  const SERIES = [{ label: 'NAV', stroke: '#1565c0', width: 2 }, { label: 'BTC', stroke: '#ef6c00' }, { label: 'micro-caps', stroke: '#6b7280' }];
+  const series = (benchmark) => [{ label: 'NAV', stroke: '#1565c0', width: 2 }, { label: benchmark, stroke: '#ef6c00' }, { label: 'micro-caps', stroke: '#6b7280' }];
   // one uPlot per chart, made on the first snapshot and fed the new columns after
-  function drawChart(id, height, data) {
+  function drawChart(id, height, data, benchmark) {
     const el = $(id);
     if (plots[id] === undefined) {
-      plots[id] = new uPlot({ width: Math.max(240, el.clientWidth), height, series: [{}, ...SERIES], axes: [{}, { size: 70 }] }, data, el);
+      plots[id] = new uPlot({ width: Math.max(240, el.clientWidth), height, series: [{}, ...series(benchmark)], axes: [{}, { size: 70 }] }, data, el);
       window.addEventListener('resize', () => plots[id].setSize({ width: Math.max(240, el.clientWidth), height }));
     } else plots[id].setData(data);
   }
   function render(s) {
     document.body.dataset.cycle = String(s.cycle);
     $('mode').textContent = s.mode;
+    for (const el of document.querySelectorAll('.benchmark')) el.textContent = s.benchmark;
     $('bar').textContent = s.ts === null ? 'no cycle yet' : 'bar closed ' + s.ts.replace('T', ' ').slice(0, 16) + ' UTC (cycle ' + s.cycle + ')';
     $('kill').textContent = s.killSwitch.state;
     $('kill').className = 'badge ' + s.killSwitch.state;
@@ -113,7 +114,7 @@ export const CONSOLE_PAGE = `<!doctype html>
     if (s.guardrailTrips.length === 0) { const li = document.createElement('li'); li.className = 'muted'; li.textContent = 'none'; trips.appendChild(li); }
     const perf = $('performance').tBodies[0];
     perf.replaceChildren();
-    for (const [key, label] of [['nav', 'NAV'], ['btc', 'BTC buy-and-hold'], ['microCaps', 'micro-caps, equal weight']]) {
+    for (const [key, label] of [['nav', 'NAV'], ['btc', s.benchmark + ' buy-and-hold'], ['microCaps', 'micro-caps, equal weight']]) {
       const f = s.performance[key];
       const tr = document.createElement('tr');
       tr.dataset.series = key;
@@ -133,8 +134,8 @@ export const CONSOLE_PAGE = `<!doctype html>
     if (typeof uPlot === 'function' && s.equity.ts.length > 0) {
       const x = s.equity.ts.map((t) => Date.parse(t) / 1000);
       const neg = (a) => a.map((v) => (v === null ? null : -v));
-      drawChart('chart', 240, [x, s.equity.navUsd, s.equity.btcUsd, s.equity.microCapsUsd]);
-      drawChart('ddchart', 180, [x, neg(s.equity.navDrawdownPct), neg(s.equity.btcDrawdownPct), neg(s.equity.microCapsDrawdownPct)]);
+      drawChart('chart', 240, [x, s.equity.navUsd, s.equity.btcUsd, s.equity.microCapsUsd], s.benchmark);
+      drawChart('ddchart', 180, [x, neg(s.equity.navDrawdownPct), neg(s.equity.btcDrawdownPct), neg(s.equity.microCapsDrawdownPct)], s.benchmark);
     }
   }
   let csrf = null;

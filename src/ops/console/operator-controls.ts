@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { StateError } from '../../utils/errors.js';
 
@@ -34,9 +35,10 @@ const fileSchema = z.strictObject({ version: z.literal(1), pending: z.array(requ
 
 /**
  * Requests waiting for a cycle, in arrival order. With a file (`<state dir>/operator-requests.json`) a request the
- * operator was told is queued survives a crash or restart: it leaves the file only once a saved state says a cycle
- * applied it (`state.operatorApplied`), so a cycle that crashed after applying it applies it again when redone, and
- * a saved one never twice.
+ * operator was told is queued survives a crash or restart: it leaves the file only once the saved state and its
+ * backup both record it applied (`state.operatorApplied`, the operator step decides), so a cycle that crashed after
+ * applying it applies it again when redone, a saved one never twice, and `--restore-backup` loses none. This holds
+ * because state is saved after every cycle wherever requests are taken (not in back-tests).
  */
 export class ControlQueue {
   private pending: ControlRequest[] = [];
@@ -64,12 +66,11 @@ export class ControlQueue {
   }
 
   /**
-   * The requests for this cycle: every pending one but those the last saved cycle applied (`appliedIds`), which
-   * leave the queue now.
+   * Every waiting request, after those in `settledIds` (applied, in the saved state and its backup) leave the queue.
    */
-  take(appliedIds: readonly string[]): ControlRequest[] {
+  take(settledIds: readonly string[]): ControlRequest[] {
     const before = this.pending.length;
-    if (appliedIds.length > 0) this.pending = this.pending.filter((r) => !appliedIds.includes(r.id));
+    if (settledIds.length > 0) this.pending = this.pending.filter((r) => !settledIds.includes(r.id));
     if (this.pending.length !== before) this.persist();
     return [...this.pending];
   }
@@ -81,7 +82,7 @@ export class ControlQueue {
     this.persist();
   }
 
-  /** How many requests the next cycle will apply, given the ids the last saved cycle applied (changes nothing). */
+  /** How many requests the next cycle will apply, given the ids the state records applied (changes nothing). */
   waiting(appliedIds: readonly string[]): number {
     return this.pending.filter((r) => !appliedIds.includes(r.id)).length;
   }
@@ -97,5 +98,12 @@ export class ControlQueue {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
+    // the rename itself must survive a power cut: the folder's entry is fsynced too (as the state store does)
+    const dir = openSync(dirname(this.file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }

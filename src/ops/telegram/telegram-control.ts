@@ -25,7 +25,7 @@ export function statusText(s: ConsoleSnapshot): string {
     `NAV ${usd(s.navUsd)} USD (return ${f2(s.returnPct)} %, drawdown ${f2(s.drawdownPct)} %)`,
     ...(s.performance.btc === null && s.performance.microCaps === null
       ? []
-      : [`buy-and-hold since start: ${[['BTC', s.performance.btc] as const, ['micro-caps', s.performance.microCaps] as const].filter(([, b]) => b !== null).map(([n, b]) => `${n} ${f2(b!.returnPct)} % (drawdown ${f2(b!.drawdownPct)} %)`).join(', ')}`]),
+      : [`buy-and-hold since start: ${[[s.benchmark, s.performance.btc] as const, ['micro-caps', s.performance.microCaps] as const].filter(([, b]) => b !== null).map(([n, b]) => `${n} ${f2(b!.returnPct)} % (drawdown ${f2(b!.drawdownPct)} %)`).join(', ')}`]),
     `kill-switch ${s.killSwitch.state}${s.killSwitch.reason === null ? '' : `: ${s.killSwitch.reason}`}`,
     `${s.positions.length} position(s)${s.positions.length === 0 ? '' : ':'}`,
     ...s.positions.slice(0, 10).map((p) => `  ${p.symbol} ${usd(p.valueUsd)} USD, P&L ${p.pnlPct.toFixed(2)} %${p.exit === null ? '' : `, exiting (${p.exit})`}`),
