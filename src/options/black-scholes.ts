@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 
 // Full relative precision in the tails (FreeBSD msun's erfc): a deep-OTM option's price is a difference of two tiny
 // normal tail probabilities, and 1 - erf(x) would lose every digit there.
-const erfc = createRequire(import.meta.url)('@stdlib/math-base-special-erfc') as (x: number) => number;
+// Loaded on first use: its ~40 small modules cost every `coce` start ~20 ms, and most runs price no option.
+let erfcFn: ((x: number) => number) | null = null;
+const erfc = (x: number): number => (erfcFn ??= createRequire(import.meta.url)('@stdlib/math-base-special-erfc') as (x: number) => number)(x);
 
 export type OptionType = 'call' | 'put';
 
