@@ -36,6 +36,8 @@ export interface FeatureRows {
  */
 export interface FeatureFeed {
   update(clean: MarketSnapshot, want?: readonly string[]): FeatureRows;
+  /** After an update: run up to `max` assets not wanted yet through their logged bars (a lazy engine); how many are left. */
+  catchUpLazy?(max: number): number;
 }
 
 export interface FitStats {
@@ -351,6 +353,25 @@ export class FeatureEngine implements FeatureFeed {
    */
   private warmAfter(bars: number): boolean {
     return this.o.windowBars >= MIN_FIT_BARS && bars >= MIN_FIT_BARS + this.maxSum;
+  }
+
+  /**
+   * After an update, up to `max` lazy assets (in the order first seen) through their logged bars: a daemon's engine
+   * starts lazy so that its first cycle runs only the tradable assets' filters over the warm-up (start-up time), and
+   * catches up the others a few a cycle, so their logs stop growing and a later universe change costs nothing. Rows are
+   * the same whenever an asset is caught up. Returns how many are still lazy.
+   */
+  catchUpLazy(max: number): number {
+    let done = 0;
+    let left = 0;
+    for (const s of this.assets.values()) {
+      if (s === null || s.pending === null) continue;
+      if (done < max) {
+        this.catchUp(s, this.updates - 1);
+        done++;
+      } else left++;
+    }
+    return left;
   }
 
   /** A lazy asset's logged bars through its filters, in order; from now on it is run every bar. */

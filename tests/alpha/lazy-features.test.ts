@@ -75,6 +75,34 @@ describe('FeatureEngine with a wanted set (lazy assets, caught up when wanted)',
     expect(lazy.stats.fits).toBeLessThan(eager.stats.fits); // assets never wanted were never fitted
   });
 
+  it('catches up the unwanted assets a few a call, as the daemon does: then the same rows as an eager engine, for every asset', () => {
+    const snaps = bars(300);
+    const eager = new FeatureEngine(options());
+    const lazy = new FeatureEngine(options());
+    const left: number[] = [];
+    let compared = 0;
+    let last: [string[], string[]] = [[], []];
+    snaps.forEach((snap, t) => {
+      // the warm-up replay wants nothing; from bar 150 two assets are wanted and the others caught up 3 a bar
+      const want = t < 150 ? [] : ['MC003', 'MC007'];
+      const a = eager.update(snap);
+      const b = lazy.update(snap, want);
+      for (const [s, row] of b) {
+        expect(row, `bar ${t} ${s}`).toStrictEqual(a.get(s));
+        compared++;
+      }
+      if (t >= 150) left.push(lazy.catchUpLazy(3));
+      last = [[...b.keys()].sort(), [...a.keys()].sort()];
+    });
+    // 12 micro-caps, MC012 listed at bar 150: 2 wanted, 10 caught up 3 a bar, then none lazy
+    expect(left.slice(0, 5)).toEqual([7, 4, 1, 0, 0]);
+    // from then on every asset's row is there, as the eager engine's
+    expect(last[0]).toEqual(last[1]);
+    expect(last[0].length).toBeGreaterThan(8);
+    expect(compared).toBeGreaterThan(1000);
+    expect(lazy.stats.fits).toBe(eager.stats.fits); // the same fits, some later
+  });
+
   it('without a wanted set runs every asset (what training needs), and a window too short to fit never warms', () => {
     const snaps = bars(120);
     const a = new FeatureEngine(options());

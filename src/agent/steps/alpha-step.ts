@@ -2,6 +2,9 @@ import type { FeatureFeed } from '../../alpha/feature-engine.js';
 import type { PumpModel } from '../../alpha/pump-model.js';
 import type { CycleContext, CycleStep } from '../cycle-step.js';
 
+/** Assets a lazy feature engine catches up per cycle: 82 in ~10 cycles at ~5 ms each at start. */
+const LAZY_CATCH_UP_PER_CYCLE = 8;
+
 /**
  * Scores every tradable micro-cap with the pump model: features from the feature engine (fed every clean bar, so its
  * filters stay in step; in back-tests it runs on the market's worker, ahead), probability from the model. Alarms
@@ -21,6 +24,8 @@ export class AlphaStep implements CycleStep {
   run(ctx: CycleContext): void {
     const tradable = ctx.universe?.tradable ?? [];
     const features = this.engine.update(ctx.snapshot, tradable);
+    // a lazy engine's other assets, a few a cycle (the same rows whenever; see FeatureEngine.catchUpLazy)
+    this.engine.catchUpLazy?.(LAZY_CATCH_UP_PER_CYCLE);
     const symbols = tradable.filter((s) => features.has(s));
     const rows = symbols.map((s) => features.get(s)!);
     const probs = this.model.score(rows);
