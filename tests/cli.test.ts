@@ -323,7 +323,19 @@ describe('coce status', () => {
     );
     const json = memoryIo(cwd);
     expect(await main(['status', '--json'], json)).toBe(0);
-    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 100043.79505344428, killSwitch: { state: 'active' } });
+    expect(JSON.parse(json.out())).toMatchObject({ mode: 'sim', cycles: 24, navUsd: 100043.79505344428, killSwitch: { state: 'active' }, operator: { entriesPaused: null, requestsWaiting: 0 } });
+    // the operator's hand: entries paused, and requests from the console or Telegram not applied yet
+    const statePath = join(cwd, 'data', 'state.json');
+    const st = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(statePath, JSON.stringify({ ...st, operator: { entriesPaused: true, by: 'telegram chat 111', sinceCycle: 490910 } }));
+    writeFileSync(join(cwd, 'data', 'operator-requests.json'), JSON.stringify({ version: 1, pending: [{ id: 'r1', kind: 'resume_entries', by: 'telegram chat 111' }, { id: 'r2', kind: 'flatten', symbol: null, by: 'telegram chat 111' }] }));
+    const op = memoryIo(cwd);
+    expect(await main(['status'], op)).toBe(0);
+    expect(op.out()).toContain('positions       0  open orders 0  sleeve options 0\noperator        entries paused by telegram chat 111 since cycle 490910; 2 requests waiting for the next cycle\n');
+    writeFileSync(join(cwd, 'data', 'operator-requests.json'), '{"version":2}');
+    const damaged = memoryIo(cwd);
+    expect(await main(['status'], damaged)).toBe(2);
+    expect(damaged.err()).toContain('operator-requests.json is damaged');
   });
 
   it('exits 2 when there is no state or it is corrupt', async () => {

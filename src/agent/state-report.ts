@@ -24,11 +24,14 @@ export interface StateReport {
   positions: { symbol: string; qty: number; lastPriceUsd: number; valueUsd: number; weightPct: number }[];
   openOrders: number;
   sleevePositions: number;
+  /** The operator's hand: entries paused (console, Telegram) and requests waiting for the next cycle (null: not read). */
+  operator: { entriesPaused: { by: string; sinceCycle: number } | null; requestsWaiting: number | null };
   /** The options sleeve: its account's net premium flow, its options at their marks, the budget period's spend. */
   sleeve: { cashUsd: number; marksUsd: number; periodSpentUsd: number; options: { instrument: string; qty: number; premiumPaidUsd: number; markUsd: number }[] };
 }
 
-export function reportState(s: EngineState): StateReport {
+/** `requestsWaiting`: operator requests in the state folder's file not applied yet (the caller reads the file). */
+export function reportState(s: EngineState, o: { requestsWaiting?: number } = {}): StateReport {
   const last = s.equityCurve.at(-1);
   const positionsValue = Object.values(s.positions).reduce((sum, p) => sum + p.qty * p.lastPriceUsd, 0);
   const marksUsd = s.sleevePositions.reduce((a, p) => a + p.markUsd, 0);
@@ -58,6 +61,7 @@ export function reportState(s: EngineState): StateReport {
       })
       .sort((a, b) => Math.abs(b.valueUsd) - Math.abs(a.valueUsd)),
     openOrders: s.openOrders.length,
+    operator: { entriesPaused: s.operator === undefined ? null : { by: s.operator.by, sinceCycle: s.operator.sinceCycle }, requestsWaiting: o.requestsWaiting ?? null },
     sleevePositions: s.sleevePositions.length,
     sleeve: {
       cashUsd: s.sleeve.cashUsd,
@@ -83,6 +87,13 @@ export function formatReport(r: StateReport): string {
     `kill-switch     ${ks.state}${ks.reason ? `: ${ks.reason}` : ''}${ks.sinceCycle === null ? '' : ` since cycle ${ks.sinceCycle}`}`,
     `positions       ${r.positions.length}  open orders ${r.openOrders}  sleeve options ${r.sleevePositions}`,
   ];
+  const op = r.operator;
+  const waiting = op.requestsWaiting ?? 0;
+  if (op.entriesPaused !== null || waiting > 0) {
+    const paused = op.entriesPaused === null ? [] : [`entries paused by ${op.entriesPaused.by} since cycle ${op.entriesPaused.sinceCycle}`];
+    const queued = waiting === 0 ? [] : [`${waiting} request${waiting === 1 ? '' : 's'} waiting for the next cycle`];
+    lines.push(`operator        ${[...paused, ...queued].join('; ')}`);
+  }
   for (const p of r.positions) {
     lines.push(
       `  ${p.symbol.padEnd(10)} qty ${p.qty.toPrecision(6).padStart(14)}  px ${p.lastPriceUsd.toPrecision(6).padStart(12)}  value ${usd(p.valueUsd).padStart(18)}  ${p.weightPct.toFixed(2).padStart(6)} %`,
