@@ -195,7 +195,7 @@ export function reviewHtml(d: ReviewData, f: ReviewFigures): string {
 <tr><td>closed trades</td><td>${f.closedTrades} (${f.winners} winners), P&amp;L ${esc(usd(f.tradePnlUsd))}, ${f.fills} fills, fees ${esc(usd(f.feesUsd))}</td></tr>
 ${tradeFigureRows(f, usd).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('\n')}
 <tr><td>guardrail trips</td><td>${esc(Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none')}</td></tr>
-<tr><td>kill-switch</td><td>${esc(snap.killSwitch.state)}${snap.killSwitch.reason ? esc(`: ${snap.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window</td></tr>
+<tr><td>kill-switch</td><td>${esc(snap.killSwitch.state)}${snap.killSwitch.reason ? esc(`: ${snap.killSwitch.reason}`) : ''}; ${f.halts} halt(s), ${f.resumes} resume(s) in the window${snap.entriesPaused === null ? '' : esc(`; entries paused by ${snap.entriesPaused.by} since cycle ${snap.entriesPaused.sinceCycle}`)}</td></tr>
 <tr><td>options sleeve</td><td>realised P&amp;L ${esc(usd(f.sleevePnlUsd))}, ${snap.sleeve.positions.length} option(s) held, net ${esc(usd(snap.sleeve.valueUsd))} (marks plus the sleeve's cash)</td></tr>
 </tbody></table>
 <h2>Equity and drawdown</h2>
@@ -229,7 +229,7 @@ export function reviewText(d: ReviewData, f: ReviewFigures): string {
     `closed trades    ${f.closedTrades} (${f.winners} winners), P&L ${usd(f.tradePnlUsd)}; fills ${f.fills}, fees ${usd(f.feesUsd)}`,
     ...tradeFigureRows(f, usd).map(([k, v]) => `${k.padEnd(16)} ${v}`),
     `guardrail trips  ${Object.entries(f.guardrailTrips).map(([g, n]) => `${g} ${n}`).join(', ') || 'none'}`,
-    `kill-switch      ${d.snapshot.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)`,
+    `kill-switch      ${d.snapshot.killSwitch.state}; ${f.halts} halt(s), ${f.resumes} resume(s)${d.snapshot.entriesPaused === null ? '' : `; entries paused by ${d.snapshot.entriesPaused.by} since cycle ${d.snapshot.entriesPaused.sinceCycle}`}`,
     `positions        ${d.snapshot.positions.length} open, ${usd(d.snapshot.positions.reduce((a, p) => a + p.pnlUsd, 0))} unrealised; ${d.snapshot.exposure.map((c) => `${c.cluster} ${c.weightPct.toFixed(1)} %`).join(', ') || 'nothing held'}`,
     `options sleeve   realised ${usd(f.sleevePnlUsd)}, ${d.snapshot.sleeve.positions.length} held`,
   ].join('\n');

@@ -176,6 +176,9 @@ describe('controls from the console reach the engine', () => {
           await page.locator('#actions').waitFor({ state: 'visible' });
           await page.locator('[data-control="pause-entries"]').click();
           await until('the page to confirm', async () => ((await page.locator('#said').textContent()) ?? '') === 'pause-entries: applied at the next cycle');
+          // applied at the next cycle: the page says so, and who asked
+          await until('the page to show entries paused', async () => page.locator('#paused').isVisible());
+          expect(await page.locator('#killreason').textContent()).toMatch(/^entries paused by console session [A-Za-z0-9_-]{6} from 127\.0\.0\.1 since cycle \d+$/);
         } finally {
           await browser.close();
         }

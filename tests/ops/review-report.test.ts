@@ -45,6 +45,12 @@ describe('review report from hand-made logs', () => {
     expect(d.snapshot.exposure).toEqual([{ cluster: 'cluster 2', weightPct: (100 * 1_010) / 101_000 }]);
     expect(d.snapshot.positions.map((p) => [p.symbol, p.pnlUsd])).toEqual([['A', 10]]);
     expect(reviewText(d, f)).toContain('positions        1 open, 10.00 USD unrealised; cluster 2 1.0 %');
+    expect(reviewText(d, f)).toContain('kill-switch      active; 1 halt(s), 1 resume(s)\n');
+    st.operator = { entriesPaused: true, by: 'telegram chat 111', sinceCycle: 47 };
+    const paused = loadReview(dir, st, '24h');
+    expect(reviewText(paused, reviewFigures(paused))).toContain('kill-switch      active; 1 halt(s), 1 resume(s); entries paused by telegram chat 111 since cycle 47\n');
+    expect(reviewHtml(paused, reviewFigures(paused))).toContain('; entries paused by telegram chat 111 since cycle 47</td>');
+    delete st.operator;
     expect(reviewHtml(d, f)).toContain('data-table="positions" data-rows="1"');
     const html = reviewHtml(d, f);
     expect(html).toContain('A&lt;B&gt;');

@@ -109,6 +109,8 @@ export interface ConsoleSnapshot {
   drawdownPct: number;
   returnPct: number | null;
   killSwitch: { state: string; reason: string | null; sinceCycle: number | null };
+  /** Entries paused by the operator (console, Telegram): by whom, since which cycle; null while not paused. */
+  entriesPaused: { by: string; sinceCycle: number } | null;
   /** The NAV and the buy-and-hold benchmarks (BTC; the micro-caps at equal weight) since the run's first bar. */
   performance: Record<SeriesName, SeriesFigures | null>;
   /** The recent bars, as columns for the charts. */
@@ -173,6 +175,7 @@ export function consoleSnapshot(state: EngineState, history: ConsoleHistory, mod
     drawdownPct: state.peakEquityUsd > 0 ? 100 * Math.max(0, 1 - navUsd / state.peakEquityUsd) : 0,
     returnPct: state.startNavUsd !== null && state.startNavUsd > 0 ? 100 * (navUsd / state.startNavUsd - 1) : null,
     killSwitch: { state: state.killSwitch.state, reason: state.killSwitch.reason, sinceCycle: state.killSwitch.sinceCycle },
+    entriesPaused: state.operator === undefined ? null : { by: state.operator.by, sinceCycle: state.operator.sinceCycle },
     performance: { nav: history.tracks?.nav.figures() ?? null, btc: history.tracks?.btc.figures() ?? null, microCaps: history.tracks?.microCaps.figures() ?? null },
     equity: {
       ts: history.equity.map((e) => e.ts),

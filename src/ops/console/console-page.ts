@@ -35,7 +35,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 </style>
 </head>
 <body>
-<header><h1>COCE</h1><span id="mode" class="muted"></span><span id="kill" class="badge">…</span><span id="bar" class="muted">waiting for the first cycle</span></header>
+<header><h1>COCE</h1><span id="mode" class="muted"></span><span id="kill" class="badge">…</span><span id="paused" class="badge probation" hidden>entries paused</span><span id="bar" class="muted">waiting for the first cycle</span></header>
 <main>
   <section class="wide"><div class="cards">
     <div class="card">NAV<b id="nav">–</b></div>
@@ -84,7 +84,8 @@ export const CONSOLE_PAGE = `<!doctype html>
     $('bar').textContent = s.ts === null ? 'no cycle yet' : 'bar closed ' + s.ts.replace('T', ' ').slice(0, 16) + ' UTC (cycle ' + s.cycle + ')';
     $('kill').textContent = s.killSwitch.state;
     $('kill').className = 'badge ' + s.killSwitch.state;
-    $('killreason').textContent = s.killSwitch.reason === null ? '' : 'kill-switch: ' + s.killSwitch.reason;
+    $('paused').hidden = s.entriesPaused === null;
+    $('killreason').textContent = [s.killSwitch.reason === null ? '' : 'kill-switch: ' + s.killSwitch.reason, s.entriesPaused === null ? '' : 'entries paused by ' + s.entriesPaused.by + ' since cycle ' + s.entriesPaused.sinceCycle].filter(Boolean).join(' · ');
     $('nav').textContent = usd(s.navUsd);
     $('ret').textContent = pct(s.returnPct);
     $('dd').textContent = pct(s.drawdownPct);
