@@ -17,7 +17,7 @@ const doneLine = (r: SweepResult, done: number, total: number, by: string | null
   `  [${done}/${total}] ${r.id}${by === null ? '' : ` on ${by}`}${r.error === null ? '' : ` (failed: ${r.error})`}`;
 
 /** The jobs on this machine's threads, or on the queue's workers. */
-async function runJobs(jobs: readonly SweepJob[], out: string, url: string | null, workers: number | undefined, say: (s: string) => void): Promise<SweepResult[]> {
+async function runJobs(jobs: readonly SweepJob[], out: string, url: string | null, workers: number | undefined, say: (s: string) => void, signal: AbortSignal | undefined): Promise<SweepResult[]> {
   if (url === null) {
     const threads = Math.min(workers ?? availableParallelism(), jobs.length);
     say(`${jobs.length} back-tests on ${threads} worker threads; folders under ${out}`);
@@ -28,7 +28,7 @@ async function runJobs(jobs: readonly SweepJob[], out: string, url: string | nul
   say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);
   // bullmq and ioredis load only for the queue (they would add ~0.1 s to every coce start)
   const { runSweepOnQueue } = await import('../research/sweep-queue.js');
-  return runSweepOnQueue(jobs, { url, sweepId, onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
+  return runSweepOnQueue(jobs, { url, sweepId, ...(signal === undefined ? {} : { signal }), onDone: (r, done, total, by) => say(doneLine(r, done, total, by)) });
 }
 
 /** The flags `coce sweep` and `coce optimize` share. */
@@ -78,7 +78,7 @@ export function registerSweep(program: Command, ctx: CliContext): void {
   ).action(async (f: GridFlags) => {
     const { gridFile, out, url, jobs } = planFromFlags(f, 'sweep', io.cwd);
     const t0 = performance.now();
-    const results = await runJobs(jobs, out, url, f.workers, say);
+    const results = await runJobs(jobs, out, url, f.workers, say, io.signal);
     const file = join(out, 'sweep.json');
     writeFileSync(file, JSON.stringify({ grid: gridFile, jobs: jobs.length, ranked: rankSweep(results).map((r) => r.id), results }, null, 2) + '\n');
     say(`\n${formatSweep(results)}\n\n${((performance.now() - t0) / 1000).toFixed(1)} s; results in ${file}`);
@@ -120,7 +120,7 @@ export function registerOptimize(program: Command, ctx: CliContext): void {
     'optimize',
   ).action(async (f: GridFlags & { trainDays: number; testDays: number }) => {
     const { gridFile, out, url, jobs } = planFromFlags(f, 'optimize', io.cwd);
-    const results = await runJobs(jobs, out, url, f.workers, say);
+    const results = await runJobs(jobs, out, url, f.workers, say, io.signal);
     const failed = results.filter((r) => r.error !== null);
     // a point is compared on every market or not at all
     const broken = new Set(jobs.filter((j, k) => results[k]!.error !== null).map((j) => j.point));

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { compiledModule } from '../utils/compiled-module.js';
-import { UsageError } from '../utils/errors.js';
+import { SweepError, UsageError } from '../utils/errors.js';
 import { safeQueueUrl } from './queue-url.js';
 import type { SweepJob } from './sweep-grid.js';
 import { failedResult, type SweepResult } from './sweep-job.js';
@@ -36,7 +36,12 @@ export interface QueueSweepOptions {
   attempts?: number;
   onDone?: (r: SweepResult, done: number, total: number, by: string | null) => void;
   pollMs?: number;
+  /** Ctrl-C / SIGTERM: the sweep's jobs no worker has started are withdrawn from the queue, then a SweepError. */
+  signal?: AbortSignal;
 }
+
+/** Finished jobs nobody collects (a producer stopped) leave Redis after this long. */
+const KEEP_FINISHED = { age: 7 * 86_400 };
 
 /**
  * Enqueues every job of a sweep and waits for all of them, from any number of `coce worker`s. A worker that dies
@@ -49,10 +54,11 @@ export async function runSweepOnQueue(jobs: readonly SweepJob[], o: QueueSweepOp
   const queue = new Queue(SWEEP_QUEUE, { connection });
   try {
     const idOf = (j: SweepJob) => `${o.sweepId}.${j.id}`;
-    await queue.addBulk(jobs.map((j) => ({ name: 'backtest', data: j, opts: { jobId: idOf(j), attempts: o.attempts ?? 3, backoff: { type: 'fixed', delay: 1_000 }, removeOnComplete: false, removeOnFail: false } })));
+    await queue.addBulk(jobs.map((j) => ({ name: 'backtest', data: j, opts: { jobId: idOf(j), attempts: o.attempts ?? 3, backoff: { type: 'fixed', delay: 1_000 }, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED } })));
     const results = new Map<string, SweepResult>();
     const byQueueId = new Map(jobs.map((j) => [idOf(j), j]));
     while (results.size < jobs.length) {
+      if (o.signal?.aborted) throw await withdraw(queue, o.sweepId, results.size, jobs.length);
       // finished jobs of every sweep on the queue: ours are taken (and removed), others left to their producers
       const finished = [...(await queue.getJobs(['completed'])).map((job) => ({ job, ok: true })), ...(await queue.getJobs(['failed'])).map((job) => ({ job, ok: false }))];
       for (const { job, ok } of finished) {
@@ -63,13 +69,39 @@ export async function runSweepOnQueue(jobs: readonly SweepJob[], o: QueueSweepOp
         o.onDone?.(r, results.size, jobs.length, job.processedBy ?? null);
         await job.remove().catch(() => undefined);
       }
-      if (results.size < jobs.length) await new Promise((res) => setTimeout(res, o.pollMs ?? 250));
+      if (results.size < jobs.length) await pause(o.pollMs ?? 250, o.signal);
     }
     return jobs.map((j) => results.get(j.id)!);
   } finally {
     await queue.close();
     connection.disconnect();
   }
+}
+
+const pause = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((res) => {
+    const onAbort = () => {
+      clearTimeout(t);
+      res();
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      res();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** A stopped producer takes back the jobs of its sweep no worker has started; the ones running finish unread. */
+async function withdraw(queue: Queue, sweepId: string, done: number, total: number): Promise<SweepError> {
+  const ours = (j: Job | undefined) => j?.id?.startsWith(`${sweepId}.`) === true;
+  let withdrawn = 0;
+  for (const job of await queue.getJobs(['waiting', 'delayed', 'prioritized'])) {
+    if (!ours(job)) continue;
+    // a worker may take it meanwhile: then it is locked, cannot be removed, and runs
+    if (await job.remove().then(() => true, () => false)) withdrawn++;
+  }
+  const running = (await queue.getJobs(['active'])).filter(ours).length;
+  return new SweepError(`sweep ${sweepId} stopped after ${done} of ${total} back-tests: ${withdrawn} not started were withdrawn from the queue, ${running} running on workers finish unread (kept in Redis for 7 days)`);
 }
 
 export interface WorkerOptions {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { parseQueueUrl, safeQueueUrl } from '../../src/research/queue-url.js';
 import { spawnCoce, type Spawned } from '../e2e/process.js';
 import { tmp } from '../helpers.js';
@@ -71,6 +72,28 @@ describe.skipIf(!haveRedis())('coce sweep --queue with coce workers on a real Re
     const figures = (f: SweepFile) => Object.fromEntries(f.results.map((r) => [r.id, r.summary]));
     expect(figures(queued)).toEqual(figures(here));
   }, 180_000);
+
+  it('a producer stopped by Ctrl-C withdraws its jobs no worker has started, and says so', async () => {
+    const cwd = tmp('coce-sweep-');
+    writeFileSync(join(cwd, 'grid.yaml'), 'days: 2\nseeds: [4, 5, 6]\n');
+    const producer = spawnCoce(['sweep', '--grid', 'grid.yaml', '--out', 'stopped', '--queue', redis.url], { cwd });
+    await waitFor('the jobs to be queued', () => /3 back-tests queued on/.test(producer.stdoutSoFar()));
+    const client = new Redis(redis.url);
+    try {
+      const sweepId = /sweep (\S+): 3 back-tests queued/.exec(producer.stdoutSoFar())![1]!;
+      const keys = async () => (await client.keys('bull:coce-sweep:*')).filter((k) => k.includes(sweepId));
+      for (let i = 0; i < 100 && (await keys()).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await keys()).length).toBeGreaterThanOrEqual(3);
+      producer.kill('SIGINT');
+      const r = await producer.done;
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`sweep ${sweepId} stopped after 0 of 3 back-tests: 3 not started were withdrawn from the queue, 0 running on workers finish unread`);
+      expect(await keys()).toEqual([]);
+      expect(await client.lrange('bull:coce-sweep:wait', 0, -1)).toEqual([]);
+    } finally {
+      client.disconnect();
+    }
+  }, 60_000);
 
   it('names a queue it cannot reach, and never prints a password', async () => {
     expect(() => parseQueueUrl('http://x:1')).toThrow('--queue must be a redis:// or rediss:// URL (got http://)');
