@@ -22,7 +22,7 @@ async function runJobs(jobs: readonly SweepJob[], out: string, url: string | nul
     const threads = Math.min(workers ?? availableParallelism(), jobs.length);
     say(`${jobs.length} back-tests on ${threads} worker threads; folders under ${out}`);
     let done = 0;
-    return runSweepLocal(jobs, out, threads, (r) => say(doneLine(r, ++done, jobs.length, null)));
+    return runSweepLocal(jobs, out, threads, (r) => say(doneLine(r, ++done, jobs.length, null)), signal);
   }
   const sweepId = `${basename(out)}-${Date.now().toString(36)}`;
   say(`sweep ${sweepId}: ${jobs.length} back-tests queued on ${safeQueueUrl(url)}; start \`coce worker --queue ${safeQueueUrl(url)}\` on any machine`);

@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { combinations, planSweep, readGrid, withValues } from '../../src/research/sweep-grid.js';
 import { runSweepLocal } from '../../src/research/sweep-local.js';
 import { formatSweep, rankSweep } from '../../src/research/sweep-table.js';
+import { spawnCoce } from '../e2e/process.js';
 import { BASE_YAML, memoryIo, SLEEVE_YAML, tmp } from '../helpers.js';
 
 describe('sweep grid', () => {
@@ -61,4 +62,19 @@ describe('sweep grid', () => {
     expect(rankSweep(results).map((r) => r.id).slice(2)).toEqual(['c1-s4', 'c3-s4']);
     expect(formatSweep(results).split('\n')[3]).toMatch(/^c3-s4 +failed: alpha.model_path names/);
   }, 120_000);
+
+  it('Ctrl-C stops a local sweep mid back-test: threads stopped, exit 1 saying how far it got, no sweep.json', async () => {
+    const cwd = tmp('coce-sweep-');
+    writeFileSync(join(cwd, 'grid.yaml'), 'days: 90\nseeds: [1, 2, 3, 4]\n');
+    const run = spawnCoce(['sweep', '--grid', 'grid.yaml', '--out', 'out', '--workers', '2'], { cwd });
+    for (let i = 0; i < 400 && !run.stdoutSoFar().includes('4 back-tests on 2 worker threads'); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 1_000)); // the first two back-tests under way
+    const t0 = Date.now();
+    run.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sweep stopped by a signal after [0-3] of 4 back-tests \(their folders are under .*out; no sweep\.json\)/);
+    expect(Date.now() - t0).toBeLessThan(10_000); // not after the four 90-day back-tests
+    expect(existsSync(join(cwd, 'out', 'sweep.json'))).toBe(false);
+  }, 60_000);
 });
