@@ -47,7 +47,9 @@ export function auditPerformance(dailyNavUsd: readonly number[], trades: readonl
   // with no closed trade (min_trades 0) there is no hit rate to judge
   const hr = trades.length > 0 ? hitRate(trades.map((t) => t.pnlUsd)) : null;
   const reasons: string[] = [];
-  if (!(sr >= s.minSharpe)) reasons.push(`7-day Sharpe ${sr.toFixed(2)} < ${s.minSharpe}`);
+  // an undefined Sharpe says why, not "-Infinity"
+  const srText = Number.isFinite(sr) ? sr.toFixed(2) : `${sr > 0 ? '+' : '-'}inf (returns without spread, mean ${(100 * mean).toFixed(3)} % a day)`;
+  if (!(sr >= s.minSharpe)) reasons.push(`7-day Sharpe ${srText} < ${s.minSharpe}`);
   if (hr !== null && !(hr >= s.minHitRate)) reasons.push(`hit rate ${(100 * hr).toFixed(1)} % < ${(100 * s.minHitRate).toFixed(0)} %`);
   return { sharpe: sr, hitRate: hr, days, trades: tradeCount, verdict: reasons.length > 0 ? 'halt' : 'ok', reasons };
 }

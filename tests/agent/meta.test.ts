@@ -37,6 +37,11 @@ describe('auditPerformance', () => {
     // steady +1 % a day with winners: fine
     const up = [100, 101, 102.01, 103.03, 104.06, 105.1, 106.15, 107.21];
     expect(auditPerformance(up.map((v, i) => v + (i % 2) * 0.01), [{ closedCycle: 1, pnlUsd: 1 }, { closedCycle: 2, pnlUsd: 1 }, { closedCycle: 3, pnlUsd: 1 }], S).verdict).toBe('ok');
+    // a book that lost the same share every day has no spread: no defined Sharpe, and the reason says so (not "-Infinity")
+    const flat = auditPerformance([128, 64, 32, 16, 8, 4, 2, 1], // -50 % every day, exactly (powers of two)
+      [{ closedCycle: 1, pnlUsd: 1 }, { closedCycle: 2, pnlUsd: 1 }, { closedCycle: 3, pnlUsd: 1 }], { ...S, minHitRate: 0 });
+    expect(flat.verdict).toBe('halt');
+    expect(flat.reasons).toEqual(['7-day Sharpe -inf (returns without spread, mean -50.000 % a day) < 1.2']);
     const few = auditPerformance(navs.slice(0, 4), [], S);
     expect(few).toMatchObject({ verdict: 'not-judged', reasons: ['3 days of returns, needs 7', '0 closed trades, needs 3'], hitRate: null });
   });
