@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { CycleContext } from './cycle-step.js';
 import { alphaBars } from './alpha-bars.js';
 import { join, resolve } from 'node:path';
-import { collectGarbage } from '../utils/collect-garbage.js';
+import { collectGarbage, enableGc } from '../utils/collect-garbage.js';
 import { PrefetchedSyntheticMarket } from '../data_ingest/synthetic/prefetched-market.js';
 import { SyntheticMarket } from '../data_ingest/synthetic/synthetic-market.js';
 import type { PumpEvent } from '../data_ingest/synthetic/pump-schedule.js';
@@ -126,6 +126,7 @@ export function stepConfig(cfg: Config, mode: Mode, log: Logger): Config {
  * build-engine.ts picks the adapters.
  */
 export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResult> {
+  enableGc(); // before the market's worker thread starts (V8 flags are process-wide; see collect-garbage.ts)
   const log = deps.log.child({ component: 'run-agent' });
   const loaded = loadConfig(opts.configFile, opts.sleeveConfigFile);
   const hash = loaded.hash;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../utils/compiled-module.js';
+import { enableGc } from '../utils/collect-garbage.js';
 import { SweepError } from '../utils/errors.js';
 import type { SweepJob } from './sweep-grid.js';
 import { failedResult, runSweepJob, type SweepResult } from './sweep-job.js';
@@ -25,6 +26,7 @@ export async function runSweepLocal(jobs: readonly SweepJob[], out: string, work
     }
     return results;
   }
+  enableGc(); // before the threads start: each back-test collects its warm-up's garbage on its own thread
   let next = 0;
   const runOn = (w: Worker, job: SweepJob): Promise<{ r: SweepResult; dead: boolean }> =>
     new Promise((res) => {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { compiledModule } from '../utils/compiled-module.js';
+import { enableGc } from '../utils/collect-garbage.js';
 import { SweepError, UsageError } from '../utils/errors.js';
 import { safeQueueUrl } from './queue-url.js';
 import type { SweepJob } from './sweep-grid.js';
@@ -118,6 +119,7 @@ export interface WorkerOptions {
 export async function runQueueWorker(o: WorkerOptions): Promise<void> {
   const processor = compiledModule(import.meta.url, 'sweep-processor.js');
   if (processor === null) throw new UsageError('coce worker runs the compiled package: run npm run build first');
+  enableGc(); // before BullMQ starts its threads: each back-test collects its warm-up's garbage on its own thread
   const connection = await connect(o.url, true);
   const worker = new Worker(SWEEP_QUEUE, processor, {
     connection,
