@@ -4,7 +4,7 @@ import { DataFileError } from '../utils/errors.js';
 import { join } from 'node:path';
 import type { EngineState } from '../state/schema.js';
 import { EventLogs } from '../state/event-logs.js';
-import { readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
+import { forEachJsonlEvent, readJsonlLog, type LogEvent } from '../state/jsonl-log.js';
 import { feesPaidUsd, tradeFigureRows, tradeFigures, tripsByGuardrail, type TradeFigures } from './log-figures.js';
 import { barChart, esc, lineChart } from './svg-chart.js';
 import { addEvents, consoleSnapshot, newHistory, SERIES, SERIES_FIELDS, type ConsoleSnapshot, type EquityPoint, type SeriesName } from './console/console-figures.js';
@@ -46,8 +46,6 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
   const off = state.logOffsets;
   // up to the lengths state.json recorded: what a running daemon writes now, or a crashed cycle wrote, is not in yet
   const equity = readJsonlLog(join(logDir, 'equity.jsonl'), off['equity.jsonl']);
-  const trades = readJsonlLog(join(logDir, 'trades.jsonl'), off['trades.jsonl']);
-  const meta = readJsonlLog(join(logDir, 'meta_events.jsonl'), off['meta_events.jsonl']);
   if (equity.length === 0) throw new DataFileError(`${logDir}/equity.jsonl is empty: the run has not completed a cycle`);
   // the window ends at the last bar (simulated time in sims; a resume line carries the wall clock)
   const toMs = Date.parse(equity.at(-1)!.ts);
@@ -56,6 +54,16 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
     const t = Date.parse(e.ts);
     return !Number.isFinite(t) || t > fromMs; // a resume is stamped with the wall clock: kept
   };
+  // trades and meta events of the window only, streamed: a long run's meta log need not fit in memory
+  const windowOf = (name: string) => {
+    const kept: LogEvent[] = [];
+    forEachJsonlEvent(join(logDir, name), off[name], (e) => {
+      if (inWindow(e)) kept.push(e);
+    });
+    return kept;
+  };
+  const trades = windowOf('trades.jsonl');
+  const meta = windowOf('meta_events.jsonl');
   // the NAV the window starts from: the last bar before it (or the run's start)
   const before = equity.filter((e) => !inWindow(e)).at(-1);
   // before the run's first bar both benchmarks stood at the start NAV
@@ -69,7 +77,7 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
   addEvents(history, equity, state.startNavUsd, { equity: Infinity, alarms: 0, guardrailTrips: 0 });
   const snapshot = consoleSnapshot(state, history, state.run.mode);
   const points = history.equity.filter((p) => Date.parse(p.ts) > fromMs);
-  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades: trades.filter(inWindow), meta: meta.filter(inWindow), state, points, snapshot };
+  return { fromMs: Number.isFinite(fromMs) ? fromMs : Date.parse(equity[0]!.ts) - state.run.barMs, toMs, startNavUsd: (before?.navUsd as number | undefined) ?? state.startNavUsd, startBenchmarks, equity: equity.filter(inWindow), trades, meta, state, points, snapshot };
 }
 
 export interface ReviewFigures extends TradeFigures {
