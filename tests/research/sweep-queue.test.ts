@@ -73,6 +73,26 @@ describe.skipIf(!haveRedis())('coce sweep --queue with coce workers on a real Re
     expect(figures(queued)).toEqual(figures(here));
   }, 180_000);
 
+  it('coce optimize --queue: the same windows, choices and out-of-sample figures as on this machine', async () => {
+    const cwd = tmp('coce-sweep-');
+    writeFileSync(join(cwd, 'grid.yaml'), 'days: 5\nseeds: [4, 5]\nset:\n  exits.take_profit_pct: [12, 15]\n');
+    const worker = spawnCoce(['worker', '--queue', redis.url, '--concurrency', '2'], { cwd });
+    try {
+      const queued = await spawnCoce(['optimize', '--grid', 'grid.yaml', '--train-days', '2', '--test-days', '1', '--out', 'queued', '--queue', redis.url], { cwd }).done;
+      expect(queued.stderr).toBe('');
+      expect(queued.code).toBe(0);
+      expect(queued.stdout.split('\n').filter((l) => /^ {2}\[\d\/4\]/.test(l))).toHaveLength(4);
+      const local = await spawnCoce(['optimize', '--grid', 'grid.yaml', '--train-days', '2', '--test-days', '1', '--out', 'local', '--workers', '2'], { cwd }).done;
+      expect(local.code).toBe(0);
+      const read = (dir: string) => JSON.parse(readFileSync(join(cwd, dir, 'optimize.json'), 'utf8')) as { windows: unknown[] };
+      expect(read('queued').windows).toHaveLength(3);
+      expect(read('queued')).toEqual(read('local'));
+    } finally {
+      worker.kill('SIGTERM');
+      await worker.done;
+    }
+  }, 120_000);
+
   it('a producer stopped by Ctrl-C withdraws its jobs no worker has started, and says so', async () => {
     const cwd = tmp('coce-sweep-');
     writeFileSync(join(cwd, 'grid.yaml'), 'days: 2\nseeds: [4, 5, 6]\n');
