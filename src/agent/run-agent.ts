@@ -34,7 +34,7 @@ import { LogNotifier } from '../utils/notifier.js';
 import { HealthServer } from '../ops/health-server.js';
 import { ConsoleServer } from '../ops/console/console-server.js';
 import { OperatorFeed } from '../ops/console/operator-feed.js';
-import { ControlQueue } from '../ops/console/operator-controls.js';
+import { ControlQueue, type ControlRequest } from '../ops/console/operator-controls.js';
 import type { TelegramControl } from '../ops/telegram/telegram-control.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { initSentry } from '../ops/sentry.js';
@@ -341,11 +341,18 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       log.warn({ requests: waiting, file: requestFile }, 'operator requests left by an earlier run in this folder: dropped, not applied to this new run');
       controls!.clear();
     } else if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
-    operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: (r) => controls!.push(r) }) : null;
-    // grammY loads only when Telegram is on (it would add to every start)
-    telegram = wantsTelegram ? new (await import('../ops/telegram/telegram-control.js')).TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: controls!, log: deps.log.child({ component: 'telegram' }) }) : null;
     // one set of figures for the console and Telegram (and the same code as `coce report`)
-    const feed = operatorConsole === null && telegram === null ? null : new OperatorFeed(opts.mode, opts.logDir);
+    const feed = (ops && consolePort !== null) || wantsTelegram ? new OperatorFeed(opts.mode, opts.logDir, (applied) => controls!.waiting(applied)) : null;
+    // every screen shows a request waiting as soon as it is queued
+    const queued = (r: ControlRequest) => {
+      controls!.push(r);
+      const s = feed?.requestQueued() ?? null;
+      if (s !== null) operatorConsole?.publish(s);
+      telegram?.update(s);
+    };
+    operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: queued }) : null;
+    // grammY loads only when Telegram is on (it would add to every start)
+    telegram = wantsTelegram ? new (await import('../ops/telegram/telegram-control.js')).TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: { push: queued }, log: deps.log.child({ component: 'telegram' }) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
     const slack = !ops || slackUrl === undefined ? null : new SlackNotifier({ webhookUrl: slackUrl, minIntervalMs: cfg.notify.slack.minIntervalMs, log: deps.log.child({ component: 'slack' }) });
     const sentry = ops ? await initSentry(deps.env.secrets.SENTRY_DSN, { environment: cfg.notify.sentry.environment, tracesSampleRate: cfg.notify.sentry.tracesSampleRate, release: `coce@${hash}`, scrub: deps.scrub }) : null;

@@ -228,6 +228,8 @@ describe('controls from the console reach the engine', () => {
       const r = await fetch(`${base}/api/control/pause-entries`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: '{}' });
       expect(r.status).toBe(202);
       id = ((await r.json()) as { id: string }).id;
+      // every screen shows it waiting at once, seconds before the cycle that applies it
+      expect(((await (await fetch(`${base}/api/status`)).json()) as { requestsWaiting: number }).requestsWaiting).toBe(1);
     } finally {
       run.kill('SIGKILL');
     }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ControlQueue } from '../../src/ops/console/operator-controls.js';
 import { OperatorFeed } from '../../src/ops/console/operator-feed.js';
 import { SeriesTrack } from '../../src/ops/series-track.js';
 import { freshState } from '../agent/context.js';
@@ -35,6 +36,25 @@ describe('the operator feed (console and Telegram figures)', () => {
     expect(next.equity.ts).toHaveLength(3);
     expect(next.performance.btc).toMatchObject({ lastUsd: 92_700, peakUsd: 103_000, drawdownPct: 100 * (10_300 / 103_000) });
     expect(feed.snapshot).toBe(next);
+  });
+
+  it('counts the operator requests waiting: at once when one is queued, without those the last cycle applied', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'equity.jsonl'), '');
+    const queue = new ControlQueue();
+    const feed = new OperatorFeed('sim', dir, (applied) => queue.waiting(applied));
+    const st = freshState(100_000);
+    expect(feed.requestQueued()).toBeNull(); // before the first cycle there is nothing to show
+    st.lastCompletedCycle = 1;
+    expect(feed.update(st, [eq(1, 100_000, 100_000)]).requestsWaiting).toBe(0);
+    queue.push({ id: 'a', kind: 'pause_entries', by: 'telegram chat 111' });
+    const now = feed.requestQueued()!;
+    expect(now.requestsWaiting).toBe(1);
+    expect(now.equity.ts).toEqual(['2026-01-01T01:00:00.000Z']); // the rest as it was
+    // the next cycle applies it: the state records it, and it is no longer waiting (though still in the file)
+    st.operatorApplied = [{ id: 'a', cycle: 2 }];
+    expect(feed.update(st, [eq(2, 100_000, 100_000)]).requestsWaiting).toBe(0);
+    expect(queue.waiting([])).toBe(1);
   });
 
   it('tracks a series without keeping it: gaps change nothing, the first point is the start when none is given', () => {

@@ -50,7 +50,7 @@ describe('Telegram commands against a loopback Bot API (grammY)', () => {
     await until(() => api!.sent.length === 1);
     expect(api.sent.shift()).toEqual({ chatId: 111, text: 'No cycle has completed yet.' });
     st.operator = { entriesPaused: true, by: 'console session abcdef from 127.0.0.1', sinceCycle: 4 };
-    bot.update(consoleSnapshot(st, history, 'sim'));
+    bot.update(consoleSnapshot(st, history, 'sim', 2));
     api.say(111, '/status');
     api.say(111, '/pause');
     api.say(111, '/flatten mc001');
@@ -59,7 +59,7 @@ describe('Telegram commands against a loopback Bot API (grammY)', () => {
     await until(() => api!.sent.length === 5);
     expect(api.sent[0]).toEqual({
       chatId: 111,
-      text: ['COCE sim, bar 2026-01-01 06:00 UTC', 'NAV 101,000.00 USD (return 1.00 %, drawdown 0.98 %)', 'buy-and-hold since start: BTC -1.00 % (drawdown 10.00 %), micro-caps -3.00 % (drawdown 3.00 %)', 'kill-switch active', 'entries paused by console session abcdef from 127.0.0.1 since cycle 4', '1 position(s):', '  MC001 1,100.00 USD, P&L 10.00 %'].join('\n'),
+      text: ['COCE sim, bar 2026-01-01 06:00 UTC', 'NAV 101,000.00 USD (return 1.00 %, drawdown 0.98 %)', 'buy-and-hold since start: BTC -1.00 % (drawdown 10.00 %), micro-caps -3.00 % (drawdown 3.00 %)', 'kill-switch active', 'entries paused by console session abcdef from 127.0.0.1 since cycle 4', '2 request(s) waiting for the next cycle', '1 position(s):', '  MC001 1,100.00 USD, P&L 10.00 %'].join('\n'),
     });
     expect(api.sent.slice(1, 4).map((m) => m.text.replace(/\(request [0-9a-f]{8}\)/, '(request x)'))).toEqual([
       'pause entries: queued, applied at the next cycle (request x).',

@@ -111,6 +111,8 @@ export interface ConsoleSnapshot {
   killSwitch: { state: string; reason: string | null; sinceCycle: number | null };
   /** Entries paused by the operator (console, Telegram): by whom, since which cycle; null while not paused. */
   entriesPaused: { by: string; sinceCycle: number } | null;
+  /** Operator requests (console, Telegram) waiting for the next cycle. */
+  requestsWaiting: number;
   /** The NAV and the buy-and-hold benchmarks (BTC; the micro-caps at equal weight) since the run's first bar. */
   performance: Record<SeriesName, SeriesFigures | null>;
   /** The recent bars, as columns for the charts. */
@@ -133,7 +135,7 @@ export interface ConsoleSnapshot {
   sleeve: { valueUsd: number; positions: { instrument: string; qty: number; markUsd: number }[] };
 }
 
-export function consoleSnapshot(state: EngineState, history: ConsoleHistory, mode: string): ConsoleSnapshot {
+export function consoleSnapshot(state: EngineState, history: ConsoleHistory, mode: string, requestsWaiting = 0): ConsoleSnapshot {
   const navUsd = state.equityCurve.at(-1)?.navUsd ?? state.cashUsd;
   const positions: ConsolePosition[] = Object.entries(state.positions)
     .map(([symbol, p]) => {
@@ -176,6 +178,7 @@ export function consoleSnapshot(state: EngineState, history: ConsoleHistory, mod
     returnPct: state.startNavUsd !== null && state.startNavUsd > 0 ? 100 * (navUsd / state.startNavUsd - 1) : null,
     killSwitch: { state: state.killSwitch.state, reason: state.killSwitch.reason, sinceCycle: state.killSwitch.sinceCycle },
     entriesPaused: state.operator === undefined ? null : { by: state.operator.by, sinceCycle: state.operator.sinceCycle },
+    requestsWaiting,
     performance: { nav: history.tracks?.nav.figures() ?? null, btc: history.tracks?.btc.figures() ?? null, microCaps: history.tracks?.microCaps.figures() ?? null },
     equity: {
       ts: history.equity.map((e) => e.ts),

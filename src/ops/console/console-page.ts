@@ -35,7 +35,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 </style>
 </head>
 <body>
-<header><h1>COCE</h1><span id="mode" class="muted"></span><span id="kill" class="badge">…</span><span id="paused" class="badge probation" hidden>entries paused</span><span id="bar" class="muted">waiting for the first cycle</span></header>
+<header><h1>COCE</h1><span id="mode" class="muted"></span><span id="kill" class="badge">…</span><span id="paused" class="badge probation" hidden>entries paused</span><span id="waiting" class="badge reducing" hidden></span><span id="bar" class="muted">waiting for the first cycle</span></header>
 <main>
   <section class="wide"><div class="cards">
     <div class="card">NAV<b id="nav">–</b></div>
@@ -85,6 +85,8 @@ export const CONSOLE_PAGE = `<!doctype html>
     $('kill').textContent = s.killSwitch.state;
     $('kill').className = 'badge ' + s.killSwitch.state;
     $('paused').hidden = s.entriesPaused === null;
+    $('waiting').hidden = s.requestsWaiting === 0;
+    $('waiting').textContent = s.requestsWaiting + ' request' + (s.requestsWaiting === 1 ? '' : 's') + ' waiting for the next cycle';
     $('killreason').textContent = [s.killSwitch.reason === null ? '' : 'kill-switch: ' + s.killSwitch.reason, s.entriesPaused === null ? '' : 'entries paused by ' + s.entriesPaused.by + ' since cycle ' + s.entriesPaused.sinceCycle].filter(Boolean).join(' · ');
     $('nav').textContent = usd(s.navUsd);
     $('ret').textContent = pct(s.returnPct);

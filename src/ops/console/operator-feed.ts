@@ -10,22 +10,38 @@ export class OperatorFeed {
   private history: ConsoleHistory = newHistory();
   private latest: ConsoleSnapshot | null = null;
 
+  /** The requests the last cycle's state records applied (what the queue's count leaves out). */
+  private applied: string[] = [];
+
   constructor(
     private readonly mode: string,
     private readonly logDir: string,
+    /** Operator requests waiting, given the ids a state records applied (ControlQueue.waiting); none without a queue. */
+    private readonly waiting: (appliedIds: readonly string[]) => number = () => 0,
   ) {}
 
   /** At start-up, before the first cycle: the run so far. */
   load(state: EngineState): ConsoleSnapshot | null {
     this.history = historyFromLogs(this.logDir, state);
-    this.latest = state.lastCompletedCycle === null ? null : consoleSnapshot(state, this.history, this.mode);
+    this.applied = (state.operatorApplied ?? []).map((a) => a.id);
+    this.latest = state.lastCompletedCycle === null ? null : consoleSnapshot(state, this.history, this.mode, this.waiting(this.applied));
     return this.latest;
   }
 
   /** After a cycle: its events added, the new snapshot. */
   update(state: EngineState, events: readonly LogEvent[]): ConsoleSnapshot {
     addEvents(this.history, events, state.startNavUsd);
-    this.latest = consoleSnapshot(state, this.history, this.mode);
+    this.applied = (state.operatorApplied ?? []).map((a) => a.id);
+    this.latest = consoleSnapshot(state, this.history, this.mode, this.waiting(this.applied));
+    return this.latest;
+  }
+
+  /**
+   * After a request was queued between cycles: the latest snapshot with the new count (the state itself may be
+   * mid-cycle, so nothing else is recomputed); null before the first cycle.
+   */
+  requestQueued(): ConsoleSnapshot | null {
+    if (this.latest !== null) this.latest = { ...this.latest, requestsWaiting: this.waiting(this.applied) };
     return this.latest;
   }
 

@@ -11,7 +11,8 @@ export interface TelegramOptions {
   allowedChatIds: readonly number[];
   /** The Bot API server (notify.telegram.api_root); null: Telegram's own. */
   apiRoot: string | null;
-  controls: ControlQueue;
+  /** Where requests go (the run's ControlQueue, through what tells the other screens). */
+  controls: Pick<ControlQueue, 'push'>;
   log: Logger;
 }
 
@@ -28,6 +29,7 @@ export function statusText(s: ConsoleSnapshot): string {
       : [`buy-and-hold since start: ${[[s.benchmark, s.performance.btc] as const, ['micro-caps', s.performance.microCaps] as const].filter(([, b]) => b !== null).map(([n, b]) => `${n} ${f2(b!.returnPct)} % (drawdown ${f2(b!.drawdownPct)} %)`).join(', ')}`]),
     `kill-switch ${s.killSwitch.state}${s.killSwitch.reason === null ? '' : `: ${s.killSwitch.reason}`}`,
     ...(s.entriesPaused === null ? [] : [`entries paused by ${s.entriesPaused.by} since cycle ${s.entriesPaused.sinceCycle}`]),
+    ...(s.requestsWaiting === 0 ? [] : [`${s.requestsWaiting} request(s) waiting for the next cycle`]),
     `${s.positions.length} position(s)${s.positions.length === 0 ? '' : ':'}`,
     ...s.positions.slice(0, 10).map((p) => `  ${p.symbol} ${usd(p.valueUsd)} USD, P&L ${p.pnlPct.toFixed(2)} %${p.exit === null ? '' : `, exiting (${p.exit})`}`),
   ];
