@@ -5,12 +5,8 @@ import { FileStateStore } from '../state/state-store.js';
 import { StateError, UsageError } from '../utils/errors.js';
 import { isoOf } from '../utils/time.js';
 import { notificationOf, type Notifier } from '../utils/notifier.js';
-
-/** The shortest reason a resume accepts: enough for a word an auditor can read later. */
 import { MIN_REASON_CHARS } from '../ops/console/operator-controls.js';
 import type { EngineState } from '../state/schema.js';
-
-export { MIN_REASON_CHARS };
 
 /**
  * Lifts a halt in `state` from `cycle` on (the audits then judge only what happens from there: no instant re-halt on

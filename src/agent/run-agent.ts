@@ -34,7 +34,8 @@ import { LogNotifier } from '../utils/notifier.js';
 import { HealthServer } from '../ops/health-server.js';
 import { ConsoleServer } from '../ops/console/console-server.js';
 import { OperatorFeed } from '../ops/console/operator-feed.js';
-import { ControlQueue, type ControlRequest } from '../ops/console/operator-controls.js';
+import { ControlQueue, requestFileIn, type ControlRequest } from '../ops/console/operator-controls.js';
+import type { ConsoleSnapshot } from '../ops/console/console-figures.js';
 import type { TelegramControl } from '../ops/telegram/telegram-control.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { initSentry } from '../ops/sentry.js';
@@ -330,11 +331,12 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
     const telegramToken = deps.env.secrets.TELEGRAM_BOT_TOKEN;
     if (ops && cfg.notify.telegram.enabled && telegramToken === undefined) log.warn('notify.telegram.enabled, but TELEGRAM_BOT_TOKEN is not set: no Telegram commands');
     const wantsTelegram = ops && cfg.notify.telegram.enabled && telegramToken !== undefined;
+    const wantsConsole = ops && consolePort !== null;
     // saved in the state folder: a request the operator was told is queued survives a crash (ControlQueue), and is
     // applied after a restart even when the console and Telegram are off now
-    const requestFile = join(opts.stateDir, 'operator-requests.json');
-    const controls = (ops && consolePort !== null) || wantsTelegram || (ops && existsSync(requestFile)) ? new ControlQueue(requestFile) : null;
-    const waiting = controls?.waiting((state.operatorApplied ?? []).map((a) => a.id)) ?? 0;
+    const requestFile = requestFileIn(opts.stateDir);
+    const controls = wantsConsole || wantsTelegram || (ops && existsSync(requestFile)) ? new ControlQueue(requestFile) : null;
+    const waiting = controls?.waiting(state.operatorApplied) ?? 0;
     // requests belong to the run they were made to: a new run in the folder drops them, before the console listens
     // (so no request made to this run is dropped), even if a later start-up check fails (they are no run's then)
     if (waiting > 0 && newRun) {
@@ -342,15 +344,17 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       controls!.clear();
     } else if (waiting > 0) log.warn({ requests: waiting, file: requestFile }, 'operator requests made before the last stop, not applied yet: applied at the next cycle');
     // one set of figures for the console and Telegram (and the same code as `coce report`)
-    const feed = (ops && consolePort !== null) || wantsTelegram ? new OperatorFeed(opts.mode, opts.logDir, (applied) => controls!.waiting(applied)) : null;
-    // every screen shows a request waiting as soon as it is queued
-    const queued = (r: ControlRequest) => {
-      controls!.push(r);
-      const s = feed?.requestQueued() ?? null;
+    const feed = wantsConsole || wantsTelegram ? new OperatorFeed(opts.mode, opts.logDir, (applied) => controls!.waiting(applied)) : null;
+    // the figures to every screen: at start, after each cycle, and as soon as a request is queued
+    const show = (s: ConsoleSnapshot | null) => {
       if (s !== null) operatorConsole?.publish(s);
       telegram?.update(s);
     };
-    operatorConsole = ops && consolePort !== null ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: queued }) : null;
+    const queued = (r: ControlRequest) => {
+      controls!.push(r);
+      show(feed?.requestQueued() ?? null);
+    };
+    operatorConsole = wantsConsole ? new ConsoleServer({ token: deps.env.secrets.COCE_CONSOLE_TOKEN ?? null, sessionTtlMs: cfg.notify.console.sessionMinutes * 60_000, onControl: queued }) : null;
     // grammY loads only when Telegram is on (it would add to every start)
     telegram = wantsTelegram ? new (await import('../ops/telegram/telegram-control.js')).TelegramControl({ token: telegramToken, allowedChatIds: cfg.notify.telegram.allowedChatIds, apiRoot: cfg.notify.telegram.apiRoot, controls: { push: queued }, log: deps.log.child({ component: 'telegram' }) }) : null;
     const slackUrl = deps.env.secrets.SLACK_WEBHOOK_URL;
@@ -389,11 +393,7 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       ...(deps.onStep === undefined ? {} : { onStep: deps.onStep }),
       onCycle: (cycle, st, stats, events) => {
         health?.update(cycle, st, stats);
-        if (feed !== null) {
-          const snapshot = feed.update(st, events);
-          operatorConsole?.publish(snapshot);
-          telegram?.update(snapshot);
-        }
+        if (feed !== null) show(feed.update(st, events));
         deps.progress?.(cycle - nextCycle + 1, endCycle === null ? null : endCycle - nextCycle + 1);
       },
     });
@@ -401,10 +401,8 @@ export async function runAgent(opts: RunOptions, deps: RunDeps): Promise<RunResu
       const port = await health.start(cfg.notify.health.host, healthPort!);
       log.info({ host: cfg.notify.health.host, port }, 'health and metrics on http://127.0.0.1:' + port + '/healthz and /metrics');
     }
-    const started = feed?.load(state) ?? null;
-    if (started !== null) operatorConsole?.publish(started);
+    show(feed?.load(state) ?? null);
     if (telegram !== null) {
-      telegram.update(started);
       await telegram.start();
       log.info({ chats: cfg.notify.telegram.allowedChatIds.length }, 'telegram commands on (/status, /pause, /resume, /flatten, /lift)');
     }

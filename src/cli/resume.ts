@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MIN_REASON_CHARS, resumeTrading } from '../agent/resume.js';
+import { resumeTrading } from '../agent/resume.js';
+import { MIN_REASON_CHARS } from '../ops/console/operator-controls.js';
 import { FanOutNotifier, SlackNotifier } from '../ops/slack-notifier.js';
 import { createLogger } from '../utils/logger.js';
 import { LogNotifier } from '../utils/notifier.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ControlQueue } from '../ops/console/operator-controls.js';
+import { resolve } from 'node:path';
+import { ControlQueue, requestFileIn } from '../ops/console/operator-controls.js';
 import type { Command } from 'commander';
 import { formatReport, reportState } from '../agent/state-report.js';
 import { FileStateStore } from '../state/state-store.js';
@@ -20,8 +20,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const state = store.load();
       if (state === null) throw new StateError(`no state in ${store.path}: nothing has run with this --state-dir yet`);
       // requests from the console or Telegram a cycle has not applied yet (a damaged file is named: exit 2)
-      const requests = join(store.dir, 'operator-requests.json');
-      const requestsWaiting = existsSync(requests) ? new ControlQueue(requests).waiting((state.operatorApplied ?? []).map((a) => a.id)) : 0;
+      const requests = requestFileIn(store.dir);
+      const requestsWaiting = existsSync(requests) ? new ControlQueue(requests).waiting(state.operatorApplied) : 0;
       const report = reportState(state, { requestsWaiting });
       say(f.json ? JSON.stringify(report, null, 2) : `${store.path}\n${formatReport(report)}`);
     });

@@ -68,7 +68,7 @@ export function loadReview(logDir: string, state: EngineState, since: string, st
   const before = equity.filter((e) => !inWindow(e)).at(-1);
   // before the run's first bar both benchmarks stood at the start NAV
   const startBenchmarks: Record<string, number> = {};
-  for (const k of ['benchmarkNavUsd', 'universeBenchmarkNavUsd']) {
+  for (const k of [SERIES_FIELDS.btc, SERIES_FIELDS.microCaps]) {
     const v = before === undefined ? state.startNavUsd : before[k];
     if (typeof v === 'number') startBenchmarks[k] = v;
   }
@@ -115,7 +115,7 @@ export function reviewFigures(d: ReviewData): ReviewFigures {
     navStartUsd: window.nav?.startUsd ?? d.startNavUsd,
     navEndUsd: window.nav?.lastUsd ?? d.startNavUsd,
     // a window that starts from nothing has no return to show (never Infinity)
-    returnPct: window.nav === null ? null : window.nav.returnPct,
+    returnPct: window.nav?.returnPct ?? null,
     maxDrawdownPct: window.nav?.maxDrawdownPct ?? 0,
     window,
     fills: fills.length,

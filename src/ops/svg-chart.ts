@@ -40,7 +40,6 @@ export function lineChart(id: string, title: string, series: readonly Series[], 
 ${paths.join('\n')}</svg></figure>`;
 }
 
-/** Horizontal bars, one per label (values as fractions shown in %). */
 /** Horizontal bars of percentages, one row each. */
 export function barChart(id: string, title: string, bars: readonly { label: string; valuePct: number }[]): string {
   const w = 860;

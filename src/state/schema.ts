@@ -184,7 +184,6 @@ export const engineStateSchema = z.strictObject({
   /** The last book the guardrails approved: what execution works toward. */
   approvedWeights: z.record(z.string(), z.number().min(0).max(10)),
   versions: z.strictObject({ model: z.string().nullable(), clusters: z.string().nullable(), config: z.string() }),
-  /** The pump model retraining made last (alpha.classifier.retrain_every_days): its file under the state folder. */
   /** Entries paused by the operator (console, Telegram): present only while paused. */
   operator: z.strictObject({ entriesPaused: z.literal(true), by: z.string().min(1), sinceCycle: cycleId }).optional(),
   /**
@@ -192,6 +191,7 @@ export const engineStateSchema = z.strictObject({
    * and lets the request file drop them once the backup state holds them too (ControlQueue).
    */
   operatorApplied: z.array(z.strictObject({ id: z.string().min(1), cycle: cycleId })).min(1).optional(),
+  /** The pump model retraining made last (alpha.classifier.retrain_every_days): its file under the state folder. */
   retrainedModel: z.strictObject({ cycle: cycleId, file: z.string().regex(/^models\/model-c\d+\.json$/), version: z.string().regex(/^[0-9a-f]{16}$/) }).nullable().default(null),
   /**
    * sim/backtest: the paper venue's own balances. The venue keeps its book apart from state (as an exchange does) and

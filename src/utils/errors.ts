@@ -104,7 +104,7 @@ export class ModelError extends CoceError {
   readonly exitCode = 2;
 }
 
-/** A sweep that finished with back-tests that failed: the results are written, the exit code says not all ran. */
+/** A sweep with back-tests that failed (the results are written) or stopped by a signal: not all ran. */
 export class SweepError extends CoceError {
   override name = 'SweepError';
   readonly exitCode = 1;

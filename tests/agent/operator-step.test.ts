@@ -96,7 +96,7 @@ describe('operator requests survive a crash: saved before "queued" is said, appl
     expect(applyAt(5, redone)).toEqual([['p1', true], ['f1', true]]);
     // saved: a restart waits for nothing; cycle 6 applies nothing, and the file keeps both while state.json.bak
     // (the state after cycle 4) does not hold them
-    expect(new ControlQueue(file).waiting(redone.operatorApplied!.map((a) => a.id))).toBe(0);
+    expect(new ControlQueue(file).waiting(redone.operatorApplied)).toBe(0);
     const backup = structuredClone(saved);
     expect(applyAt(6, redone)).toEqual([]);
     expect(pending()).toEqual(['p1', 'f1']);

@@ -50,7 +50,7 @@ export function addEvents(h: ConsoleHistory, events: readonly ConsoleEvent[], st
   for (const e of events) {
     if (e.type === 'equity') {
       const t = (h.tracks ??= { nav: new SeriesTrack(startNavUsd), btc: new SeriesTrack(startNavUsd), microCaps: new SeriesTrack(startNavUsd) });
-      const v = { nav: num(e.navUsd), btc: num(e.benchmarkNavUsd), microCaps: num(e.universeBenchmarkNavUsd) };
+      const v = { nav: num(e[SERIES_FIELDS.nav]), btc: num(e[SERIES_FIELDS.btc]), microCaps: num(e[SERIES_FIELDS.microCaps]) };
       h.equity.push({ ts: e.ts, navUsd: v.nav, btcUsd: v.btc, microCapsUsd: v.microCaps, navDrawdownPct: t.nav.add(v.nav), btcDrawdownPct: t.btc.add(v.btc), microCapsDrawdownPct: t.microCaps.add(v.microCaps) });
     } else if (e.type === 'pump_alarm') h.alarms.push(e);
     else if (e.type === 'guardrail_trip') h.guardrailTrips.push(e);

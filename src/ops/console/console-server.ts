@@ -20,6 +20,9 @@ export interface ConsoleServerOptions {
 const CONTROLS: Record<string, ControlKind> = { 'pause-entries': 'pause_entries', 'resume-entries': 'resume_entries', flatten: 'flatten', 'lift-halt': 'lift_halt' };
 const MAX_BODY_BYTES = 4096;
 
+/** A snapshot as one server-sent event. */
+const snapshotFrame = (json: string) => `event: snapshot\ndata: ${json}\n\n`;
+
 /** uPlot, served from the package's own copy: the page works offline and loads nothing from elsewhere. */
 const require = createRequire(import.meta.url);
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -54,14 +57,14 @@ export class ConsoleServer {
     this.limiter = new LoginLimiter(5, 60_000, o.nowMs);
   }
   private readonly streams = new Set<ServerResponse>();
-  private snapshot: ConsoleSnapshot | null = null;
+  /** The last snapshot as JSON: made once per publish, served to every page and /api/status. */
+  private snapshotJson: string | null = null;
   private readonly assetCache = new Map<string, Buffer>();
 
   /** The figures after a cycle: kept for new pages and pushed to the open ones. */
   publish(s: ConsoleSnapshot): void {
-    this.snapshot = s;
-    const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
-    for (const res of this.streams) res.write(frame);
+    this.snapshotJson = JSON.stringify(s);
+    for (const res of this.streams) res.write(snapshotFrame(this.snapshotJson));
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -159,14 +162,14 @@ export class ConsoleServer {
       return;
     }
     if (path === '/api/status') {
-      res.writeHead(this.snapshot === null ? 503 : 200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-      res.end(JSON.stringify(this.snapshot ?? { status: 'starting: no cycle has completed yet' }));
+      res.writeHead(this.snapshotJson === null ? 503 : 200, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+      res.end(this.snapshotJson ?? JSON.stringify({ status: 'starting: no cycle has completed yet' }));
       return;
     }
     if (path === '/api/events') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', connection: 'keep-alive' });
       res.write('retry: 3000\n\n');
-      if (this.snapshot !== null) res.write(`event: snapshot\ndata: ${JSON.stringify(this.snapshot)}\n\n`);
+      if (this.snapshotJson !== null) res.write(snapshotFrame(this.snapshotJson));
       this.streams.add(res);
       req.on('close', () => this.streams.delete(res));
       return;

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StateError } from '../../utils/errors.js';
 
@@ -32,6 +32,9 @@ const requestSchema = z.strictObject({
   by: z.string().min(1),
 });
 const fileSchema = z.strictObject({ version: z.literal(1), pending: z.array(requestSchema) });
+
+/** Where a run's requests wait: its state folder (`coce run` and `coce status` read the same file). */
+export const requestFileIn = (stateDir: string): string => join(stateDir, 'operator-requests.json');
 
 /**
  * Requests waiting for a cycle, in arrival order. With a file (`<state dir>/operator-requests.json`) a request the
@@ -82,9 +85,9 @@ export class ControlQueue {
     this.persist();
   }
 
-  /** How many requests the next cycle will apply, given the ids the state records applied (changes nothing). */
-  waiting(appliedIds: readonly string[]): number {
-    return this.pending.filter((r) => !appliedIds.includes(r.id)).length;
+  /** How many requests the next cycle will apply, given what the state records applied (changes nothing). */
+  waiting(applied: readonly { id: string }[] = []): number {
+    return this.pending.filter((r) => !applied.some((a) => a.id === r.id)).length;
   }
 
   private persist(): void {

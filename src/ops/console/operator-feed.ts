@@ -11,19 +11,19 @@ export class OperatorFeed {
   private latest: ConsoleSnapshot | null = null;
 
   /** The requests the last cycle's state records applied (what the queue's count leaves out). */
-  private applied: string[] = [];
+  private applied: EngineState['operatorApplied'];
 
   constructor(
     private readonly mode: string,
     private readonly logDir: string,
-    /** Operator requests waiting, given the ids a state records applied (ControlQueue.waiting); none without a queue. */
-    private readonly waiting: (appliedIds: readonly string[]) => number = () => 0,
+    /** Operator requests waiting, given what a state records applied (ControlQueue.waiting); none without a queue. */
+    private readonly waiting: (applied: EngineState['operatorApplied']) => number = () => 0,
   ) {}
 
   /** At start-up, before the first cycle: the run so far. */
   load(state: EngineState): ConsoleSnapshot | null {
     this.history = historyFromLogs(this.logDir, state);
-    this.applied = (state.operatorApplied ?? []).map((a) => a.id);
+    this.applied = state.operatorApplied;
     this.latest = state.lastCompletedCycle === null ? null : consoleSnapshot(state, this.history, this.mode, this.waiting(this.applied));
     return this.latest;
   }
@@ -31,7 +31,7 @@ export class OperatorFeed {
   /** After a cycle: its events added, the new snapshot. */
   update(state: EngineState, events: readonly LogEvent[]): ConsoleSnapshot {
     addEvents(this.history, events, state.startNavUsd);
-    this.applied = (state.operatorApplied ?? []).map((a) => a.id);
+    this.applied = state.operatorApplied;
     this.latest = consoleSnapshot(state, this.history, this.mode, this.waiting(this.applied));
     return this.latest;
   }
